@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { BUILTIN_DECK } from '../../deck/builtin.js';
+import { deckCards } from '../../deck/cards.js';
+import { loadDeckFolder } from '../../deck/read.js';
+import { formatDeckError } from '../../deck/types.js';
+import { UserError } from '../../errors.js';
+import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
+import { assertNoExtra, need, openCollection } from '../common.js';
+import type { Env } from '../context.js';
+
+export const usage = 'sre-cards deck add PATH | deck remove NAME | deck list [--json]';
+export const help = `Makes a folder of your own sources a deck of the collection, reviewed beside the
+built-in deck ("${BUILTIN_DECK}"). An added deck is re-read whenever its files change.
+Removing a deck retires its cards: they are no longer reviewed, and their history is kept.
+
+${usage}`;
+
+export function run(args: string[], env: Env): number {
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...JSON_OPTION }, usage);
+  const sub = need(positionals[0], 'subcommand (add, remove or list)', usage);
+  if (sub === 'list') {
+    assertNoExtra(positionals, 1, usage);
+    const col = openCollection(env, 'read', 'deck list');
+    const rows = [...col.decks.values()].map((d) => ({
+      name: d.name,
+      title: d.title,
+      path: col.state.decks[d.name]?.path ?? null,
+      cards: col.studyCards({ topics: [], days: null, decks: [d.name] }).length,
+    }));
+    if (values.json) env.stdout.write(JSON.stringify(rows) + '\n');
+    else
+      for (const r of rows)
+        env.stdout.write(`${r.name}  ${r.cards} cards  ${r.path ?? '(built in)'}  ${r.title}\n`);
+    return 0;
+  }
+  if (sub === 'add') {
+    const path = resolve(need(positionals[1], 'PATH', usage));
+    assertNoExtra(positionals, 2, usage);
+    const { deck, errors } = loadDeckFolder(path);
+    if (!deck) {
+      for (const e of errors) env.stderr.write(formatDeckError(e) + '\n');
+      throw new UserError(
+        `the deck in ${path} has ${errors.length} error(s); nothing was added. Fix them (\`sre-cards lint ${path}\`) and try again`,
+      );
+    }
+    const col = openCollection(env, 'write', 'deck add');
+    try {
+      const r = col.addDeck(deck.name, path, env.now(), deck);
+      env.stdout.write(
+        `added deck "${deck.name}" from ${path}: ${r.added + r.restored} cards (${deckCards(deck).length} in the sources)\n`,
+      );
+    } finally {
+      col.close();
+    }
+    return 0;
+  }
+  if (sub === 'remove') {
+    const name = need(positionals[1], 'NAME', usage);
+    assertNoExtra(positionals, 2, usage);
+    const col = openCollection(env, 'write', 'deck remove');
+    try {
+      const n = col.removeDeck(name, env.now());
+      env.stdout.write(`removed deck "${name}": ${n} cards retired, their history kept\n`);
+    } finally {
+      col.close();
+    }
+    return 0;
+  }
+  throw usageError(`unknown deck subcommand "${sub}"`, usage);
+}

@@ -1,0 +1,77 @@
+import { BUILTIN_DECK } from '../../deck/builtin.js';
+import { UserError } from '../../errors.js';
+import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
+import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import type { Env } from '../context.js';
+import { Session } from '../session.js';
+
+export const usage = 'sre-cards [review] [--topic T]... [--day N|N-M] [--deck NAME]...';
+export const help = `Reviews the cards due today, in the terminal. FSRS schedules every answer.
+
+${usage}
+
+  --topic T      only cards of topic T or its sub-topics (repeatable: any of them)
+  --day N|N-M    only cards of plan day N, or days N to M
+  --deck NAME    only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+
+Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
+u undo · s suspend · b bury until tomorrow · ? keys · q/Esc/Ctrl-C quit.
+Every answer is saved before the next card is shown.`;
+
+export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
+  if (!next) return 'No cards are scheduled.';
+  const mins = Math.round((next.getTime() - now.getTime()) / 60_000);
+  const when = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(next);
+  if (mins < 60)
+    return `The next card is due in ${Math.max(1, mins)} minute${mins === 1 ? '' : 's'} (${when}).`;
+  return `The next card is due ${when}.`;
+}
+
+export async function run(
+  args: string[],
+  env: Env,
+  stdin: NodeJS.ReadStream = process.stdin,
+): Promise<number> {
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...FILTER_OPTIONS }, usage);
+  assertNoExtra(positionals, 0, usage);
+  const filter = filterFrom(values, usage);
+  if (!stdin.isTTY) {
+    throw new UserError(
+      'review needs a terminal (stdin is not one); for scripts, use `sre-cards due`, `sre-cards list` and `sre-cards answer CARD_ID good`',
+    );
+  }
+  const col = openCollection(env, 'write', 'review');
+  const closeAndExit = (code: number) => {
+    try {
+      col.close();
+    } finally {
+      process.exit(code);
+    }
+  };
+  // Closing the terminal or a kill: every answer is already on disk; save the snapshot too.
+  process.once('SIGHUP', () => closeAndExit(129));
+  process.once('SIGTERM', () => closeAndExit(143));
+  try {
+    checkFilter(col, filter, usage);
+    const session = new Session(col, filter, env.now);
+    const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]
+      .filter(Boolean)
+      .join(' · ');
+    if (!session.next()) {
+      env.stdout.write(
+        `Nothing is due now${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''}. ${nextDueText(session.summary().nextDue, env.now(), env.timeZone)}\n`,
+      );
+      return 0;
+    }
+    const { runReview } = await import('../../ui/run.js');
+    const result = await runReview(session, label, env.now);
+    if (result.error) return 1;
+    return 0;
+  } finally {
+    col.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
+import { assertNoExtra, openCollection, topicCount } from '../common.js';
+import type { Env } from '../context.js';
+import { hasTopic } from '../../deck/cards.js';
+import { NO_FILTER } from '../../core/queue.js';
+
+export const usage = 'sre-cards topics [--json]';
+export const help = `Lists the topics of the decks, with their cards (sub-topics included) and the
+plan days they cover. Read-only.
+
+${usage}
+
+  --json   print [{"topic", "description", "cards", "days"}]`;
+
+export function run(args: string[], env: Env): number {
+  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...JSON_OPTION }, usage);
+  assertNoExtra(positionals, 0, usage);
+  const col = openCollection(env, 'read', 'topics');
+  const cards = col.studyCards(NO_FILTER).map((sc) => sc.card);
+  const seen = new Map<string, string>();
+  for (const d of col.decks.values())
+    for (const t of d.topics) if (!seen.has(t.id)) seen.set(t.id, t.description);
+  const rows = [...seen.entries()].map(([topic, description]) => {
+    const days = [
+      ...new Set(
+        cards
+          .filter((c) => hasTopic(c.topics, topic) && c.day !== null)
+          .map((c) => c.day as number),
+      ),
+    ].sort((a, b) => a - b);
+    return { topic, description, cards: topicCount(cards, topic), days };
+  });
+  if (values.json) {
+    env.stdout.write(JSON.stringify(rows) + '\n');
+    return 0;
+  }
+  const w = Math.max(...rows.map((r) => r.topic.length));
+  for (const r of rows) {
+    const indent = r.topic.includes('/') ? '  ' : '';
+    env.stdout.write(
+      `${indent}${r.topic.padEnd(w - indent.length)}  ${String(r.cards).padStart(4)}  ${compactDays(r.days).padEnd(12)}  ${r.description}\n`,
+    );
+  }
+  return 0;
+}
+
+/** 61,62,63,65 -> "61-63,65" */
+export function compactDays(days: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < days.length;) {
+    let j = i;
+    while (j + 1 < days.length && days[j + 1] === (days[j] as number) + 1) j++;
+    out.push(i === j ? `${days[i]}` : `${days[i]}-${days[j]}`);
+    i = j + 1;
+  }
+  return out.join(',') || '-';
+}

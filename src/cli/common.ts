@@ -1,0 +1,167 @@
+/** Helpers the commands share: opening the collection, checking filters, printing cards. */
+import { hasTopic } from '../deck/cards.js';
+import type { Card } from '../deck/types.js';
+import { UserError } from '../errors.js';
+import { ratingName } from '../core/scheduler.js';
+import { isBuried } from '../core/model.js';
+import type { Filter, StudyCard } from '../core/queue.js';
+import { studyDay } from '../core/time.js';
+import { Collection } from '../store/collection.js';
+import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
+import { usageError } from './args.js';
+import type { Env } from './context.js';
+
+export function openCollection(env: Env, mode: 'read' | 'write', command: string): Collection {
+  const col = Collection.open({
+    dataDir: env.dataDir,
+    mode,
+    command,
+    now: env.now(),
+    timeZone: env.timeZone,
+  });
+  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${w}\n`);
+  return col;
+}
+
+/** Every topic the collection's decks declare. */
+export function knownTopics(col: Collection): string[] {
+  const set = new Set<string>();
+  for (const d of col.decks.values()) for (const t of d.topics) set.add(t.id);
+  return [...set].sort();
+}
+
+/** Rejects a filter naming a topic, day or deck the collection does not have (exit 2). */
+export function checkFilter(col: Collection, f: Filter, usage: string): void {
+  const topics = knownTopics(col);
+  for (const t of f.topics) {
+    if (!topics.some((k) => k === t || k.startsWith(t + '/'))) {
+      const roots = topics.filter((k) => !k.includes('/'));
+      throw usageError(
+        `unknown topic "${t}"; known topics: ${roots.join(', ')} (sub-topics: \`sre-cards topics\`)`,
+        usage,
+      );
+    }
+  }
+  for (const d of f.decks) {
+    if (!col.decks.has(d))
+      throw usageError(`unknown deck "${d}"; decks: ${[...col.decks.keys()].join(', ')}`, usage);
+  }
+  if (f.days) {
+    const days = [...col.cards.values()].map((c) => c.day).filter((d): d is number => d !== null);
+    const lo = Math.min(...days);
+    const hi = Math.max(...days);
+    if (days.length === 0 || f.days[1] < lo || f.days[0] > hi) {
+      throw usageError(
+        `day ${f.days[0] === f.days[1] ? f.days[0] : f.days.join('-')} is out of range; the decks cover days ${lo}-${hi}`,
+        usage,
+      );
+    }
+  }
+}
+
+export function describeFilter(f: Filter): string {
+  const parts: string[] = [];
+  if (f.decks.length) parts.push(`deck ${f.decks.join(', ')}`);
+  if (f.topics.length) parts.push(`topic ${f.topics.join(', ')}`);
+  if (f.days)
+    parts.push(f.days[0] === f.days[1] ? `day ${f.days[0]}` : `days ${f.days[0]}-${f.days[1]}`);
+  return parts.join(' · ');
+}
+
+export interface CardJson {
+  id: string;
+  note: string;
+  deck: string;
+  day: number | null;
+  line: string | null;
+  topics: string[];
+  front: string;
+  back: string;
+  source: string | null;
+  state: string;
+  due: string | null;
+  stability: number | null;
+  difficulty: number | null;
+  reps: number;
+  lapses: number;
+  suspended: boolean;
+  buried: boolean;
+}
+
+export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
+  const { card, rec } = sc;
+  const s = rec.sched;
+  const isNew = s.state === 'new';
+  return {
+    id: card.id,
+    note: card.note,
+    deck: card.deck,
+    day: card.day,
+    line: card.planLine,
+    topics: card.topics,
+    front: card.front,
+    back: card.back,
+    source: card.source,
+    state: s.state,
+    due: s.due,
+    stability: isNew ? null : s.stability,
+    difficulty: isNew ? null : s.difficulty,
+    reps: s.reps,
+    lapses: s.lapses,
+    suspended: rec.suspended,
+    buried: isBuried(rec, studyDay(now, col.clock)),
+  };
+}
+
+export interface LogEntryJson {
+  at: string;
+  rating: string;
+}
+
+/** A card's answers from the event log, undone ones left out. */
+export function cardLog(col: Collection, id: string): LogEntryJson[] {
+  const events = readAllEvents(col.paths.log);
+  const undone = undoneSeqs(events);
+  const out: LogEntryJson[] = [];
+  for (const e of events) {
+    if (e.type === 'answer' && e.card === id && !undone.has(e.seq))
+      out.push({ at: e.at, rating: ratingName(e.rating) });
+  }
+  return out;
+}
+
+export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
+  const lines = [
+    `id:         ${j.id}`,
+    `note:       ${j.note}  (deck ${j.deck}${j.day !== null ? `, day ${j.day}` : ''}${j.line ? `, ${j.line}` : ''})`,
+    `topics:     ${j.topics.join(', ')}`,
+    `state:      ${j.state}${j.suspended ? ' (suspended)' : ''}${j.buried ? ' (buried)' : ''}`,
+    `due:        ${j.due ?? '-'}`,
+  ];
+  if (j.stability !== null)
+    lines.push(
+      `stability:  ${j.stability.toFixed(2)} days`,
+      `difficulty: ${j.difficulty?.toFixed(2)}`,
+    );
+  lines.push(`reps:       ${j.reps}   lapses: ${j.lapses}`);
+  if (j.source) lines.push(`source:     ${j.source}`);
+  lines.push('', j.front, '---', j.back);
+  if (j.log && j.log.length) lines.push('', 'log:', ...j.log.map((l) => `  ${l.at}  ${l.rating}`));
+  return lines.join('\n') + '\n';
+}
+
+export function topicCount(cards: readonly Card[], topic: string): number {
+  return cards.filter((c) => hasTopic(c.topics, topic)).length;
+}
+
+export function assertNoExtra(positionals: string[], max: number, usage: string): void {
+  if (positionals.length > max)
+    throw usageError(`unexpected argument "${positionals[max]}"`, usage);
+}
+
+export function need(value: string | undefined, what: string, usage: string): string {
+  if (value === undefined || value === '') throw usageError(`missing ${what}`, usage);
+  return value;
+}
+
+export { UserError };

@@ -1,0 +1,148 @@
+/** `sre-cards`: the command line. Each command lives in its own module under cmd/. */
+import { UserError } from '../errors.js';
+import { makeEnv, type Env } from './context.js';
+import * as answer from './cmd/answer.js';
+import * as deck from './cmd/deck.js';
+import * as due from './cmd/due.js';
+import * as lint from './cmd/lint.js';
+import * as list from './cmd/list.js';
+import * as review from './cmd/review.js';
+import * as show from './cmd/show.js';
+import * as suspend from './cmd/suspend.js';
+import * as topics from './cmd/topics.js';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+interface Command {
+  help: string;
+  usage: string;
+  run: (args: string[], env: Env) => number | Promise<number>;
+  summary: string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  review: {
+    ...review,
+    run: (a, e) => review.run(a, e),
+    summary: 'review the cards due today (the default)',
+  },
+  due: { ...due, summary: 'how many cards a session would offer now' },
+  list: { ...list, summary: 'list cards with their state' },
+  show: { ...show, summary: 'one card, its state and its answers' },
+  answer: { ...answer, summary: 'answer a card from a script' },
+  suspend: { ...suspend, run: (a, e) => suspend.run(a, e, true), summary: 'suspend a card' },
+  unsuspend: {
+    ...suspend,
+    run: (a, e) => suspend.run(a, e, false),
+    summary: 'bring a suspended card back',
+  },
+  topics: { ...topics, summary: 'the topics, with card counts and days' },
+  lint: { ...lint, summary: 'check a folder of deck sources' },
+  deck: { ...deck, summary: 'add, remove or list your own decks' },
+};
+
+export const MAIN_USAGE = 'sre-cards [COMMAND] [OPTIONS]   (sre-cards --help lists the commands)';
+
+function mainHelp(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return `sre-cards ${VERSION}: spaced-repetition flashcards for SRE interviews, scheduled by FSRS.
+
+usage: sre-cards [COMMAND] [OPTIONS]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([k, c]) => `  ${k.padEnd(w)}  ${c.summary}`)
+  .join('\n')}
+
+Options for every command:
+  --data-dir DIR   the collection's folder (default: $SRE_CARDS_DATA_DIR, else
+                   $XDG_DATA_HOME/sre-cards, else ~/.local/share/sre-cards)
+  --help, -h       help for the command
+  --version        print the version
+
+Environment: SRE_CARDS_NOW=2026-03-01T09:00:00Z freezes the clock (scripts, tests);
+TZ sets the time zone that, with the rollover hour, decides the study day.
+`;
+}
+
+export async function main(argv: string[], env?: Env): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help')) {
+    process.stdout.write(mainHelp());
+    return 0;
+  }
+  const first = argv[0];
+  const named = first !== undefined && !first.startsWith('-');
+  const name = named ? first : 'review';
+  const args = named ? argv.slice(1) : argv;
+  const cmd = COMMANDS[name];
+  if (!cmd) throw new UserError(`unknown command "${name}"\nusage: ${MAIN_USAGE}`, 2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(cmd.help + '\n');
+    return 0;
+  }
+  if (name === 'help' && args[0]) return main([args[0], '--help'], env);
+  const dd = dataDirFlag(args);
+  return cmd.run(args, env ?? makeEnv(dd));
+}
+
+/** --data-dir is read before the command's own parsing, since the env needs it. */
+function dataDirFlag(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--data-dir') return args[i + 1];
+    if (a.startsWith('--data-dir=')) return a.slice('--data-dir='.length);
+  }
+  return undefined;
+}
+
+function fail(e: unknown): number {
+  if (e instanceof UserError) {
+    process.stderr.write(`sre-cards: ${e.message}\n`);
+    return e.exitCode;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (
+    err &&
+    (err.code === 'ENOSPC' ||
+      err.code === 'EROFS' ||
+      err.code === 'EACCES' ||
+      err.code === 'EDQUOT' ||
+      err.code === 'EIO')
+  ) {
+    process.stderr.write(
+      `sre-cards: could not write to the collection (${err.code}: ${err.message}); nothing more was saved, and what was saved before is intact\n`,
+    );
+    return 1;
+  }
+  process.stderr.write(`sre-cards: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (process.env.SRE_CARDS_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  return 1;
+}
+
+if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '')
+  process.env.FORCE_COLOR = '0';
+
+// A closed pipe (`sre-cards list | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+const isEntry = process.argv[1] !== undefined && /sre-cards(\.js)?$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.exitCode = fail(e);
+    },
+  );
+}

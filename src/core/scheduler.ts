@@ -1,0 +1,204 @@
+/**
+ * Scheduling with FSRS (ts-fsrs). Every instant handed to ts-fsrs is first moved to the
+ * study clock (see time.ts), so its day counting follows study days, not UTC midnight.
+ * Pure: takes `now` and the clock, returns values.
+ */
+import {
+  fsrs,
+  generatorParameters,
+  Rating,
+  State,
+  type Card as FsrsCard,
+  type FSRS,
+  type Grade,
+  type StepUnit,
+} from 'ts-fsrs';
+import type { Settings } from './settings.js';
+import {
+  DAY,
+  daysBetween,
+  formatInterval,
+  fromStudyClock,
+  studyDay,
+  toStudyClock,
+  type DayClock,
+} from './time.js';
+
+export type CardStateName = 'new' | 'learning' | 'review' | 'relearning';
+
+/** A card's scheduling state as stored: instants are ISO strings (UTC). */
+export interface SchedState {
+  state: CardStateName;
+  /** When it is next due; null for a new card. */
+  due: string | null;
+  stability: number;
+  difficulty: number;
+  reps: number;
+  lapses: number;
+  /** Index of the current (re)learning step. */
+  step: number;
+  scheduledDays: number;
+  lastReview: string | null;
+}
+
+export type RatingName = 'again' | 'hard' | 'good' | 'easy';
+export const RATINGS: readonly RatingName[] = ['again', 'hard', 'good', 'easy'];
+/** Ratings as Anki numbers them: 1 Again, 2 Hard, 3 Good, 4 Easy. */
+export type RatingValue = 1 | 2 | 3 | 4;
+
+export function ratingValue(name: RatingName): RatingValue {
+  return (RATINGS.indexOf(name) + 1) as RatingValue;
+}
+export function ratingName(v: RatingValue): RatingName {
+  return RATINGS[v - 1] as RatingName;
+}
+
+export const NEW_STATE: SchedState = {
+  state: 'new',
+  due: null,
+  stability: 0,
+  difficulty: 0,
+  reps: 0,
+  lapses: 0,
+  step: 0,
+  scheduledDays: 0,
+  lastReview: null,
+};
+
+const STATE_NAMES: Record<State, CardStateName> = {
+  [State.New]: 'new',
+  [State.Learning]: 'learning',
+  [State.Review]: 'review',
+  [State.Relearning]: 'relearning',
+};
+const STATE_ENUM: Record<CardStateName, State> = {
+  new: State.New,
+  learning: State.Learning,
+  review: State.Review,
+  relearning: State.Relearning,
+};
+
+const cache = new Map<string, FSRS>();
+
+/** The ts-fsrs scheduler for these settings (cached). */
+export function scheduler(s: Settings): FSRS {
+  const key = JSON.stringify([
+    s.desiredRetention,
+    s.learningSteps,
+    s.relearningSteps,
+    s.maximumInterval,
+    s.fuzz,
+    s.weights,
+  ]);
+  let f = cache.get(key);
+  if (!f) {
+    f = fsrs(
+      generatorParameters({
+        request_retention: s.desiredRetention,
+        maximum_interval: s.maximumInterval,
+        enable_fuzz: s.fuzz,
+        enable_short_term: true,
+        learning_steps: s.learningSteps as StepUnit[],
+        relearning_steps: s.relearningSteps as StepUnit[],
+        ...(s.weights ? { w: s.weights } : {}),
+      }),
+    );
+    cache.set(key, f);
+  }
+  return f;
+}
+
+/** Converts a stored state to a ts-fsrs card on the study clock. */
+export function toFsrs(s: SchedState, now: Date, clock: DayClock): FsrsCard {
+  return {
+    due: toStudyClock(s.due ? new Date(s.due) : now, clock),
+    stability: s.stability,
+    difficulty: s.difficulty,
+    elapsed_days: 0,
+    scheduled_days: s.scheduledDays,
+    learning_steps: s.step,
+    reps: s.reps,
+    lapses: s.lapses,
+    state: STATE_ENUM[s.state],
+    ...(s.lastReview ? { last_review: toStudyClock(new Date(s.lastReview), clock) } : {}),
+  };
+}
+
+function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, maxInterval: number): SchedState {
+  let due = c.due.getTime();
+  let scheduledDays = c.scheduled_days;
+  if ((c.state === State.Review || c.state === State.Relearning) && scheduledDays > maxInterval) {
+    // ts-fsrs can return max+1 and max+2 for Good and Easy at the cap.
+    due -= (scheduledDays - maxInterval) * DAY;
+    scheduledDays = maxInterval;
+  }
+  return {
+    state: STATE_NAMES[c.state],
+    due: fromStudyClock(new Date(due), clock).toISOString(),
+    stability: c.stability,
+    difficulty: c.difficulty,
+    reps: c.reps,
+    lapses: c.lapses,
+    step: c.learning_steps,
+    scheduledDays,
+    lastReview: now.toISOString(),
+  };
+}
+
+export interface Preview {
+  rating: RatingName;
+  next: SchedState;
+  /** Time until due, as a button label: "10m", "8d". */
+  label: string;
+}
+
+/** What each rating would do to the card now: the four buttons' outcomes. */
+export function preview(s: SchedState, now: Date, settings: Settings, clock: DayClock): Preview[] {
+  const f = scheduler(settings);
+  const shiftedNow = toStudyClock(now, clock);
+  const rec = f.repeat(toFsrs(s, now, clock), shiftedNow);
+  return RATINGS.map((name, i) => {
+    const next = fromFsrs(rec[(i + 1) as Grade].card, now, clock, settings.maximumInterval);
+    return { rating: name, next, label: intervalLabel(next, now) };
+  });
+}
+
+/** The card's state after answering it with `rating` at `now`. Equals the preview. */
+export function answer(
+  s: SchedState,
+  now: Date,
+  rating: RatingName,
+  settings: Settings,
+  clock: DayClock,
+): SchedState {
+  const f = scheduler(settings);
+  const item = f.next(
+    toFsrs(s, now, clock),
+    toStudyClock(now, clock),
+    ratingValue(rating) as Grade,
+  );
+  return fromFsrs(item.card, now, clock, settings.maximumInterval);
+}
+
+export function intervalLabel(next: SchedState, now: Date): string {
+  if (next.state === 'review') return formatInterval(next.scheduledDays * DAY);
+  return formatInterval(Date.parse(next.due ?? now.toISOString()) - now.getTime());
+}
+
+/** Probability of recall now (0–1); null for a new card. */
+export function retrievability(
+  s: SchedState,
+  now: Date,
+  settings: Settings,
+  clock: DayClock,
+): number | null {
+  if (s.state === 'new' || !s.lastReview) return null;
+  // Elapsed time in study days, as the scheduler counts it (ts-fsrs's own helper counts 24-hour periods).
+  const elapsed = Math.max(
+    0,
+    daysBetween(studyDay(new Date(s.lastReview), clock), studyDay(now, clock)),
+  );
+  return scheduler(settings).forgetting_curve(elapsed, s.stability);
+}
+
+export { Rating };

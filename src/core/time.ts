@@ -1,0 +1,125 @@
+/**
+ * Study days and clocks. A study day is the user's local date, with the day turning
+ * over at the rollover hour (04:00 by default, as in Anki): 02:00 on the 5th still
+ * belongs to the study day of the 4th. Instants are UTC; the zone is passed in.
+ */
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export interface DayClock {
+  /** IANA time zone, e.g. "Europe/Berlin". */
+  timeZone: string;
+  /** Hour (0–23) at which a new study day begins. */
+  rolloverHour: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Is `tz` a time zone this runtime knows? */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of local time from UTC at `instant`, in minutes (e.g. +540 in Tokyo). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = formatter(timeZone).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  const whole = Math.floor(instant.getTime() / 1000) * 1000;
+  return Math.round((asUtc - whole) / MINUTE);
+}
+
+/**
+ * The "study clock": an instant moved so that its UTC calendar date is its study day.
+ * ts-fsrs counts elapsed days by UTC date; handing it study-clock instants makes it
+ * count study days instead.
+ */
+export function toStudyClock(instant: Date, clock: DayClock): Date {
+  return new Date(
+    instant.getTime() + offsetMinutes(instant, clock.timeZone) * MINUTE - clock.rolloverHour * HOUR,
+  );
+}
+
+/** The inverse of `toStudyClock` (exact except within a DST transition's gap). */
+export function fromStudyClock(shifted: Date, clock: DayClock): Date {
+  const base = shifted.getTime() + clock.rolloverHour * HOUR;
+  let t = base - offsetMinutes(new Date(base), clock.timeZone) * MINUTE;
+  t = base - offsetMinutes(new Date(t), clock.timeZone) * MINUTE;
+  return new Date(t);
+}
+
+/** The study day of an instant, as `YYYY-MM-DD`. */
+export function studyDay(instant: Date, clock: DayClock): string {
+  return toStudyClock(instant, clock).toISOString().slice(0, 10);
+}
+
+/** The instant a study day begins (its rollover hour, local time). */
+export function studyDayStart(day: string, clock: DayClock): Date {
+  return fromStudyClock(new Date(`${day}T00:00:00.000Z`), clock);
+}
+
+/** `YYYY-MM-DD` plus n days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from study day a to study day b. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
+}
+
+/** The instant the next study day begins. */
+export function endOfStudyDay(instant: Date, clock: DayClock): Date {
+  return studyDayStart(addDays(studyDay(instant, clock), 1), clock);
+}
+
+/** A short human interval, as Anki labels its buttons: 1m, 10m, 3h, 8d, 2.5mo, 1.2y. */
+export function formatInterval(ms: number): string {
+  const m = Math.max(0, ms) / MINUTE;
+  if (m < 1) return '<1m';
+  if (m < 60) return `${Math.round(m)}m`;
+  const h = m / 60;
+  if (h < 24) return `${Math.round(h)}h`;
+  const d = h / 24;
+  if (d < 30) return `${Math.round(d)}d`;
+  if (d < 365) return `${trim1(d / 30)}mo`;
+  return `${trim1(d / 365)}y`;
+}
+
+function trim1(x: number): string {
+  return (Math.round(x * 10) / 10).toString();
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { clozeNumbers, renderCloze } from './cloze.js';
+import type { Card, Deck, Note } from './types.js';
+
+/** The suffix of a reversible note's second card: `ID:rev`. */
+export const REVERSE_SUFFIX = ':rev';
+
+export function textHash(...parts: string[]): string {
+  return createHash('sha1').update(parts.join('\x1f')).digest('hex').slice(0, 16);
+}
+
+/**
+ * The cards of a note. Card ids derive from the note id:
+ * basic `ID`; reversible `ID` and `ID:rev`; cloze `ID:c1`, `ID:c2`, …
+ */
+export function noteCards(note: Note, deck: string, startPosition: number): Card[] {
+  const base = {
+    note: note.id,
+    deck,
+    kind: note.kind,
+    day: note.day,
+    dayTitle: note.dayTitle,
+    planLine: note.planLine,
+    topics: note.topics,
+    source: note.source,
+  };
+  const make = (id: string, ord: number, front: string, back: string, i: number): Card => ({
+    ...base,
+    id,
+    ord,
+    front,
+    back,
+    hash: textHash(front, back),
+    position: startPosition + i,
+  });
+  switch (note.kind) {
+    case 'basic':
+      return [make(note.id, 0, note.front, note.back, 0)];
+    case 'reversible':
+      return [
+        make(note.id, 0, note.front, note.back, 0),
+        make(note.id + REVERSE_SUFFIX, 1, note.back, note.front, 1),
+      ];
+    case 'cloze':
+      return clozeNumbers(note.front).map((n, i) => {
+        const back = renderCloze(note.front, n, 'back') + (note.back ? `\n\n${note.back}` : '');
+        return make(`${note.id}:c${n}`, n - 1, renderCloze(note.front, n, 'front'), back, i);
+      });
+  }
+}
+
+/** Every card of a deck, in plan order. */
+export function deckCards(deck: Deck): Card[] {
+  const cards: Card[] = [];
+  for (const note of deck.notes) cards.push(...noteCards(note, deck.name, cards.length));
+  return cards;
+}
+
+/** Does a card carry `topic` itself or one of its sub-topics? */
+export function hasTopic(cardTopics: readonly string[], topic: string): boolean {
+  return cardTopics.some((t) => t === topic || t.startsWith(topic + '/'));
+}

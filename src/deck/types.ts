@@ -1,0 +1,85 @@
+/** The seven lines of a day of the study plan. */
+export const PLAN_LINES = [
+  'focus',
+  'learn',
+  'deep-dive',
+  'lab',
+  'coding',
+  'design',
+  'story',
+] as const;
+export type PlanLine = (typeof PLAN_LINES)[number];
+
+export type NoteKind = 'basic' | 'reversible' | 'cloze';
+
+export interface Topic {
+  id: string;
+  description: string;
+}
+
+/** One note as written in a source file. A note gives one or more cards. */
+export interface Note {
+  id: string;
+  kind: NoteKind;
+  /** Source file, relative to the deck folder, and the line of the note's heading. */
+  file: string;
+  line: number;
+  day: number | null;
+  dayTitle: string;
+  planLine: PlanLine | null;
+  /** File topics first, then the note's own, without repeats. */
+  topics: string[];
+  source: string | null;
+  /** basic: question; reversible: term; cloze: the text with deletions. */
+  front: string;
+  /** basic: answer; reversible: definition; cloze: the extra text (may be empty). */
+  back: string;
+}
+
+export interface DeckDay {
+  day: number | null;
+  title: string;
+  topics: string[];
+  file: string;
+}
+
+/** A parsed, valid deck: what the build writes as JSON. */
+export interface Deck {
+  format: 1;
+  name: string;
+  title: string;
+  topics: Topic[];
+  days: DeckDay[];
+  notes: Note[];
+}
+
+/** One reviewable card, derived from a note. */
+export interface Card {
+  id: string;
+  note: string;
+  deck: string;
+  kind: NoteKind;
+  /** Ordinal within the note, from 0 (reverse card: 1; cloze cN: N-1). */
+  ord: number;
+  day: number | null;
+  dayTitle: string;
+  planLine: PlanLine | null;
+  topics: string[];
+  source: string | null;
+  front: string;
+  back: string;
+  /** Short hash of the card's text: tells when it was edited. */
+  hash: string;
+  /** Order of introduction within its deck (plan order). */
+  position: number;
+}
+
+export interface DeckError {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export function formatDeckError(e: DeckError): string {
+  return `${e.file}:${e.line}: ${e.message}`;
+}

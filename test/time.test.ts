@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  endOfStudyDay,
+  formatInterval,
+  fromStudyClock,
+  offsetMinutes,
+  studyDay,
+  studyDayStart,
+  toStudyClock,
+} from '../src/core/time.js';
+
+const LA = { timeZone: 'America/Los_Angeles', rolloverHour: 4 };
+const TOKYO = { timeZone: 'Asia/Tokyo', rolloverHour: 4 };
+
+describe('study day', () => {
+  it('turns over at 04:00 local in Los Angeles', () => {
+    // 2026-03-02 03:59 PST = 11:59Z; 04:00 PST = 12:00Z
+    expect(studyDay(new Date('2026-03-02T11:59:00Z'), LA)).toBe('2026-03-01');
+    expect(studyDay(new Date('2026-03-02T12:00:00Z'), LA)).toBe('2026-03-02');
+  });
+
+  it('turns over at 04:00 local in Tokyo, not at UTC midnight', () => {
+    // 04:00 JST = 19:00Z the day before
+    expect(studyDay(new Date('2026-03-01T18:59:00Z'), TOKYO)).toBe('2026-03-01');
+    expect(studyDay(new Date('2026-03-01T19:00:00Z'), TOKYO)).toBe('2026-03-02');
+    expect(studyDay(new Date('2026-03-02T00:30:00Z'), TOKYO)).toBe('2026-03-02');
+  });
+
+  it('follows a DST change: 04:00 local is 12:00Z before and 11:00Z after (Los Angeles, 2026-03-08)', () => {
+    expect(studyDayStart('2026-03-07', LA).toISOString()).toBe('2026-03-07T12:00:00.000Z');
+    expect(studyDayStart('2026-03-08', LA).toISOString()).toBe('2026-03-08T11:00:00.000Z');
+    expect(studyDay(new Date('2026-03-08T10:59:00Z'), LA)).toBe('2026-03-07');
+    expect(studyDay(new Date('2026-03-08T11:00:00Z'), LA)).toBe('2026-03-08');
+    // The study day that spans the change (02:00 on Mar 8) is 23 hours long.
+    const start = studyDayStart('2026-03-07', LA).getTime();
+    expect(endOfStudyDay(new Date(start), LA).getTime() - start).toBe(23 * 3600_000);
+  });
+
+  it('uses the configured rollover hour', () => {
+    const midnight = { timeZone: 'UTC', rolloverHour: 0 };
+    expect(studyDay(new Date('2026-03-02T00:00:00Z'), midnight)).toBe('2026-03-02');
+    expect(studyDay(new Date('2026-03-02T03:00:00Z'), { timeZone: 'UTC', rolloverHour: 4 })).toBe(
+      '2026-03-01',
+    );
+  });
+
+  it('moves instants to the study clock and back', () => {
+    const t = new Date('2026-07-01T08:15:00Z');
+    expect(offsetMinutes(t, 'Asia/Tokyo')).toBe(540);
+    expect(offsetMinutes(t, 'America/Los_Angeles')).toBe(-420);
+    for (const clock of [LA, TOKYO])
+      expect(fromStudyClock(toStudyClock(t, clock), clock).toISOString()).toBe(t.toISOString());
+  });
+
+  it('labels intervals as Anki does', () => {
+    expect(formatInterval(60_000)).toBe('1m');
+    expect(formatInterval(6 * 60_000)).toBe('6m');
+    expect(formatInterval(3 * 3600_000)).toBe('3h');
+    expect(formatInterval(8 * 86400_000)).toBe('8d');
+    expect(formatInterval(75 * 86400_000)).toBe('2.5mo');
+    expect(formatInterval(730 * 86400_000)).toBe('2y');
+  });
+});
