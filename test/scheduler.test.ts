@@ -24,9 +24,43 @@ function walk(
 }
 
 describe('scheduler', () => {
-  it('labels a new card 1m, 6m, 10m, 8d with the defaults', () => {
-    const p = preview(NEW_STATE, new Date('2026-03-01T09:00:00Z'), DEFAULT_SETTINGS, UTC);
-    expect(p.map((x) => x.label)).toEqual(['1m', '6m', '10m', '8d']);
+  it('labels a new card 1m, 6m, 10m, 8d with the defaults (Easy fuzzed around 8d)', () => {
+    const now = new Date('2026-03-01T09:00:00Z');
+    expect(preview(NEW_STATE, now, noFuzz, UTC).map((x) => x.label)).toEqual([
+      '1m',
+      '6m',
+      '10m',
+      '8d',
+    ]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const p = preview(NEW_STATE, now, DEFAULT_SETTINGS, UTC, `card-${i}`);
+      expect(p.slice(0, 3).map((x) => x.label)).toEqual(['1m', '6m', '10m']);
+      seen.add(p[3]?.label ?? '');
+    }
+    // Fuzz spreads Easy around 8 days, deterministically per card.
+    for (const l of seen) expect(['6d', '7d', '8d', '9d', '10d']).toContain(l);
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('fuzzes the same for a card and review whatever the second it is answered', () => {
+    const a = answer(
+      NEW_STATE,
+      new Date('2026-03-01T09:00:00Z'),
+      'easy',
+      DEFAULT_SETTINGS,
+      UTC,
+      'x',
+    );
+    const b = answer(
+      NEW_STATE,
+      new Date('2026-03-01T09:00:37Z'),
+      'easy',
+      DEFAULT_SETTINGS,
+      UTC,
+      'x',
+    );
+    expect(a.scheduledDays).toBe(b.scheduledDays);
   });
 
   it('gives the same state when answering as the preview showed, fuzz on', () => {

@@ -8,6 +8,8 @@ import {
   generatorParameters,
   Rating,
   State,
+  StrategyMode,
+  type AbstractScheduler,
   type Card as FsrsCard,
   type FSRS,
   type Grade,
@@ -102,15 +104,31 @@ export function scheduler(s: Settings): FSRS {
         relearning_steps: s.relearningSteps as StepUnit[],
         ...(s.weights ? { w: s.weights } : {}),
       }),
-    );
+    ).useStrategy(StrategyMode.SEED, fuzzSeed);
     cache.set(key, f);
   }
   return f;
 }
 
+/**
+ * The fuzz seed: the card, its review count and the study day of the review. Fuzz is then
+ * the same for a given card and review however many seconds pass between showing the
+ * buttons and pressing one (ts-fsrs's default seeds from the exact instant).
+ */
+function fuzzSeed(this: AbstractScheduler): string {
+  const self = this as unknown as { current: FsrsCard & { card_id?: string }; review_time: Date };
+  return `${self.current.card_id ?? ''}_${self.current.reps}_${self.review_time.toISOString().slice(0, 10)}`;
+}
+
 /** Converts a stored state to a ts-fsrs card on the study clock. */
-export function toFsrs(s: SchedState, now: Date, clock: DayClock): FsrsCard {
+export function toFsrs(
+  s: SchedState,
+  now: Date,
+  clock: DayClock,
+  cardId = '',
+): FsrsCard & { card_id: string } {
   return {
+    card_id: cardId,
     due: toStudyClock(s.due ? new Date(s.due) : now, clock),
     stability: s.stability,
     difficulty: s.difficulty,
@@ -153,10 +171,16 @@ export interface Preview {
 }
 
 /** What each rating would do to the card now: the four buttons' outcomes. */
-export function preview(s: SchedState, now: Date, settings: Settings, clock: DayClock): Preview[] {
+export function preview(
+  s: SchedState,
+  now: Date,
+  settings: Settings,
+  clock: DayClock,
+  cardId = '',
+): Preview[] {
   const f = scheduler(settings);
   const shiftedNow = toStudyClock(now, clock);
-  const rec = f.repeat(toFsrs(s, now, clock), shiftedNow);
+  const rec = f.repeat(toFsrs(s, now, clock, cardId), shiftedNow);
   return RATINGS.map((name, i) => {
     const next = fromFsrs(rec[(i + 1) as Grade].card, now, clock, settings.maximumInterval);
     return { rating: name, next, label: intervalLabel(next, now) };
@@ -170,10 +194,11 @@ export function answer(
   rating: RatingName,
   settings: Settings,
   clock: DayClock,
+  cardId = '',
 ): SchedState {
   const f = scheduler(settings);
   const item = f.next(
-    toFsrs(s, now, clock),
+    toFsrs(s, now, clock, cardId),
     toStudyClock(now, clock),
     ratingValue(rating) as Grade,
   );

@@ -192,7 +192,7 @@ export class Collection {
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
 
   preview(id: string, now: Date): Preview[] {
-    return preview(this.get(id).rec.sched, now, this.settings, this.clock);
+    return preview(this.get(id).rec.sched, now, this.settings, this.clock, id);
   }
 
   private writable(): EventLog {
@@ -218,7 +218,7 @@ export class Collection {
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
     const clock = this.clock;
-    const after = schedule(rec.sched, now, rating, this.settings, clock);
+    const after = schedule(rec.sched, now, rating, this.settings, clock, id);
     const e = this.commit({
       type: 'answer',
       at: now.toISOString(),
