@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readAllEvents } from '../src/store/eventlog.js';
+import { BIN, cleanup, tempDir } from './helpers.js';
+
+afterEach(cleanup);
+
+/** Runs the real binary under a pseudo-terminal (util-linux `script`), as a person would. */
+function runInPty(args: string, env: Record<string, string>) {
+  const child = spawn(
+    'script',
+    ['-qec', `stty cols 100 rows 40; ${process.execPath} ${BIN} ${args}`, '/dev/null'],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        TERM: 'xterm-256color',
+        COLUMNS: '100',
+        LINES: '40',
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  // The screen's text, escape sequences removed.
+  child.stdout.on(
+    'data',
+    (d: Buffer) => (out += d.toString().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')),
+  );
+  const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  const waitFor = async (re: RegExp, from = 0, ms = 10_000) => {
+    const start = Date.now();
+    while (!re.test(out.slice(from))) {
+      if (Date.now() - start > ms)
+        throw new Error(`timed out waiting for ${re}; screen so far:\n${out.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const send = (keys: string) => child.stdin.write(keys);
+  return { child, exited, waitFor, send, output: () => out };
+}
+
+describe('end to end, under a pseudo-terminal', () => {
+  it('reveals a card, grades it, undoes, quits, and leaves the collection saved', async () => {
+    const dir = tempDir();
+    const pty = runInPty('review --day 61', {
+      SRE_CARDS_DATA_DIR: dir,
+      SRE_CARDS_NOW: '2026-03-01T09:00:00Z',
+      TZ: 'UTC',
+    });
+    await pty.waitFor(/Space or Enter shows the answer/);
+    expect(pty.output()).toMatch(/New \d+ · Learning 0 · Due 0/);
+    let mark = pty.output().length;
+    pty.send(' ');
+    await pty.waitFor(/Again/, mark);
+    mark = pty.output().length;
+    pty.send('3');
+    await pty.waitFor(/Learning 1/, mark);
+    mark = pty.output().length;
+    pty.send('u');
+    await pty.waitFor(/Undone\./, mark);
+    mark = pty.output().length;
+    pty.send(' ');
+    await pty.waitFor(/Again/, mark);
+    mark = pty.output().length;
+    pty.send('4');
+    await pty.waitFor(/Learning 0/, mark);
+    pty.send('q');
+    await pty.waitFor(/Session done/, mark);
+    expect(await pty.exited).toBe(0);
+    expect(pty.output()).toMatch(/Reviewed 1 card · Again 0%/);
+    const events = readAllEvents(join(dir, 'events.jsonl'));
+    expect(events.map((e) => e.type)).toEqual(['answer', 'undo', 'answer']);
+    const first = events[0];
+    const last = events[2];
+    expect(first?.type === 'answer' && last?.type === 'answer' && first.card === last.card).toBe(
+      true,
+    );
+    expect(last?.type === 'answer' && last.rating).toBe(4);
+    // The snapshot was written at the end and covers every event.
+    const snap = JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8'));
+    expect(snap.seq).toBe(3);
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it('says when the next card is due when nothing is due, and exits 0', async () => {
+    const dir = tempDir();
+    const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' };
+    const pty = runInPty('review --topic kubernetes --day 68', env);
+    await pty.waitFor(/shows the answer/);
+    pty.send(' 4');
+    await pty.waitFor(/1\/2/);
+    pty.send(' 4');
+    await pty.waitFor(/Session done/);
+    expect(await pty.exited).toBe(0);
+    const again = runInPty('review --topic kubernetes --day 68', env);
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(
+      /Nothing is due now for topic kubernetes · day 68\. The next card is due/,
+    );
+  });
+
+  it('saves and releases the lock when the terminal closes (SIGHUP)', async () => {
+    const dir = tempDir();
+    const pty = runInPty('review', {
+      SRE_CARDS_DATA_DIR: dir,
+      SRE_CARDS_NOW: '2026-03-01T09:00:00Z',
+      TZ: 'UTC',
+    });
+    await pty.waitFor(/shows the answer/);
+    pty.send(' 3');
+    await pty.waitFor(/Learning 1/);
+    // Closing the terminal: the pty's master goes away and the kernel hangs up the session.
+    pty.child.kill('SIGKILL');
+    await pty.exited;
+    for (let i = 0; i < 100 && existsSync(join(dir, 'lock')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(readAllEvents(join(dir, 'events.jsonl')).map((e) => e.type)).toEqual(['answer']);
+    expect(existsSync(join(dir, 'lock'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8')).seq).toBe(1);
+  });
+});
