@@ -7,6 +7,9 @@ import { BIN, cleanup, tempDir } from './helpers.js';
 
 afterEach(cleanup);
 
+// eslint-disable-next-line no-control-regex -- escape sequences are what it removes
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+
 /** Runs the real binary under a pseudo-terminal (util-linux `script`), as a person would. */
 function runInPty(args: string, env: Record<string, string>) {
   const child = spawn(
@@ -25,10 +28,7 @@ function runInPty(args: string, env: Record<string, string>) {
   );
   let out = '';
   // The screen's text, escape sequences removed.
-  child.stdout.on(
-    'data',
-    (d: Buffer) => (out += d.toString().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')),
-  );
+  child.stdout.on('data', (d: Buffer) => (out += d.toString().replace(ANSI, '')));
   const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
   const waitFor = async (re: RegExp, from = 0, ms = 10_000) => {
     const start = Date.now();
