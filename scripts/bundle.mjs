@@ -2,7 +2,7 @@
 // One bundle starts about twice as fast as tsc output, since Ink's many modules
 // are read once; code splitting keeps Ink out of commands that draw nothing.
 import { build } from 'esbuild';
-import { chmod, readFile } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -22,6 +22,8 @@ const shared = {
   },
 };
 
+// Chunk names carry content hashes: clear old ones so dist/ holds one build.
+await rm('dist/chunks', { recursive: true, force: true });
 await build({
   ...shared,
   entryPoints: { 'sre-cards': 'src/cli/main.ts' },
