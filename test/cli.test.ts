@@ -38,6 +38,7 @@ describe('sre-cards CLI', () => {
         'front',
         'id',
         'lapses',
+        'leech',
         'line',
         'note',
         'reps',

@@ -107,7 +107,7 @@ describe('deck parser', () => {
       'day-2.md': `---\nday: 2\ntitle: T\ntopics: networking\n---\n## dup\nQ: What  is ONE?\nA: again\n`,
     });
     expect(errs).toContain(
-      'day-2.md:6: duplicate front "What  is ONE?" (also in note "one-basic" at day-1.md:7)',
+      'day-2.md:6: duplicate front "What is ONE?" (also in note "one-basic" at day-1.md:7)',
     );
   });
 

@@ -23,9 +23,21 @@ function setup(deck = miniDeck()) {
   return { dir, clock, col, session, app, exits };
 }
 
+/** Types keys, then waits until the screen has settled (no change for a while). */
 async function press(app: ReturnType<typeof render>, keys: string) {
   app.stdin.write(keys);
-  await tick();
+  await settle(app);
+}
+
+async function settle(app: ReturnType<typeof render>) {
+  let last = app.lastFrame();
+  let still = 0;
+  for (let i = 0; i < 200 && still < 4; i++) {
+    await new Promise((r) => setTimeout(r, 15));
+    const f = app.lastFrame();
+    still = f === last ? still + 1 : 0;
+    last = f;
+  }
 }
 
 describe('review screen', () => {
@@ -102,6 +114,18 @@ describe('review screen', () => {
     await press(app, ' 3 3');
     expect(col.state.cards['one-basic']?.sched.reps).toBe(1);
     expect(col.state.cards['one-rev']?.sched.reps).toBe(1);
+    app.unmount();
+    col.close();
+  });
+
+  it('acts on each key in turn when keys come faster than the screen redraws', async () => {
+    const { app, col } = setup();
+    await tick();
+    for (const k of [' ', '4', ' ', '4', ' ', '4']) app.stdin.write(k);
+    await settle(app);
+    expect(
+      ['one-basic', 'one-rev', 'one-cloze:c1'].map((id) => col.state.cards[id]?.sched.state),
+    ).toEqual(['review', 'review', 'review']);
     app.unmount();
     col.close();
   });

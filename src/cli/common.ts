@@ -11,13 +11,31 @@ import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
 import { usageError } from './args.js';
 import type { Env } from './context.js';
 
-export function openCollection(env: Env, mode: 'read' | 'write', command: string): Collection {
+/** SRE_CARDS_SNAPSHOT_EVERY: events between snapshots (tests and benchmarks set it). */
+export function snapshotEveryFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw new UserError(
+      `SRE_CARDS_SNAPSHOT_EVERY must be a whole number from 1, not "${value}"`,
+      2,
+    );
+  return Number(value);
+}
+
+export function openCollection(
+  env: Env,
+  mode: 'read' | 'write',
+  command: string,
+  opts: { snapshotWhenIdle?: boolean } = {},
+): Collection {
   const col = Collection.open({
     dataDir: env.dataDir,
     mode,
     command,
     now: env.now(),
     timeZone: env.timeZone,
+    snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
+    ...opts,
   });
   for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${w}\n`);
   return col;
@@ -86,6 +104,8 @@ export interface CardJson {
   lapses: number;
   suspended: boolean;
   buried: boolean;
+  /** Tagged a leech (reached the leech threshold in lapses). */
+  leech: boolean;
 }
 
 export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
@@ -110,12 +130,15 @@ export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
     lapses: s.lapses,
     suspended: rec.suspended,
     buried: isBuried(rec, studyDay(now, col.clock)),
+    leech: rec.leech ?? false,
   };
 }
 
 export interface LogEntryJson {
   at: string;
   rating: string;
+  /** A cram answer (it did not change the schedule). */
+  cram?: true;
 }
 
 /** A card's answers from the event log, undone ones left out. */
@@ -125,7 +148,11 @@ export function cardLog(col: Collection, id: string): LogEntryJson[] {
   const out: LogEntryJson[] = [];
   for (const e of events) {
     if (e.type === 'answer' && e.card === id && !undone.has(e.seq))
-      out.push({ at: e.at, rating: ratingName(e.rating) });
+      out.push({
+        at: e.at,
+        rating: ratingName(e.rating),
+        ...(e.cram ? { cram: true as const } : {}),
+      });
   }
   return out;
 }
@@ -135,7 +162,7 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
     `id:         ${j.id}`,
     `note:       ${j.note}  (deck ${j.deck}${j.day !== null ? `, day ${j.day}` : ''}${j.line ? `, ${j.line}` : ''})`,
     `topics:     ${j.topics.join(', ')}`,
-    `state:      ${j.state}${j.suspended ? ' (suspended)' : ''}${j.buried ? ' (buried)' : ''}`,
+    `state:      ${j.state}${j.suspended ? ' (suspended)' : ''}${j.buried ? ' (buried)' : ''}${j.leech ? ' (leech)' : ''}`,
     `due:        ${j.due ?? '-'}`,
   ];
   if (j.stability !== null)
@@ -146,7 +173,12 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
   lines.push(`reps:       ${j.reps}   lapses: ${j.lapses}`);
   if (j.source) lines.push(`source:     ${j.source}`);
   lines.push('', j.front, '---', j.back);
-  if (j.log && j.log.length) lines.push('', 'log:', ...j.log.map((l) => `  ${l.at}  ${l.rating}`));
+  if (j.log && j.log.length)
+    lines.push(
+      '',
+      'log:',
+      ...j.log.map((l) => `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}`),
+    );
   return lines.join('\n') + '\n';
 }
 

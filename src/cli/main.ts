@@ -2,12 +2,17 @@
 import { UserError } from '../errors.js';
 import { makeEnv, type Env } from './context.js';
 import * as answer from './cmd/answer.js';
+import * as config from './cmd/config.js';
 import * as deck from './cmd/deck.js';
+import * as doctor from './cmd/doctor.js';
 import * as due from './cmd/due.js';
+import * as exportCmd from './cmd/export.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
+import * as optimize from './cmd/optimize.js';
 import * as review from './cmd/review.js';
 import * as show from './cmd/show.js';
+import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
 import * as topics from './cmd/topics.js';
 
@@ -38,8 +43,13 @@ const COMMANDS: Record<string, Command> = {
     summary: 'bring a suspended card back',
   },
   topics: { ...topics, summary: 'the topics, with card counts and days' },
+  stats: { ...stats, summary: 'counts, forecast, heatmap, retention, readiness by topic' },
   lint: { ...lint, summary: 'check a folder of deck sources' },
   deck: { ...deck, summary: 'add, remove or list your own decks' },
+  export: { ...exportCmd, summary: 'an Anki package (.apkg) or text file of the cards' },
+  doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
+  config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
+  optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },
 };
 
 export const MAIN_USAGE = 'sre-cards [COMMAND] [OPTIONS]   (sre-cards --help lists the commands)';

@@ -16,6 +16,7 @@ import {
   type QueueCounts,
   type StudyCard,
 } from '../core/queue.js';
+import { newCardPacing, type Pacing } from '../core/interview.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
 import { addDays, endOfStudyDay, studyDay, studyDayStart } from '../core/time.js';
 import type { Collection } from '../store/collection.js';
@@ -40,6 +41,8 @@ export class Session {
   ms = 0;
   readonly startedAt: Date;
   private answers: { id: string; rating: RatingName; ms: number }[] = [];
+  /** The card the last answer made a leech (and suspended), if it did. */
+  leech: string | null = null;
 
   constructor(
     readonly collection: Collection,
@@ -97,7 +100,9 @@ export class Session {
       this.collection.noteOf,
     );
     const s = e.after;
-    if ((s.state === 'learning' || s.state === 'relearning') && s.due) {
+    // A card that became a leech is suspended: it does not come back today.
+    this.leech = this.collection.get(id).rec.suspended ? id : null;
+    if ((s.state === 'learning' || s.state === 'relearning') && s.due && !this.leech) {
       this.queue = addLearning(this.queue, id, Date.parse(s.due), now, this.collection.clock);
     }
     this.reviewed++;
@@ -129,6 +134,11 @@ export class Session {
 
   get canUndo(): boolean {
     return this.collection.canUndo;
+  }
+
+  /** Today's new-card pacing toward the interview date, if one is set. */
+  pacing(): Pacing | null {
+    return newCardPacing(this.collection.state, this.now(), this.collection.clock);
   }
 
   suspend(id: string): void {
@@ -169,7 +179,11 @@ export class Session {
       again: this.again,
       ms: this.ms,
       dueTomorrow,
-      newTomorrow: Math.min(unseen, col.settings.newPerDay),
+      newTomorrow: Math.min(
+        unseen,
+        newCardPacing(col.state, studyDayStart(tomorrow, clock), clock)?.limit ??
+          col.settings.newPerDay,
+      ),
       nextDue: nextDue(col.state, cards, now, clock),
     };
   }

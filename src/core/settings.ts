@@ -10,6 +10,14 @@ export interface Settings {
   rolloverHour: number;
   /** FSRS weights; null means ts-fsrs's defaults. */
   weights: number[] | null;
+  /** Lapses at which a card becomes a leech and is suspended; 0 turns it off. */
+  leechThreshold: number;
+  /** The interview day (YYYY-MM-DD), or null when none is set. */
+  interviewDate: string | null;
+  /** Every card is introduced at least this many days before the interview. */
+  interviewLeadDays: number;
+  /** Daily backups of the collection to keep (0 keeps none). */
+  backups: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,6 +30,10 @@ export const DEFAULT_SETTINGS: Settings = {
   reviewsPerDay: 200,
   rolloverHour: 4,
   weights: null,
+  leechThreshold: 8,
+  interviewDate: null,
+  interviewLeadDays: 7,
+  backups: 7,
 };
 
 const STEP_RE = /^[1-9]\d*(m|h|d)$/;
@@ -46,5 +58,26 @@ export function validateSettings(s: Settings): string[] {
     p.push('reviews per day must be a whole number, 0 or more');
   if (!(Number.isInteger(s.rolloverHour) && s.rolloverHour >= 0 && s.rolloverHour <= 23))
     p.push('rollover hour must be a whole number from 0 to 23');
+  if (!(Number.isInteger(s.backups) && s.backups >= 0 && s.backups <= 1000))
+    p.push('backups must be a whole number from 0 to 1000 (0 keeps none)');
+  if (!(Number.isInteger(s.leechThreshold) && s.leechThreshold >= 0 && s.leechThreshold <= 99))
+    p.push('leech threshold must be a whole number of lapses from 0 (off) to 99');
+  if (s.interviewDate !== null && !isCalendarDate(s.interviewDate))
+    p.push(`interview date must be a date such as 2026-12-20, not "${s.interviewDate}"`);
+  if (!(
+    Number.isInteger(s.interviewLeadDays) &&
+    s.interviewLeadDays >= 0 &&
+    s.interviewLeadDays <= 365
+  ))
+    p.push('interview lead days must be a whole number from 0 to 365');
+  if (s.weights !== null && !(s.weights.length === 21 && s.weights.every(Number.isFinite)))
+    p.push('FSRS parameters must be 21 numbers (FSRS-6)');
   return p;
+}
+
+/** Is `s` a real calendar date written YYYY-MM-DD? */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 }

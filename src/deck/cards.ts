@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { clozeNumbers, renderCloze } from './cloze.js';
 import type { Card, Deck, Note } from './types.js';
 
@@ -6,15 +6,22 @@ import type { Card, Deck, Note } from './types.js';
 export const REVERSE_SUFFIX = ':rev';
 
 export function textHash(...parts: string[]): string {
-  return createHash('sha1').update(parts.join('\x1f')).digest('hex').slice(0, 16);
+  // One-shot hashing: several times faster than a Hash object per card (it counts at 100k cards).
+  return hash('sha1', parts.join('\x1f'), 'hex').slice(0, 16);
 }
 
 /**
  * The cards of a note. Card ids derive from the note id:
  * basic `ID`; reversible `ID` and `ID:rev`; cloze `ID:c1`, `ID:c2`, …
  */
-export function noteCards(note: Note, deck: string, startPosition: number): Card[] {
-  const base = {
+export function noteCards(
+  note: Note,
+  deck: string,
+  startPosition: number,
+  hashes?: readonly string[],
+): Card[] {
+  // A literal, not a spread of shared fields: several times faster at 100k cards.
+  const make = (id: string, ord: number, front: string, back: string, i: number): Card => ({
     note: note.id,
     deck,
     kind: note.kind,
@@ -23,14 +30,11 @@ export function noteCards(note: Note, deck: string, startPosition: number): Card
     planLine: note.planLine,
     topics: note.topics,
     source: note.source,
-  };
-  const make = (id: string, ord: number, front: string, back: string, i: number): Card => ({
-    ...base,
     id,
     ord,
     front,
     back,
-    hash: textHash(front, back),
+    hash: hashes?.[startPosition + i] ?? textHash(front, back),
     position: startPosition + i,
   });
   switch (note.kind) {
@@ -50,9 +54,13 @@ export function noteCards(note: Note, deck: string, startPosition: number): Card
 }
 
 /** Every card of a deck, in plan order. */
-export function deckCards(deck: Deck): Card[] {
+/**
+ * Every card of a deck, in plan order. `hashes`, when given, are the cards' text hashes
+ * computed before for the same deck (a cache), in the same order.
+ */
+export function deckCards(deck: Deck, hashes?: readonly string[]): Card[] {
   const cards: Card[] = [];
-  for (const note of deck.notes) cards.push(...noteCards(note, deck.name, cards.length));
+  for (const note of deck.notes) cards.push(...noteCards(note, deck.name, cards.length, hashes));
   return cards;
 }
 

@@ -94,8 +94,10 @@ function unquote(v: string): string {
   return v;
 }
 
+/** A value quoted in a message: on one line, and short. */
 function clip(s: string, n = 60): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > n ? `${one.slice(0, n)}…` : one;
 }
 
 export function parseTopicList(v: string): string[] {
@@ -295,7 +297,7 @@ export function parseCardFile(
 
 function unknownTopic(t: string, known: Set<string>): string {
   const roots = [...known].filter((k) => !k.includes('/'));
-  return `unknown topic "${t}" (declare it in ${DECK_FILE}; known topics include: ${roots.join(', ')})`;
+  return `unknown topic "${clip(t)}" (declare it in ${DECK_FILE}; known topics include: ${roots.join(', ')})`;
 }
 
 function buildNote(

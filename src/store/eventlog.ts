@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { CollectionEvent } from '../core/model.js';
 import { UserError } from '../errors.js';
 import { fileIo, fsyncDir, writeAll } from './fsio.js';
+import { eventProblem } from './validate.js';
 
 export interface LogTail {
   events: CollectionEvent[];
@@ -17,10 +18,19 @@ export interface LogTail {
   torn: number;
 }
 
-function damaged(path: string, line: number | null, why: string): UserError {
-  const where = line === null ? path : `${path}:${line}`;
+/** `where`: a line number (counted from the file's start), a byte offset, or nothing. */
+function damaged(
+  path: string,
+  where: { line: number } | { byte: number } | null,
+  why: string,
+): UserError {
+  const at = !where
+    ? path
+    : 'line' in where
+      ? `${path}:${where.line}`
+      : `${path} at byte ${where.byte}`;
   return new UserError(
-    `the event log is damaged (${where}: ${why}); it was left untouched. Run \`sre-cards doctor\` for how to recover, or keep a copy of the data folder and ask for help`,
+    `the event log is damaged (${at}: ${why}); it was left untouched. Run \`sre-cards doctor\` to see what is wrong, then \`sre-cards doctor --repair\` to set the file aside and keep every readable event`,
   );
 }
 
@@ -47,10 +57,25 @@ function readFrom(path: string, offset: number): Buffer {
   }
 }
 
-function isEvent(v: unknown): v is CollectionEvent {
-  if (typeof v !== 'object' || v === null) return false;
-  const e = v as Record<string, unknown>;
-  return typeof e.seq === 'number' && typeof e.type === 'string' && typeof e.at === 'string';
+/** Parses one line of the log: the event, or why it is not one. */
+export function parseLine(text: string): { event: CollectionEvent } | { problem: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return { problem: 'a line is not valid JSON' };
+  }
+  const problem = eventProblem(v);
+  return problem ? { problem } : { event: v as CollectionEvent };
+}
+
+/**
+ * Is the text after the last newline the start of an event cut short by a crash (which
+ * is trimmed), rather than damage? An interrupted append leaves a prefix of one JSON line.
+ */
+export function isTornTail(tail: Buffer): boolean {
+  const text = tail.toString('utf8');
+  return text.trim() === '' || text.startsWith('{');
 }
 
 /** Reads the events after byte `offset` (the snapshot's position). */
@@ -65,29 +90,73 @@ export function readLog(path: string, offset: number, afterSeq: number): LogTail
   let pos = 0;
   let lineNo = 0;
   let lastSeq = afterSeq;
-  // Line numbers in messages count from the offset; good enough to find the line.
+  // Past the snapshot's position the line number is unknown without reading the whole
+  // file: messages give the byte offset instead (`sre-cards doctor` gives line numbers).
+  const where = (start: number) => (offset === 0 ? { line: lineNo } : { byte: offset + start });
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
     if (nl === -1) break;
     lineNo++;
+    const start = pos;
     const text = buf.toString('utf8', pos, nl);
     pos = nl + 1;
     if (text.trim() === '') continue;
-    let ev: unknown;
-    try {
-      ev = JSON.parse(text);
-    } catch {
-      throw damaged(path, lineNo, 'a line is not valid JSON');
-    }
-    if (!isEvent(ev)) throw damaged(path, lineNo, 'a line is not an event');
+    const parsed = parseLine(text);
+    if ('problem' in parsed) throw damaged(path, where(start), parsed.problem);
+    const ev = parsed.event;
     if (ev.seq <= lastSeq) {
       if (ev.seq <= afterSeq) continue;
-      throw damaged(path, lineNo, `event ${ev.seq} is out of order`);
+      throw damaged(path, where(start), `event ${ev.seq} is out of order`);
     }
     lastSeq = ev.seq;
     events.push(ev);
   }
+  if (pos < buf.length && !isTornTail(buf.subarray(pos))) {
+    lineNo++;
+    throw damaged(path, where(pos), 'the last line is not an event');
+  }
   return { events, end: offset + pos, torn: buf.length - pos };
+}
+
+export interface LogLine {
+  /** 1-based line number in the file. */
+  no: number;
+  /** Byte offsets of the line's start and just past its newline. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Every whole line of the log, read in chunks (for checks over logs too big to hold);
+ * then `tail` is called with the bytes after the last newline. Reads only.
+ */
+export function* logLines(path: string, chunk = 8 << 20): Generator<LogLine, Buffer, void> {
+  const fd = openSync(path, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let base = 0;
+    let no = 0;
+    const buf = Buffer.alloc(chunk);
+    for (;;) {
+      const n = readSync(fd, buf, 0, chunk, base + carry.length);
+      if (n <= 0) break;
+      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+      let pos = 0;
+      for (;;) {
+        const nl = data.indexOf(0x0a, pos);
+        if (nl === -1) break;
+        no++;
+        yield { no, start: base + pos, end: base + nl + 1, text: data.toString('utf8', pos, nl) };
+        pos = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(pos));
+      base += pos;
+    }
+    return carry;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads every event of the log (for history views, stats and export). Read-only. */

@@ -64,13 +64,45 @@ export function fsyncDir(dir: string): void {
 /** Writes a file so that it is either the old or the new content, never half: tmp, fsync, rename, fsync folder. */
 export function writeFileAtomic(path: string, data: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = io.openSync(tmp, 'w', 0o644);
   try {
-    writeAll(fd, data);
-    io.fsyncSync(fd);
-  } finally {
-    io.closeSync(fd);
+    const fd = io.openSync(tmp, 'w', 0o644);
+    try {
+      writeAll(fd, data);
+      io.fsyncSync(fd);
+    } finally {
+      io.closeSync(fd);
+    }
+    io.renameSync(tmp, path);
+  } catch (e) {
+    // The old file is intact; leave no half-written copy beside it.
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never created, or the folder refuses changes
+    }
+    throw e;
   }
-  io.renameSync(tmp, path);
   fsyncDir(dirname(path));
+}
+
+/** Is `name` a temporary file left by `writeFileAtomic` (of a process that died before its rename)? */
+export function isAtomicTmp(name: string): boolean {
+  return /\.tmp-\d+$/.test(name);
+}
+
+const WRITE_ERRORS = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EDQUOT', 'EIO']);
+
+/** For a failed write (disk full, read-only folder, ...): a short description; null for other errors. */
+export function writeErrorText(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException | null;
+  if (!err || typeof err.code !== 'string' || !WRITE_ERRORS.has(err.code)) return null;
+  const why: Record<string, string> = {
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is used up',
+    EROFS: 'the data folder is on a read-only file system',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EIO: 'an input/output error',
+  };
+  return `could not write to the collection: ${why[err.code]} (${err.code})`;
 }

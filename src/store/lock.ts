@@ -18,6 +18,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Who holds the lock file, and whether that process is still running; null when unreadable. */
+export function lockHolder(
+  path: string,
+): { pid: number; command: string | null; alive: boolean } | null {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8'));
+    const pid = Number(v.pid);
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    return { pid, command: typeof v.command === 'string' ? v.command : null, alive: alive(pid) };
+  } catch {
+    return null;
+  }
+}
+
 function holder(path: string): number | null {
   try {
     const pid = Number(JSON.parse(readFileSync(path, 'utf8')).pid);

@@ -24,6 +24,8 @@ export interface DataPaths {
   log: string;
   lock: string;
   backups: string;
+  /** Parsed user decks (disposable). */
+  cache: string;
 }
 
 export function dataPaths(dir: string): DataPaths {
@@ -33,5 +35,6 @@ export function dataPaths(dir: string): DataPaths {
     log: join(dir, 'events.jsonl'),
     lock: join(dir, 'lock'),
     backups: join(dir, 'backups'),
+    cache: join(dir, 'cache'),
   };
 }

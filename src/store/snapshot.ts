@@ -1,82 +1,148 @@
 /**
  * The snapshot: a lowdb document holding settings, card states and the log position it
  * covers. Written atomically (tmp file, fsync, rename, fsync folder) and compactly, at
- * the end of a session and now and then, never per answer.
+ * the end of a session and now and then, never per answer. A document written by an
+ * older schema is migrated forward in memory (MIGRATIONS); one from a newer schema, or
+ * one that is damaged, is refused and left untouched.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { LowSync, type SyncAdapter } from 'lowdb';
 import { SCHEMA_VERSION, type CollectionState } from '../core/model.js';
-import { DEFAULT_SETTINGS } from '../core/settings.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from './fsio.js';
+import { cardProblem, checkSettings, dayProblem, deckEntryProblem, isObject } from './validate.js';
 
 export function damagedSnapshot(path: string, why: string): UserError {
   return new UserError(
-    `the collection file ${path} is damaged (${why}); it was left untouched. Run \`sre-cards doctor --repair\` to rebuild it from the event log, or restore a copy from the backups folder beside it`,
+    `the collection file ${path} is damaged (${why}); it was left untouched. Run \`sre-cards doctor --repair\` to set it aside and recover from the newest backup and the event log`,
   );
 }
 
-/** Checks the shape of a parsed snapshot and migrates older schemas forward. */
-export function checkSnapshot(path: string, v: unknown): CollectionState {
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw damagedSnapshot(path, 'not a JSON object');
-  const s = v as Partial<CollectionState>;
-  if (typeof s.schema !== 'number') throw damagedSnapshot(path, 'no schema version');
-  if (s.schema > SCHEMA_VERSION) {
-    throw new UserError(
-      `the collection ${path} was written by a newer sre-cards (schema ${s.schema}; this one reads up to ${SCHEMA_VERSION}); it was left untouched. Update sre-cards to open it`,
+export function newerSchema(path: string, schema: number): UserError {
+  return new UserError(
+    `the collection ${path} was written by a newer sre-cards (schema ${schema}; this one reads up to ${SCHEMA_VERSION}); it was left untouched. Update sre-cards to open it`,
+  );
+}
+
+/** A migration turns a document of schema n into one of schema n + 1. */
+export type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * MIGRATIONS[n] upgrades schema n to n + 1. Schema 1 is the first released schema, so
+ * the table is empty until schema 2; each later schema adds its step here, and a
+ * fixture of the older schema under test/fixtures/.
+ */
+export const MIGRATIONS: Record<number, Migration> = {};
+
+/** Brings a parsed document up to SCHEMA_VERSION. Pure: the input is not modified. */
+export function migrate(path: string, doc: Record<string, unknown>): Record<string, unknown> {
+  let v = doc.schema as number;
+  let out = doc;
+  while (v < SCHEMA_VERSION) {
+    const step = MIGRATIONS[v];
+    if (!step)
+      throw damagedSnapshot(path, `schema ${v} is older than any this sre-cards can migrate`);
+    try {
+      out = step(structuredClone(out));
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw damagedSnapshot(path, `it could not be migrated from schema ${v}`);
+    }
+    if (!isObject(out)) throw damagedSnapshot(path, `migrating schema ${v} gave no document`);
+    v++;
+    out.schema = v;
+  }
+  return out;
+}
+
+export interface CheckedSnapshot {
+  state: CollectionState;
+  /** The schema the document was written with (less than SCHEMA_VERSION when migrated). */
+  schema: number;
+}
+
+/** Checks the shape of a parsed snapshot, migrating older schemas forward. */
+export function checkSnapshot(path: string, v: unknown): CheckedSnapshot {
+  if (!isObject(v)) throw damagedSnapshot(path, 'not a JSON object');
+  const schema = v.schema;
+  if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 0)
+    throw damagedSnapshot(path, 'no schema version');
+  if (schema > SCHEMA_VERSION) throw newerSchema(path, schema);
+  const s = schema < SCHEMA_VERSION ? migrate(path, v) : v;
+  const { seq, logOffset } = s;
+  if (
+    !(typeof seq === 'number' && Number.isInteger(seq) && seq >= 0) ||
+    !(typeof logOffset === 'number' && Number.isInteger(logOffset) && logOffset >= 0)
+  )
+    throw damagedSnapshot(path, 'no log position');
+  const settings = checkSettings(s.settings);
+  if (typeof settings === 'string') throw damagedSnapshot(path, settings);
+  if (!isObject(s.cards)) throw damagedSnapshot(path, 'no card table');
+  for (const id in s.cards) {
+    const why = cardProblem(id, s.cards[id]);
+    if (why) throw damagedSnapshot(path, `card "${id.slice(0, 80)}" is malformed: ${why}`);
+  }
+  if (!isObject(s.days)) throw damagedSnapshot(path, 'no day counters');
+  for (const day in s.days) {
+    const why = dayProblem(s.days[day]);
+    if (why) throw damagedSnapshot(path, `day "${day.slice(0, 40)}" is malformed: ${why}`);
+  }
+  if (!isObject(s.decks)) throw damagedSnapshot(path, 'no deck table');
+  for (const name in s.decks) {
+    const why = deckEntryProblem(name, s.decks[name]);
+    if (why) throw damagedSnapshot(path, `deck "${name.slice(0, 80)}" is malformed: ${why}`);
+  }
+  return {
+    schema,
+    state: {
+      schema: SCHEMA_VERSION,
+      seq,
+      logOffset,
+      settings,
+      decks: s.decks as CollectionState['decks'],
+      cards: s.cards as CollectionState['cards'],
+      days: s.days as CollectionState['days'],
+    },
+  };
+}
+
+/** Parses a snapshot's text; damage is a UserError naming the file. */
+export function parseSnapshot(path: string, text: string): CheckedSnapshot {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw damagedSnapshot(
+      path,
+      text.length === 0 ? 'it is empty' : 'it is not valid JSON, perhaps truncated',
     );
   }
-  if (typeof s.seq !== 'number' || typeof s.logOffset !== 'number')
-    throw damagedSnapshot(path, 'no log position');
-  if (typeof s.cards !== 'object' || s.cards === null || Array.isArray(s.cards))
-    throw damagedSnapshot(path, 'no card table');
-  for (const [id, c] of Object.entries(s.cards)) {
-    if (
-      typeof c !== 'object' ||
-      c === null ||
-      typeof c.sched !== 'object' ||
-      c.sched === null ||
-      typeof c.sched.state !== 'string'
-    ) {
-      throw damagedSnapshot(path, `card "${id.slice(0, 80)}" is malformed`);
-    }
+  return checkSnapshot(path, parsed);
+}
+
+/** Reads and checks a snapshot file (a collection file or a backup). Reads only. */
+export function readSnapshot(path: string): CheckedSnapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  if (typeof s.days !== 'object' || s.days === null) throw damagedSnapshot(path, 'no day counters');
-  if (typeof s.decks !== 'object' || s.decks === null) throw damagedSnapshot(path, 'no deck table');
-  return {
-    schema: SCHEMA_VERSION,
-    seq: s.seq,
-    logOffset: s.logOffset,
-    settings: { ...DEFAULT_SETTINGS, ...(s.settings ?? {}) },
-    decks: s.decks,
-    cards: s.cards,
-    days: s.days,
-  };
+  return parseSnapshot(path, text);
 }
 
 /** lowdb adapter: compact JSON, durable atomic writes, damage reported, never overwritten on read. */
 export class SnapshotFile implements SyncAdapter<CollectionState> {
+  /** The schema the file was written with, once read. */
+  readSchema: number | null = null;
+
   constructor(readonly path: string) {}
 
   read(): CollectionState | null {
     if (!existsSync(this.path)) return null;
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (e) {
-      throw new UserError(`cannot read ${this.path}: ${(e as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw damagedSnapshot(
-        this.path,
-        text.length === 0 ? 'it is empty' : 'it is not valid JSON, perhaps truncated',
-      );
-    }
-    return checkSnapshot(this.path, parsed);
+    const { state, schema } = readSnapshot(this.path);
+    this.readSchema = schema;
+    return state;
   }
 
   write(data: CollectionState): void {

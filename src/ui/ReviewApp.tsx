@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { pacingText } from '../core/interview.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
 import type { Session, Summary } from '../cli/session.js';
 import type { StudyCard } from '../core/queue.js';
@@ -143,12 +144,13 @@ export function SummaryView({ summary }: { summary: Summary }) {
 export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const width = stdout?.columns ?? 80;
+  const width = stdout?.columns || 80;
   const [card, setCard] = useState<StudyCard | null>(() => session.next());
   const [phase, setPhase] = useState<Phase>('question');
   const [shownAt, setShownAt] = useState(() => now().getTime());
   const [help, setHelp] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [pacing] = useState(() => session.pacing());
   const [ended, setEnded] = useState<{ summary: Summary; error: string | null } | null>(null);
   const [, setTick] = useState(0);
 
@@ -163,11 +165,24 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
     exit();
   }, [ended, exit, onExit]);
 
-  const finish = (error: string | null = null) => setEnded({ summary: session.summary(), error });
+  // What the keys act on, kept in a ref as well as in state: keys can arrive before the
+  // screen has re-rendered, and each must see the result of the one before it.
+  const live = useRef({ card, phase, shownAt, ended: false });
+  const finish = (error: string | null = null) => {
+    if (live.current.ended) return;
+    live.current.ended = true;
+    setEnded({ summary: session.summary(), error });
+  };
+  const setPhaseNow = (p: Phase) => {
+    live.current.phase = p;
+    setPhase(p);
+  };
   const show = (next: StudyCard | null) => {
+    const t = now().getTime();
+    live.current = { ...live.current, card: next, phase: 'question', shownAt: t };
     setCard(next);
     setPhase('question');
-    setShownAt(now().getTime());
+    setShownAt(t);
     if (!next) finish();
   };
   /** Runs a change; a failure to save ends the session, saying so. */
@@ -182,14 +197,13 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
   };
 
   useInput((input, key) => {
-    if (ended) return;
+    if (live.current.ended) return;
     if ((key.ctrl && input === 'c') || key.escape) return finish();
     if (key.return) input = ' ';
     // Keys that arrive together come as one string: handle each in turn.
-    let cur = card;
-    let ph = phase;
     for (const ch of input) {
-      if (!cur) return;
+      const cur = live.current.card;
+      if (!cur || live.current.ended) return;
       if (ch === 'q') return finish();
       if (ch === '?') {
         setHelp((h) => !h);
@@ -199,26 +213,19 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
         let undone: string | null = null;
         if (!attempt(() => (undone = session.undo()))) return;
         setNotice(undone ? 'Undone.' : 'Nothing to undo.');
-        if (undone) {
-          cur = session.next();
-          ph = 'question';
-          show(cur);
-        }
+        if (undone) show(session.next());
         continue;
       }
       if (ch === 's' || ch === 'b') {
         const id = cur.card.id;
         if (!attempt(() => (ch === 's' ? session.suspend(id) : session.bury(id)))) return;
         setNotice(ch === 's' ? 'Suspended. u undoes.' : 'Buried until tomorrow. u undoes.');
-        cur = session.next();
-        ph = 'question';
-        show(cur);
+        show(session.next());
         continue;
       }
-      if (ph === 'question') {
+      if (live.current.phase === 'question') {
         if (ch === ' ') {
-          ph = 'answer';
-          setPhase('answer');
+          setPhaseNow('answer');
           setNotice(null);
         }
         continue;
@@ -226,11 +233,12 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
       const rating = ch === ' ' ? 'good' : RATING_KEYS[ch];
       if (!rating) continue;
       const id = cur.card.id;
-      if (!attempt(() => session.answer(id, rating, now().getTime() - shownAt))) return;
-      setNotice(null);
-      cur = session.next();
-      ph = 'question';
-      show(cur);
+      const taken = now().getTime() - live.current.shownAt;
+      if (!attempt(() => session.answer(id, rating, taken))) return;
+      setNotice(
+        session.leech ? `Leech: ${id} was forgotten too often and is suspended. u undoes.` : null,
+      );
+      show(session.next());
     }
   });
 
@@ -247,6 +255,7 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
   return (
     <Box flexDirection="column" width={width}>
       <Header session={session} label={label} now={now} width={width} />
+      {pacing && pacing.unseen > 0 ? <Text dimColor>{pacingText(pacing)}</Text> : null}
       <Text dimColor>{'─'.repeat(Math.max(10, width - 1))}</Text>
       <CardMeta sc={card} />
       <Box marginTop={1}>

@@ -15,7 +15,10 @@ export async function runReview(
   };
   const app = render(
     <ReviewApp session={session} label={label} now={now} onExit={(r) => (result = r)} />,
-    { exitOnCtrlC: false },
+    // Ink holds a frame that follows another within 1000/maxFps ms (33 ms at its default
+    // 30): the clock's tick each second would then delay an answer's next card. The
+    // screen changes only on keys and once a second, so a short window costs nothing.
+    { exitOnCtrlC: false, maxFps: 250 },
   );
   await app.waitUntilExit();
   return result;

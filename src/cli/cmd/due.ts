@@ -1,3 +1,4 @@
+import { newCardPacing, pacingText } from '../../core/interview.js';
 import { buildQueue, queueCounts } from '../../core/queue.js';
 import { COMMON_OPTIONS, FILTER_OPTIONS, JSON_OPTION, filterFrom, parse } from '../args.js';
 import { assertNoExtra, checkFilter, openCollection } from '../common.js';
@@ -9,7 +10,11 @@ Learning counts the learning cards due by the end of the study day. Read-only.
 
 ${usage}
 
-  --json   print {"new": n, "learning": n, "review": n}`;
+  --json   print {"new": n, "learning": n, "review": n}; with an interview date set, also
+           "pacing": {"interviewDate", "leadDay", "unseen", "daysLeft", "limit", "normal", "raised"}
+
+With an interview date set (\`sre-cards config set interview-date YYYY-MM-DD\`), the new-card
+limit is raised when needed to introduce every card by the lead day, and this says so.`;
 
 export function run(args: string[], env: Env): number {
   const { values, positionals } = parse(
@@ -23,8 +28,11 @@ export function run(args: string[], env: Env): number {
   checkFilter(col, filter, usage);
   const now = env.now();
   const counts = queueCounts(buildQueue(col.state, col.studyCards(filter), now, col.clock));
-  if (values.json) env.stdout.write(JSON.stringify(counts) + '\n');
-  else
+  const pacing = newCardPacing(col.state, now, col.clock);
+  if (values.json) env.stdout.write(JSON.stringify(pacing ? { ...counts, pacing } : counts) + '\n');
+  else {
     env.stdout.write(`new ${counts.new} · learning ${counts.learning} · review ${counts.review}\n`);
+    if (pacing) env.stdout.write(pacingText(pacing) + '\n');
+  }
   return 0;
 }

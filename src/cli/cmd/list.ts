@@ -30,7 +30,7 @@ export function run(args: string[], env: Env): number {
   const width = Math.max(4, ...rows.map((r) => r.id.length));
   for (const r of rows) {
     const due = r.due ? r.due.slice(0, 16).replace('T', ' ') : '-';
-    const flags = (r.suspended ? ' S' : '') + (r.buried ? ' B' : '');
+    const flags = (r.suspended ? ' S' : '') + (r.buried ? ' B' : '') + (r.leech ? ' L' : '');
     const front = r.front.replace(/\s+/g, ' ');
     env.stdout.write(
       `${r.id.padEnd(width)}  ${r.state.padEnd(10)} ${due.padEnd(16)}${flags}  ${front.length > 60 ? front.slice(0, 59) + '…' : front}\n`,

@@ -3,9 +3,10 @@ import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
 import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import { CramSession } from '../cram.js';
 import { Session } from '../session.js';
 
-export const usage = 'sre-cards [review] [--topic T]... [--day N|N-M] [--deck NAME]...';
+export const usage = 'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]...';
 export const help = `Reviews the cards due today, in the terminal. FSRS schedules every answer.
 
 ${usage}
@@ -13,6 +14,9 @@ ${usage}
   --topic T      only cards of topic T or its sub-topics (repeatable: any of them)
   --day N|N-M    only cards of plan day N, or days N to M
   --deck NAME    only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+  --cram         review every matching card now, due or not, weakest first, without
+                 changing its schedule or the day's limits (answers are logged as cram;
+                 Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
 u undo · s suspend · b bury until tomorrow · ? keys · q/Esc/Ctrl-C quit.
@@ -36,7 +40,11 @@ export async function run(
   env: Env,
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<number> {
-  const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...FILTER_OPTIONS }, usage);
+  const { values, positionals } = parse(
+    args,
+    { ...COMMON_OPTIONS, ...FILTER_OPTIONS, cram: { type: 'boolean' } },
+    usage,
+  );
   assertNoExtra(positionals, 0, usage);
   const filter = filterFrom(values, usage);
   if (!stdin.isTTY) {
@@ -44,7 +52,7 @@ export async function run(
       'review needs a terminal (stdin is not one); for scripts, use `sre-cards due`, `sre-cards list` and `sre-cards answer CARD_ID good`',
     );
   }
-  const col = openCollection(env, 'write', 'review');
+  const col = openCollection(env, 'write', 'review', { snapshotWhenIdle: true });
   const closeAndExit = (code: number) => {
     try {
       col.close();
@@ -57,10 +65,22 @@ export async function run(
   process.once('SIGTERM', () => closeAndExit(143));
   try {
     checkFilter(col, filter, usage);
-    const session = new Session(col, filter, env.now);
-    const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]
+    const session = values.cram
+      ? new CramSession(col, filter, env.now)
+      : new Session(col, filter, env.now);
+    const label = [
+      values.cram ? 'Cram' : '',
+      col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards',
+      describeFilter(filter),
+    ]
       .filter(Boolean)
       .join(' · ');
+    if (values.cram && !session.next()) {
+      env.stdout.write(
+        `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,
+      );
+      return 0;
+    }
     if (!session.next()) {
       env.stdout.write(
         `Nothing is due now${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''}. ${nextDueText(session.summary().nextDue, env.now(), env.timeZone)}\n`,

@@ -1,0 +1,581 @@
+/**
+ * The rows of an Anki package (legacy schema 11, as every Anki imports): the `col` row
+ * with its JSON (note types, decks, deck options, configuration), the notes, the cards
+ * and, with progress, the cards' scheduling and the review log. Pure: everything comes
+ * from the collection's cards and records, the decks and the event log passed in.
+ */
+import type { CollectionEvent } from '../core/model.js';
+import { scheduler, type SchedState } from '../core/scheduler.js';
+import type { Settings } from '../core/settings.js';
+import {
+  daysBetween,
+  endOfStudyDay,
+  offsetMinutes,
+  studyDay,
+  studyDayStart,
+  type DayClock,
+} from '../core/time.js';
+import { fieldChecksum, stripHtml } from './html.js';
+import { collectNotes, type ExportNote, type ExportSource } from './notes.js';
+import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
+
+export interface AnkiExportInput extends ExportSource {
+  /** The event log, in order (its answers become the review log). */
+  events: readonly CollectionEvent[];
+  /** Sequence numbers of events cancelled by an undo. */
+  undone: ReadonlySet<number>;
+  settings: Settings;
+  clock: DayClock;
+  now: Date;
+  /** Carry each card's scheduling and the review log; otherwise every card is new. */
+  withProgress: boolean;
+}
+
+export interface ColRow {
+  id: number;
+  crt: number;
+  mod: number;
+  scm: number;
+  ver: number;
+  dty: number;
+  usn: number;
+  ls: number;
+  conf: string;
+  models: string;
+  decks: string;
+  dconf: string;
+  tags: string;
+}
+
+export interface NoteRow {
+  id: number;
+  guid: string;
+  mid: number;
+  mod: number;
+  usn: number;
+  tags: string;
+  flds: string;
+  sfld: string;
+  csum: number;
+  flags: number;
+  data: string;
+}
+
+export interface CardRow {
+  id: number;
+  nid: number;
+  did: number;
+  ord: number;
+  mod: number;
+  usn: number;
+  type: number;
+  queue: number;
+  due: number;
+  ivl: number;
+  factor: number;
+  reps: number;
+  lapses: number;
+  left: number;
+  odue: number;
+  odid: number;
+  flags: number;
+  data: string;
+}
+
+export interface RevlogRow {
+  id: number;
+  cid: number;
+  usn: number;
+  ease: number;
+  ivl: number;
+  lastIvl: number;
+  factor: number;
+  time: number;
+  type: number;
+}
+
+export interface AnkiPackage {
+  col: ColRow;
+  notes: NoteRow[];
+  cards: CardRow[];
+  revlog: RevlogRow[];
+  /** The Anki decks, parents included. */
+  decks: { id: number; name: string }[];
+}
+
+/** Anki's card types and queues. */
+export const CARD_TYPE = { new: 0, learning: 1, review: 2, relearning: 3 } as const;
+export const QUEUE = { suspended: -1, new: 0, learning: 1, review: 2, dayLearning: 3 } as const;
+/** Anki's review-log kinds. */
+export const REVLOG_TYPE = { learn: 0, review: 1, relearn: 2, manual: 4 } as const;
+
+/** The ease Anki gives a card at graduation, which an Anki still on SM-2 builds on. */
+export const STARTING_EASE = 2500;
+/** The deck options group our decks use when progress comes along. */
+export const OPTIONS_ID = 1_704_067_200_010;
+export const OPTIONS_NAME = 'SRE Cards';
+
+const secs = (ms: number) => Math.floor(ms / 1000);
+const round = (x: number, places: number) => {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+};
+
+/**
+ * The collection's creation time, `crt`: the start (rollover hour, local time) of the
+ * study day of the first thing the collection saw, so every export of a collection has
+ * the same `crt`. Review cards' `due` counts study days from it.
+ */
+export function creationTime(
+  cards: ExportSource['allCards'],
+  events: readonly CollectionEvent[],
+  clock: DayClock,
+  now: Date,
+): Date {
+  let first = now.getTime();
+  for (const { rec } of cards) {
+    const t = Date.parse(rec.mod);
+    if (t < first) first = t;
+  }
+  for (const e of events) {
+    if (e.type !== 'answer') continue;
+    const t = Date.parse(e.at);
+    if (t < first) first = t;
+  }
+  return studyDayStart(studyDay(new Date(first), clock), clock);
+}
+
+/** Learning steps in minutes (`1m`, `10m`, `1h`, `1d`). */
+export function stepMinutes(steps: readonly string[]): number[] {
+  return steps.map((s) => {
+    const n = parseInt(s, 10);
+    const unit = s.slice(-1);
+    return unit === 'd' ? n * 1440 : unit === 'h' ? n * 60 : n;
+  });
+}
+
+interface Timing {
+  crtDay: string;
+  clock: DayClock;
+  settings: Settings;
+  learnSteps: number[];
+  relearnSteps: number[];
+  intervalModifier: number;
+  /** Day numbers (study days since `crt`) by quarter hour: see `dayNumber`. */
+  days: Map<number, number>;
+}
+
+const QUARTER_HOUR = 900_000;
+
+/**
+ * The Anki day number (study days since `crt`) of an instant. Time-zone offsets and
+ * their changes fall on quarter hours, so a study day always begins on a UTC quarter
+ * hour: the day is looked up once per quarter hour, not once per review.
+ */
+function dayNumber(t: Timing, ms: number): number {
+  const q = Math.floor(ms / QUARTER_HOUR);
+  let n = t.days.get(q);
+  if (n === undefined) {
+    n = daysBetween(t.crtDay, studyDay(new Date(q * QUARTER_HOUR), t.clock));
+    t.days.set(q, n);
+  }
+  return n;
+}
+
+/** Is a learning step due on a later study day than the answer that set it? */
+function interday(t: Timing, s: SchedState): boolean {
+  if (!s.lastReview || !s.due) return false;
+  return dayNumber(t, Date.parse(s.due)) > dayNumber(t, Date.parse(s.lastReview));
+}
+
+/**
+ * A state's interval as the review log writes it: days when positive (reviews, and
+ * learning steps that cross a day), seconds when negative (steps within a day), 0 new.
+ */
+function logInterval(t: Timing, s: SchedState): number {
+  if (s.state === 'new') return 0;
+  if (s.state === 'review') return Math.max(1, s.scheduledDays);
+  if (!s.due || !s.lastReview) return 0;
+  const due = Date.parse(s.due);
+  const last = Date.parse(s.lastReview);
+  const days = dayNumber(t, due) - dayNumber(t, last);
+  if (days > 0) return days;
+  return -Math.max(0, Math.round((due - last) / 1000));
+}
+
+/**
+ * `left` of a (re)learning card: steps still to do, plus a thousand times those that fit
+ * before the day's cutoff (counted from the answer, as Anki's v2 scheduler does).
+ */
+function learningLeft(t: Timing, s: SchedState): number {
+  const steps = s.state === 'relearning' ? t.relearnSteps : t.learnSteps;
+  if (steps.length === 0) return 1001;
+  const remaining = Math.min(steps.length, Math.max(1, steps.length - s.step));
+  const from = Date.parse(s.lastReview ?? s.due ?? '');
+  if (!Number.isFinite(from)) return remaining * 1001;
+  const cutoff = endOfStudyDay(new Date(from), t.clock).getTime();
+  let at = from;
+  let ok = 0;
+  const rest = steps.slice(steps.length - remaining);
+  for (let i = 0; i < rest.length; i++) {
+    at += (rest[i] ?? 0) * 60_000;
+    if (at > cutoff) break;
+    ok = i;
+  }
+  return remaining + 1000 * (ok + 1);
+}
+
+/** FSRS difficulty (1–10) as the review log's `factor`: ((d − 1) / 9 + 0.1) × 1000. */
+export function difficultyFactor(d: number): number {
+  return Math.round(((d - 1) / 9 + 0.1) * 1000);
+}
+
+/** The FSRS memory state for `cards.data`: stability, difficulty, desired retention, last review. */
+export function memoryData(s: SchedState, desiredRetention: number): string {
+  if (s.state === 'new' || !s.lastReview || !(s.stability > 0)) return '';
+  return JSON.stringify({
+    s: round(s.stability, 3),
+    d: round(s.difficulty, 3),
+    dr: round(desiredRetention, 2),
+    lrt: secs(Date.parse(s.lastReview)),
+  });
+}
+
+type Sched = Pick<
+  CardRow,
+  'type' | 'queue' | 'due' | 'ivl' | 'factor' | 'reps' | 'lapses' | 'left' | 'data'
+>;
+
+/** A card as new, at its place in the plan. */
+function asNew(position: number, suspended: boolean): Sched {
+  return {
+    type: CARD_TYPE.new,
+    queue: suspended ? QUEUE.suspended : QUEUE.new,
+    due: position,
+    ivl: 0,
+    factor: 0,
+    reps: 0,
+    lapses: 0,
+    left: 0,
+    data: '',
+  };
+}
+
+/** A card's scheduling columns from its FSRS state. */
+function scheduling(t: Timing, s: SchedState, suspended: boolean, position: number): Sched {
+  if (s.state === 'new' || !s.due) return asNew(position, suspended);
+  const due = Date.parse(s.due);
+  const common = {
+    factor: STARTING_EASE,
+    reps: s.reps,
+    lapses: s.lapses,
+    data: memoryData(s, t.settings.desiredRetention),
+  };
+  let row: Sched;
+  if (s.state === 'review') {
+    row = {
+      ...common,
+      type: CARD_TYPE.review,
+      queue: QUEUE.review,
+      due: dayNumber(t, due),
+      ivl: Math.max(1, s.scheduledDays),
+      left: 0,
+    };
+  } else {
+    const later = interday(t, s);
+    row = {
+      ...common,
+      type: s.state === 'learning' ? CARD_TYPE.learning : CARD_TYPE.relearning,
+      queue: later ? QUEUE.dayLearning : QUEUE.learning,
+      due: later ? dayNumber(t, due) : secs(due),
+      // A relearning card carries the interval it returns to review with.
+      ivl:
+        s.state === 'relearning'
+          ? Math.min(
+              t.settings.maximumInterval,
+              Math.max(1, Math.round(s.stability * t.intervalModifier)),
+            )
+          : 0,
+      left: learningLeft(t, s),
+    };
+  }
+  if (suspended) row.queue = QUEUE.suspended;
+  return row;
+}
+
+const REVLOG_KIND: Record<SchedState['state'], number> = {
+  new: REVLOG_TYPE.learn,
+  learning: REVLOG_TYPE.learn,
+  review: REVLOG_TYPE.review,
+  relearning: REVLOG_TYPE.relearn,
+};
+
+/**
+ * The review log: one row per answer that still counts (undone and cram answers left
+ * out) and one "manual" row per reset, for the exported cards. Ids are the answer times
+ * in ms, moved on by a millisecond where two coincide (Array.prototype.sort is stable).
+ */
+function revlogRows(
+  t: Timing,
+  events: readonly CollectionEvent[],
+  undone: ReadonlySet<number>,
+  cardIds: ReadonlyMap<string, number>,
+): RevlogRow[] {
+  const rows: RevlogRow[] = [];
+  for (const e of events) {
+    if (e.type !== 'answer' && e.type !== 'reset') continue;
+    if (undone.has(e.seq)) continue;
+    const cid = cardIds.get(e.card);
+    if (cid === undefined) continue;
+    const at = Date.parse(e.at);
+    if (!Number.isFinite(at)) continue;
+    if (e.type === 'reset') {
+      rows.push({
+        id: at,
+        cid,
+        usn: -1,
+        ease: 0,
+        ivl: 0,
+        lastIvl: logInterval(t, e.before),
+        factor: 0,
+        time: 0,
+        type: REVLOG_TYPE.manual,
+      });
+      continue;
+    }
+    if (e.cram) continue;
+    rows.push({
+      id: at,
+      cid,
+      usn: -1,
+      ease: e.rating,
+      ivl: logInterval(t, e.after),
+      lastIvl: logInterval(t, e.before),
+      factor: difficultyFactor(e.after.difficulty),
+      time: Math.max(0, Math.min(60_000, Math.round(e.ms))),
+      type: REVLOG_KIND[e.before.state],
+    });
+  }
+  // In time order (the log's order where times are equal), each id at least one past the last.
+  let sorted = true;
+  for (let i = 1; i < rows.length && sorted; i++)
+    sorted = (rows[i - 1] as RevlogRow).id <= (rows[i] as RevlogRow).id;
+  if (!sorted) rows.sort((a, b) => a.id - b.id);
+  let last = -Infinity;
+  for (const r of rows) {
+    if (r.id <= last) r.id = last + 1;
+    last = r.id;
+  }
+  return rows;
+}
+
+function deckJson(id: number, name: string, conf: number, mod: number): Record<string, unknown> {
+  return {
+    newToday: [0, 0],
+    revToday: [0, 0],
+    lrnToday: [0, 0],
+    timeToday: [0, 0],
+    conf,
+    usn: id === 1 ? 0 : -1,
+    desc: '',
+    dyn: 0,
+    collapsed: false,
+    extendNew: 10,
+    extendRev: 50,
+    id,
+    name,
+    mod,
+  };
+}
+
+/** Anki's default options group (id 1), as its exporter writes it. */
+function defaultOptions(): Record<string, unknown> {
+  return {
+    name: 'Default',
+    new: {
+      delays: [1, 10],
+      ints: [1, 4, 7],
+      initialFactor: STARTING_EASE,
+      separate: true,
+      order: 1,
+      perDay: 20,
+      bury: false,
+    },
+    lapse: { delays: [10], mult: 0, minInt: 1, leechFails: 8, leechAction: 0 },
+    rev: {
+      perDay: 200,
+      ease4: 1.3,
+      fuzz: 0.05,
+      minSpace: 1,
+      ivlFct: 1,
+      maxIvl: 36500,
+      bury: false,
+      hardFactor: 1.2,
+    },
+    maxTaken: 60,
+    timer: 0,
+    autoplay: true,
+    replayq: true,
+    mod: 0,
+    usn: 0,
+    id: 1,
+  };
+}
+
+/** Our settings as an options group: steps, limits, maximum interval, desired retention. */
+function ourOptions(s: Settings, mod: number): Record<string, unknown> {
+  const base = defaultOptions();
+  return {
+    ...base,
+    name: OPTIONS_NAME,
+    new: {
+      ...(base.new as object),
+      delays: stepMinutes(s.learningSteps),
+      perDay: s.newPerDay,
+      bury: true,
+    },
+    lapse: {
+      ...(base.lapse as object),
+      delays: stepMinutes(s.relearningSteps),
+      leechFails: s.leechThreshold > 0 ? s.leechThreshold : 8,
+      leechAction: s.leechThreshold > 0 ? 0 : 1,
+    },
+    rev: {
+      ...(base.rev as object),
+      perDay: s.reviewsPerDay,
+      maxIvl: s.maximumInterval,
+      bury: true,
+    },
+    mod,
+    usn: -1,
+    id: OPTIONS_ID,
+    desiredRetention: s.desiredRetention,
+  };
+}
+
+function noteRow(n: ExportNote, tags: string[]): NoteRow {
+  const flds = n.fields.join('\x1f');
+  return {
+    id: n.id,
+    guid: n.guid,
+    mid: n.def.id,
+    mod: secs(n.mod),
+    usn: -1,
+    tags: tags.length ? ` ${tags.join(' ')} ` : '',
+    flds,
+    sfld: stripHtml(n.fields[0] ?? ''),
+    csum: fieldChecksum(n.fields[0] ?? ''),
+    flags: 0,
+    data: '',
+  };
+}
+
+export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
+  const { notes, decks, cardIds } = collectNotes(input);
+  const { clock, settings, now } = input;
+  const crt = creationTime(input.allCards, input.events, clock, now);
+  const timing: Timing = {
+    crtDay: studyDay(crt, clock),
+    clock,
+    settings,
+    learnSteps: stepMinutes(settings.learningSteps),
+    relearnSteps: stepMinutes(settings.relearningSteps),
+    intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
+    days: new Map(),
+  };
+  const deckId = new Map(decks.map((d) => [d.name, d.id]));
+  const deckMod = new Map<string, number>();
+  const modelDeck = new Map<number, number>();
+
+  const noteRows: NoteRow[] = [];
+  const cardRows: CardRow[] = [];
+  const exported = new Map<string, number>();
+  for (const n of notes) {
+    const did = deckId.get(n.ankiDeck) ?? 1;
+    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
+    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
+    if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
+    for (const { card, rec } of n.cards) {
+      const cid = cardIds.get(card.id);
+      if (cid === undefined) continue;
+      exported.set(card.id, cid);
+      const s = rec.sched;
+      let mod = Date.parse(rec.mod) || 0;
+      if (input.withProgress && s.lastReview) mod = Math.max(mod, Date.parse(s.lastReview));
+      cardRows.push({
+        id: cid,
+        nid: n.id,
+        did,
+        ord: card.ord,
+        mod: secs(mod),
+        usn: -1,
+        ...(input.withProgress
+          ? scheduling(timing, s, rec.suspended, n.position)
+          : asNew(n.position, false)),
+        odue: 0,
+        odid: 0,
+        flags: 0,
+      });
+    }
+    for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
+      deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
+  }
+  const revlog = input.withProgress ? revlogRows(timing, input.events, input.undone, exported) : [];
+
+  const crtSecs = secs(crt.getTime());
+  const conf = input.withProgress ? OPTIONS_ID : 1;
+  const decksJson: Record<string, unknown> = { '1': deckJson(1, 'Default', 1, crtSecs) };
+  for (const d of decks)
+    decksJson[String(d.id)] = deckJson(d.id, d.name, conf, deckMod.get(d.name) ?? crtSecs);
+  const dconf: Record<string, unknown> = { '1': defaultOptions() };
+  if (input.withProgress) dconf[String(OPTIONS_ID)] = ourOptions(settings, crtSecs);
+  const models: Record<string, unknown> = {};
+  for (const def of Object.values(NOTE_TYPES)) {
+    const did = modelDeck.get(def.id);
+    if (did !== undefined) models[String(def.id)] = noteTypeJson(def, did);
+  }
+  const firstModel = Object.keys(models)[0] ?? String(NOTE_TYPES.basic.id);
+  const maxPosition = notes.reduce((m, n) => Math.max(m, n.position), 0);
+  const colConf = {
+    activeDecks: [1],
+    curDeck: 1,
+    newSpread: 0,
+    collapseTime: 1200,
+    timeLim: 0,
+    estTimes: true,
+    dueCounts: true,
+    curModel: firstModel,
+    nextPos: maxPosition + 1,
+    sortType: 'noteFld',
+    sortBackwards: false,
+    addToCur: true,
+    dayLearnFirst: false,
+    schedVer: 2,
+    localOffset: -offsetMinutes(now, clock.timeZone),
+    newBury: true,
+    // The study day: Anki counts days from crt with this rollover hour and offset.
+    rollover: clock.rolloverHour,
+    creationOffset: -offsetMinutes(crt, clock.timeZone),
+  };
+  return {
+    col: {
+      id: 1,
+      crt: crtSecs,
+      mod: now.getTime(),
+      scm: now.getTime(),
+      ver: 11,
+      dty: 0,
+      usn: 0,
+      ls: 0,
+      conf: JSON.stringify(colConf),
+      models: JSON.stringify(models),
+      decks: JSON.stringify(decksJson),
+      dconf: JSON.stringify(dconf),
+      tags: '{}',
+    },
+    notes: noteRows,
+    cards: cardRows,
+    revlog,
+    decks,
+  };
+}
