@@ -18,8 +18,9 @@ type Database = initSqlJs.Database;
 type Row = Record<string, number | string | null>;
 type Json = Record<string, unknown>;
 
+// Two small packages written by Anki 2.1.16's own exporter (notes with and without scheduling).
 const REFERENCE =
-  process.env.SRE_CARDS_ANKI_REFERENCE ?? join(ROOT, '..', 'shared', 'anki-reference');
+  process.env.SRE_CARDS_ANKI_REFERENCE ?? join(ROOT, 'test', 'fixtures', 'anki-reference');
 const HAVE_REFERENCE = existsSync(join(REFERENCE, 'reference-with-progress.apkg'));
 
 const dbs: Database[] = [];
