@@ -28,6 +28,7 @@ import {
   preview,
   type Preview,
   type RatingName,
+  type SchedState,
   ratingValue,
 } from '../core/scheduler.js';
 import { becomesLeech } from '../core/leech.js';
@@ -354,21 +355,8 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const clock = this.clock;
-    const after = schedule(rec.sched, now, rating, this.settings, clock, id);
-    const e = this.commit({
-      type: 'answer',
-      at: now.toISOString(),
-      card: id,
-      rating: ratingValue(rating),
-      ms: Math.max(0, Math.min(MAX_ANSWER_MS, Math.round(ms))),
-      day: studyDay(now, clock),
-      tz: clock.timeZone,
-      rollover: clock.rolloverHour,
-      before: rec.sched,
-      after,
-    }) as AnswerEvent;
-    this.undoStack.push(e);
+    const after = schedule(rec.sched, now, rating, this.settings, this.clock, id);
+    const e = this.logAnswer(id, rating, now, ms, rec.sched, after, false);
     if (becomesLeech(e.before, after, this.settings.leechThreshold)) {
       // As Anki does: tag it a leech and suspend it; one undo takes back both.
       const leech = { before: rec.leech ?? false };
@@ -382,6 +370,19 @@ export class Collection {
   /** Logs a cram answer: the card's state and the day's counts stay as they are. */
   cramAnswer(id: string, rating: RatingName, now: Date, ms: number): AnswerEvent {
     const { rec } = this.get(id);
+    return this.logAnswer(id, rating, now, ms, rec.sched, rec.sched, true);
+  }
+
+  /** Appends an answer event (time taken capped at 60 s, as Anki does) and makes it undoable. */
+  private logAnswer(
+    id: string,
+    rating: RatingName,
+    now: Date,
+    ms: number,
+    before: SchedState,
+    after: SchedState,
+    cram: boolean,
+  ): AnswerEvent {
     const clock = this.clock;
     const e = this.commit({
       type: 'answer',
@@ -392,9 +393,9 @@ export class Collection {
       day: studyDay(now, clock),
       tz: clock.timeZone,
       rollover: clock.rolloverHour,
-      before: rec.sched,
-      after: rec.sched,
-      cram: true,
+      before,
+      after,
+      ...(cram ? { cram: true } : {}),
     }) as AnswerEvent;
     this.undoStack.push(e);
     return e;
