@@ -1,11 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAllEvents } from '../src/store/eventlog.js';
 import { BIN, cleanup, tempDir } from './helpers.js';
 
-afterEach(cleanup);
+const children: ChildProcess[] = [];
+afterEach(() => {
+  // A failed test must not leave a session running behind it.
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  cleanup();
+});
 
 // eslint-disable-next-line no-control-regex -- escape sequences are what it removes
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -26,6 +31,7 @@ function runInPty(args: string, env: Record<string, string>) {
       stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  children.push(child);
   let out = '';
   // The screen's text, escape sequences removed.
   child.stdout.on('data', (d: Buffer) => (out += d.toString().replace(ANSI, '')));
