@@ -439,7 +439,7 @@ async function main() {
     // deck), and writes the parsed-deck cache and the day's backup.
     const afterEdit = await firstCard(dataDir);
     // The first open of a study day copies the collection file to backups/ first.
-    rmSync(join(dataDir, 'backups', `collection-${NOW.slice(0, 10)}.json`));
+    rmSync(join(dataDir, 'backups', `collection-${NOW.slice(0, 10)}.json`), { force: true });
     const firstOfDay = await firstCard(dataDir);
     const first = [];
     for (let i = 0; i < RUNS; i++) first.push(await firstCard(dataDir));

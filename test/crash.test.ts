@@ -7,9 +7,9 @@
  * SRE_CARDS_KILL_SEED picks another seed; SRE_CARDS_SOAK=1 runs 2000 kills.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CollectionEvent } from '../src/core/model.js';
 import { ratingName } from '../src/core/scheduler.js';
 import { deckCards } from '../src/deck/cards.js';
@@ -19,7 +19,9 @@ import { Collection } from '../src/store/collection.js';
 import { diagnose } from '../src/store/doctor.js';
 import { parseLine } from '../src/store/eventlog.js';
 import { dataPaths } from '../src/store/paths.js';
-import { ROOT, tempDir } from './helpers.js';
+import { cleanup, ROOT, tempDir } from './helpers.js';
+
+afterEach(cleanup);
 
 const SOAK = process.env.SRE_CARDS_SOAK === '1';
 const KILLS = SOAK ? 2000 : 200;
@@ -122,7 +124,8 @@ interface Seen {
 }
 
 function readNew(path: string, seen: Seen, where: string): void {
-  const buf = readFileSync(path);
+  // A process killed early may not have created the log yet.
+  const buf = existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
   const text = buf.toString('utf8', seen.offset, buf.lastIndexOf(0x0a) + 1);
   for (const line of text.split('\n')) {
     if (line === '') continue;
