@@ -19,7 +19,7 @@ import { Collection } from '../src/store/collection.js';
 import { diagnose } from '../src/store/doctor.js';
 import { parseLine } from '../src/store/eventlog.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, ROOT, tempDir } from './helpers.js';
+import { cleanup, ROOT, seededRandom, tempDir } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -30,17 +30,6 @@ const SEED = Number(process.env.SRE_CARDS_KILL_SEED ?? 61);
 const WORKERS = 2;
 /** Each process is killed within this long at most. */
 const BOUND_MS = 4000;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Ack {
   seq: number;
@@ -197,7 +186,7 @@ describe('crash safety', () => {
       const ids = deckCards(builtin)
         .slice(0, 400)
         .map((c) => c.id);
-      const random = rng(SEED);
+      const random = seededRandom(SEED);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
       let kills = 0;
       let started = 0;

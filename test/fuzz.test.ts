@@ -5,7 +5,7 @@
  * Every case must end in a clear error (a DeckError list, or a UserError), never another
  * exception, and never a write.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildQueue, NO_FILTER } from '../src/core/queue.js';
@@ -15,7 +15,15 @@ import type { DeckError } from '../src/deck/types.js';
 import { UserError } from '../src/errors.js';
 import { diagnose } from '../src/store/doctor.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, cli, miniFiles, openMini, tempDir, writeDeckFolder } from './helpers.js';
+import {
+  cleanup,
+  cli,
+  miniFiles,
+  openMini,
+  tempDir,
+  writeDeckFolder,
+  fileTree,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -205,27 +213,15 @@ describe('fuzz: deck parser', () => {
     for (let i = 0; i < 6; i++) {
       const dir = writeDeckFolder(join(tempDir(), 'deck'));
       for (const f of mutateDeck(r)) writeFileSync(join(dir, f.path), f.text);
-      const before = tree(dir);
+      const before = fileTree(dir);
       const res = cli(['lint', dir]);
       expect([0, 1]).toContain(res.status);
       expect(res.stderr).not.toMatch(STACK);
       if (res.status === 1) expect(res.stderr).toMatch(/deck\/[\w.-]+:\d+: /);
-      expect(tree(dir)).toEqual(before);
+      expect(fileTree(dir)).toEqual(before);
     }
   });
 });
-
-/** Every file under `dir` with its bytes and mtime. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    out[name] = st.isFile() ? `${st.mtimeMs}:${readFileSync(p).toString('base64')}` : 'dir';
-  }
-  return out;
-}
 
 const T = new Date('2026-03-10T09:00:00Z');
 
@@ -340,7 +336,7 @@ describe('fuzz: collection loader', () => {
           ? [paths.snapshot, paths.log]
           : [r.pick([paths.snapshot, paths.log])])
           mutateFile(r, p);
-        const before = tree(dir);
+        const before = fileTree(dir);
         const where = `seed ${SEED + 2} case ${i}`;
         // Readers: open, or a UserError; never a write.
         let readOk = false;
@@ -355,14 +351,14 @@ describe('fuzz: collection loader', () => {
             throw new Error(`${where}: read threw ${(e as Error).stack}`, { cause: e });
           expect(e.message).not.toMatch(STACK);
         }
-        expect(tree(dir), where).toEqual(before);
+        expect(fileTree(dir), where).toEqual(before);
         // The doctor's check reads anything without an exception, and writes nothing.
         try {
           diagnose(paths);
         } catch (e) {
           throw new Error(`${where}: diagnose threw ${(e as Error).stack}`, { cause: e });
         }
-        expect(tree(dir), where).toEqual(before);
+        expect(fileTree(dir), where).toEqual(before);
         // Writers: open and take an answer, or a UserError that leaves every file as it was.
         try {
           const col = openMini(dir, T);
@@ -374,7 +370,7 @@ describe('fuzz: collection loader', () => {
           if (!(e instanceof UserError))
             throw new Error(`${where}: write threw ${(e as Error).stack}`, { cause: e });
           expect(readOk, `${where}: ${e.message}`).toBe(false);
-          expect(tree(dir), where).toEqual(before);
+          expect(fileTree(dir), where).toEqual(before);
           refused++;
         }
       }
@@ -391,7 +387,7 @@ describe('fuzz: collection loader', () => {
       cpSync(base, dir, { recursive: true });
       const paths = dataPaths(dir);
       writeFileSync(paths.snapshot, readFileSync(paths.snapshot).subarray(0, r.int(2000)));
-      const before = tree(dir);
+      const before = fileTree(dir);
       const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-10T09:00:00Z' };
       for (const args of [['due'], ['list'], ['answer', 'd61-spof', 'good'], ['doctor']]) {
         const res = cli(args, env);
@@ -402,7 +398,7 @@ describe('fuzz: collection loader', () => {
             /^sre-cards: the collection file .* is damaged \(.*\); it was left untouched\. Run `sre-cards doctor --repair`/,
           );
       }
-      expect(tree(dir)).toEqual(before);
+      expect(fileTree(dir)).toEqual(before);
     }
   });
 });

@@ -1,4 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -125,3 +134,27 @@ export function cli(
 }
 
 export const at = (iso: string) => new Date(iso);
+
+/** Every file under `dir` with its bytes and mtime: to prove that nothing was written. */
+export function fileTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    out[name] = st.isFile() ? `${st.mtimeMs}:${readFileSync(p).toString('base64')}` : 'dir';
+  }
+  return out;
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1), so random tests repeat. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -5,6 +5,7 @@
  * predict these outcomes better than the defaults do.
  */
 import type { AnswerEvent } from '../src/core/model.js';
+import { seededRandom } from './helpers.js';
 import {
   answer,
   NEW_STATE,
@@ -24,17 +25,6 @@ export const TRUE_WEIGHTS = [
 
 const CLOCK: DayClock = { timeZone: 'UTC', rolloverHour: 4 };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SynthOptions {
   cards: number;
   /** New cards introduced a day. */
@@ -49,7 +39,7 @@ export interface SynthOptions {
 
 /** Answer events (with sequence numbers from 1) for a simulated learner. */
 export function syntheticLog(o: SynthOptions): AnswerEvent[] {
-  const rand = mulberry32(o.seed ?? 7);
+  const rand = seededRandom(o.seed ?? 7);
   const settings = o.settings ?? { ...DEFAULT_SETTINGS, fuzz: false };
   const truth: Settings = { ...settings, weights: TRUE_WEIGHTS, fuzz: false };
   const t0 = Date.parse(o.start ?? '2026-01-05T09:00:00Z');

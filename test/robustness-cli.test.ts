@@ -4,26 +4,15 @@
  * (no deck sync, migration, backup or cache from them).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAllEvents } from '../src/store/eventlog.js';
-import { BIN, cleanup, cli, tempDir, writeDeckFolder } from './helpers.js';
+import { BIN, cleanup, cli, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 afterEach(cleanup);
 const NOW = '2026-03-01T09:00:00Z';
 const env = (dir: string, now = NOW) => ({ SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: now });
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    out[name] = st.isFile() ? `${st.mtimeMs}:${readFileSync(p).toString('base64')}` : 'dir';
-  }
-  return out;
-}
 
 describe('answer --stdin', () => {
   it('acknowledges each saved answer on its own line, as text or JSON', () => {
@@ -145,7 +134,7 @@ describe('two instances', () => {
       '---\nday: 9\ntitle: Nine\ntopics: reliability\n---\n## nine\nQ: Nine?\nA: 9\n',
     );
     const later = env(dir, '2026-03-05T09:00:00Z');
-    const before = tree(dir);
+    const before = fileTree(dir);
     const held = new RegExp(`in use by another sre-cards \\(pid ${process.pid}\\)`);
     for (const args of [
       ['answer', 'd61-ha-vs-ft', 'good'],
@@ -174,7 +163,7 @@ describe('two instances', () => {
     }
     // The readers saw the changed deck, in memory only.
     expect(JSON.parse(cli(['list', '--deck', 'mini', '--json'], later).stdout)).toHaveLength(8);
-    expect(tree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
     expect(existsSync(out)).toBe(true);
   });
 

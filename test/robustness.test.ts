@@ -25,7 +25,7 @@ import { readAllEvents } from '../src/store/eventlog.js';
 import { realIo, setFileIo, type FileIo } from '../src/store/fsio.js';
 import { dataPaths } from '../src/store/paths.js';
 import { MIGRATIONS } from '../src/store/snapshot.js';
-import { cleanup, miniDeck, openMini, tempDir, writeDeckFolder } from './helpers.js';
+import { cleanup, miniDeck, openMini, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 let restoreIo: (() => void) | null = null;
 afterEach(() => {
@@ -64,18 +64,6 @@ function faults(
     },
   };
   restoreIo = setFileIo(io);
-}
-
-/** Every file under `dir` with its bytes and mtime: to prove that nothing was written. */
-function snapshotTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    out[name] = st.isFile() ? `${st.mtimeMs}:${readFileSync(p).toString('base64')}` : 'dir';
-  }
-  return out;
 }
 
 function sink(): { stream: Writable; text: () => string } {
@@ -347,7 +335,7 @@ describe('doctor', () => {
   it('finds nothing wrong with a healthy collection, and a check writes nothing', () => {
     const dir = tempDir();
     withHistory(dir).close();
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     const d = diagnose(dataPaths(dir));
     expect(d.problems).toBe(0);
     expect(d.findings.map((f) => `${f.level} ${f.area}`)).toEqual([
@@ -359,7 +347,7 @@ describe('doctor', () => {
       'ok backups',
     ]);
     expect(d.log.events).toBe(d.snapshot.seq);
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
   });
 
   it('calls a torn last line a note, not damage', () => {
@@ -502,9 +490,9 @@ describe('doctor', () => {
     const doc = JSON.parse(readFileSync(paths.snapshot, 'utf8'));
     doc.schema = 2;
     writeFileSync(paths.snapshot, JSON.stringify(doc));
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     expect(() => repair(paths, T)).toThrow(/newer sre-cards.*cannot repair/);
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
   });
 
   it('rebuild: a replay of the log matches the stored states, and finds a card that does not', () => {
@@ -579,9 +567,9 @@ describe('schema versions', () => {
 
   it('loads the schema 1 fixture, read-only without a write', () => {
     const dir = fixture('schema-1');
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     expectFixtureState(openMini(dir, T, { mode: 'read' }));
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
     const col = openMini(dir, at('2026-03-20T09:00:00Z'));
     expectFixtureState(col);
     col.answer('one-cloze:c2', 'good', at('2026-03-20T09:00:00Z'), 0);
@@ -603,10 +591,10 @@ describe('schema versions', () => {
     try {
       const dir = fixture('schema-0-synthetic');
       const original = readFileSync(join(dir, 'collection.json'));
-      const before = snapshotTree(dir);
+      const before = fileTree(dir);
       // Readers migrate in memory only.
       expectFixtureState(openMini(dir, T, { mode: 'read' }));
-      expect(snapshotTree(dir)).toEqual(before);
+      expect(fileTree(dir)).toEqual(before);
       // A writer keeps the old file, then writes the current schema.
       const col = openMini(dir, T);
       expectFixtureState(col);
@@ -621,11 +609,11 @@ describe('schema versions', () => {
 
   it('refuses a schema it has no migration for, untouched', () => {
     const dir = fixture('schema-0-synthetic');
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     expect(() => openMini(dir, T)).toThrow(
       /collection file .* is damaged \(schema 0 is older than any this sre-cards can migrate\)/,
     );
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
   });
 });
 
@@ -680,10 +668,10 @@ describe('loader checks', () => {
       /events\.jsonl at byte \d+: event 2 \(answer\): a card state is malformed/,
     );
     writeFileSync(log, good + 'PK\u0003\u0004 binary junk');
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     expect(() => openMini(dir, T)).toThrow(/the last line is not an event/);
     expect(readFileSync(log, 'utf8')).toBe(good + 'PK\u0003\u0004 binary junk');
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
     truncateSync(log, good.length);
     mkdirSync(join(dir, 'x'));
     expect(openMini(dir, T, { mode: 'read' }).state.seq).toBe(1);
@@ -719,11 +707,11 @@ describe('opening a large collection quickly', () => {
     // An edit changes the file's time and size: readers and writers see it.
     const day1 = join(deckDir, 'day-1.md');
     writeFileSync(day1, readFileSync(day1, 'utf8').replace('The first.', 'The first, edited.'));
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     const reader = open('read');
     expect(reader.get('one-basic').card.back).toBe('The first, edited.');
     expect(reader.syncReport.edited).toBe(1);
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
     col = open();
     expect(col.syncReport.edited).toBe(1);
     expect(col.state.decks.mini?.synced).not.toBe(key);
