@@ -20,10 +20,13 @@ import { collectNotes, type ExportNote, type ExportSource } from './notes.js';
 import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
 
 export interface AnkiExportInput extends ExportSource {
-  /** The event log, in order (its answers become the review log). */
-  events: readonly CollectionEvent[];
-  /** Sequence numbers of events cancelled by an undo. */
-  undone: ReadonlySet<number>;
+  /**
+   * The event log, in order (its answers become the review log), read once: a log too
+   * big to hold can be passed as a stream of events. Its undo events cancel their targets.
+   */
+  events: Iterable<CollectionEvent>;
+  /** Sequence numbers of further events to treat as cancelled by an undo. */
+  undone?: ReadonlySet<number>;
   settings: Settings;
   clock: DayClock;
   now: Date;
@@ -131,8 +134,9 @@ export function creationTime(
   events: readonly CollectionEvent[],
   clock: DayClock,
   now: Date,
+  firstAnswer = Infinity,
 ): Date {
-  let first = now.getTime();
+  let first = Math.min(now.getTime(), firstAnswer);
   for (const { rec } of cards) {
     const t = Date.parse(rec.mod);
     if (t < first) first = t;
@@ -317,19 +321,28 @@ const REVLOG_KIND: Record<SchedState['state'], number> = {
  */
 function revlogRows(
   t: Timing,
-  events: readonly CollectionEvent[],
+  events: Iterable<CollectionEvent>,
   undone: ReadonlySet<number>,
   cardIds: ReadonlyMap<string, number>,
-): RevlogRow[] {
-  const rows: RevlogRow[] = [];
+): { rows: RevlogRow[]; firstAnswer: number } {
+  let rows: RevlogRow[] = [];
+  // The sequence number of each row's event, for the undos later in the log.
+  const seqs: number[] = [];
+  const cancelled = new Set<number>(undone);
+  let firstAnswer = Infinity;
   for (const e of events) {
+    if (e.type === 'undo') {
+      cancelled.add(e.target.seq);
+      continue;
+    }
     if (e.type !== 'answer' && e.type !== 'reset') continue;
-    if (undone.has(e.seq)) continue;
+    const at = Date.parse(e.at);
+    if (e.type === 'answer' && at < firstAnswer) firstAnswer = at;
     const cid = cardIds.get(e.card);
     if (cid === undefined) continue;
-    const at = Date.parse(e.at);
     if (!Number.isFinite(at)) continue;
     if (e.type === 'reset') {
+      seqs.push(e.seq);
       rows.push({
         id: at,
         cid,
@@ -344,6 +357,7 @@ function revlogRows(
       continue;
     }
     if (e.cram) continue;
+    seqs.push(e.seq);
     rows.push({
       id: at,
       cid,
@@ -356,6 +370,7 @@ function revlogRows(
       type: REVLOG_KIND[e.before.state],
     });
   }
+  if (cancelled.size > 0) rows = rows.filter((_, i) => !cancelled.has(seqs[i] as number));
   // In time order (the log's order where times are equal), each id at least one past the last.
   let sorted = true;
   for (let i = 1; i < rows.length && sorted; i++)
@@ -366,7 +381,7 @@ function revlogRows(
     if (r.id <= last) r.id = last + 1;
     last = r.id;
   }
-  return rows;
+  return { rows, firstAnswer };
 }
 
 function deckJson(id: number, name: string, conf: number, mod: number): Record<string, unknown> {
@@ -473,9 +488,17 @@ function noteRow(n: ExportNote, tags: string[]): NoteRow {
 export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
   const { notes, decks, cardIds } = collectNotes(input);
   const { clock, settings, now } = input;
-  const crt = creationTime(input.allCards, input.events, clock, now);
-  const timing: Timing = {
-    crtDay: studyDay(crt, clock),
+  const exported = new Map<string, number>();
+  for (const n of notes)
+    for (const { card } of n.cards) {
+      const cid = cardIds.get(card.id);
+      if (cid !== undefined) exported.set(card.id, cid);
+    }
+  // The review log is read in the same single pass over the events that finds their
+  // first answer, before `crt` is known: its intervals are differences of day numbers,
+  // the same whatever day they count from.
+  const logTiming: Timing = {
+    crtDay: studyDay(now, clock),
     clock,
     settings,
     learnSteps: stepMinutes(settings.learningSteps),
@@ -483,13 +506,19 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
+  const log = input.withProgress
+    ? revlogRows(logTiming, input.events, input.undone ?? new Set(), exported)
+    : null;
+  const crt = log
+    ? creationTime(input.allCards, [], clock, now, log.firstAnswer)
+    : creationTime(input.allCards, [...input.events], clock, now);
+  const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
   const deckId = new Map(decks.map((d) => [d.name, d.id]));
   const deckMod = new Map<string, number>();
   const modelDeck = new Map<number, number>();
 
   const noteRows: NoteRow[] = [];
   const cardRows: CardRow[] = [];
-  const exported = new Map<string, number>();
   for (const n of notes) {
     const did = deckId.get(n.ankiDeck) ?? 1;
     const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
@@ -498,7 +527,6 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     for (const { card, rec } of n.cards) {
       const cid = cardIds.get(card.id);
       if (cid === undefined) continue;
-      exported.set(card.id, cid);
       const s = rec.sched;
       let mod = Date.parse(rec.mod) || 0;
       if (input.withProgress && s.lastReview) mod = Math.max(mod, Date.parse(s.lastReview));
@@ -520,7 +548,7 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
       deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
   }
-  const revlog = input.withProgress ? revlogRows(timing, input.events, input.undone, exported) : [];
+  const revlog = log ? log.rows : [];
 
   const crtSecs = secs(crt.getTime());
   const conf = input.withProgress ? OPTIONS_ID : 1;

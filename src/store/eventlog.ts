@@ -164,6 +164,34 @@ export function readAllEvents(path: string): CollectionEvent[] {
   return readLog(path, 0, 0).events;
 }
 
+/**
+ * Every event of the log, in order, parsed one line at a time: for a single pass over a
+ * log too big to hold as objects (export). Checks as `readAllEvents` does. Read-only.
+ */
+export function* eachEvent(path: string): Generator<CollectionEvent, void, void> {
+  if (!existsSync(path)) return;
+  let lastSeq = 0;
+  let lineNo = 0;
+  const lines = logLines(path);
+  for (;;) {
+    const next = lines.next();
+    if (next.done) {
+      if (!isTornTail(next.value))
+        throw damaged(path, { line: lineNo + 1 }, 'the last line is not an event');
+      return;
+    }
+    const { no, text } = next.value;
+    lineNo = no;
+    if (text.trim() === '') continue;
+    const parsed = parseLine(text);
+    if ('problem' in parsed) throw damaged(path, { line: no }, parsed.problem);
+    const ev = parsed.event;
+    if (ev.seq <= lastSeq) throw damaged(path, { line: no }, `event ${ev.seq} is out of order`);
+    lastSeq = ev.seq;
+    yield ev;
+  }
+}
+
 /** Sequence numbers of events cancelled by an undo. */
 export function undoneSeqs(events: readonly CollectionEvent[]): Set<number> {
   const s = new Set<number>();

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
-import { readAllEvents, undoneSeqs } from '../../store/eventlog.js';
+import { eachEvent } from '../../store/eventlog.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
 import type { AnkiPackage } from '../../export/anki.js';
 import { existsError } from '../../export/file.js';
@@ -149,11 +149,10 @@ async function ankiPackage(
 ): Promise<AnkiPackage> {
   const { buildAnkiPackage } = await import('../../export/anki.js');
   const { col, ...source } = readSource(env, filter);
-  const events = withProgress ? readAllEvents(col.paths.log) : [];
+  // The log is read a line at a time as the package is built: it is never held whole.
   return buildAnkiPackage({
     ...source,
-    events,
-    undone: undoneSeqs(events),
+    events: withProgress ? eachEvent(col.paths.log) : [],
     settings: col.settings,
     clock: col.clock,
     now,
