@@ -18,15 +18,15 @@ import {
 import { fieldChecksum, stripHtml } from './html.js';
 import { collectNotes, type ExportNote, type ExportSource } from './notes.js';
 import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
+import { collectLogRows, STATE_CODE, type LogRows, type StateColumns } from './logrows.js';
 
 export interface AnkiExportInput extends ExportSource {
-  /**
-   * The event log, in order (its answers become the review log), read once: a log too
-   * big to hold can be passed as a stream of events. Its undo events cancel their targets.
-   */
-  events: Iterable<CollectionEvent>;
+  /** The event log, in order (its answers become the review log), read once. */
+  events?: Iterable<CollectionEvent>;
   /** Sequence numbers of further events to treat as cancelled by an undo. */
   undone?: ReadonlySet<number>;
+  /** Instead of `events`: the log's rows, already read (see `readLogRows`). */
+  log?: LogRows;
   settings: Settings;
   clock: DayClock;
   now: Date;
@@ -196,12 +196,13 @@ function interday(t: Timing, s: SchedState): boolean {
  * A state's interval as the review log writes it: days when positive (reviews, and
  * learning steps that cross a day), seconds when negative (steps within a day), 0 new.
  */
-function logInterval(t: Timing, s: SchedState): number {
-  if (s.state === 'new') return 0;
-  if (s.state === 'review') return Math.max(1, s.scheduledDays);
-  if (!s.due || !s.lastReview) return 0;
-  const due = Date.parse(s.due);
-  const last = Date.parse(s.lastReview);
+function logInterval(t: Timing, c: StateColumns, i: number): number {
+  const state = c.state[i];
+  if (state === STATE_CODE.new) return 0;
+  if (state === STATE_CODE.review) return Math.max(1, c.days[i] as number);
+  const due = c.due[i] as number;
+  const last = c.last[i] as number;
+  if (Number.isNaN(due) || Number.isNaN(last)) return 0;
   const days = dayNumber(t, due) - dayNumber(t, last);
   if (days > 0) return days;
   return -Math.max(0, Math.round((due - last) / 1000));
@@ -307,70 +308,46 @@ function scheduling(t: Timing, s: SchedState, suspended: boolean, position: numb
   return row;
 }
 
-const REVLOG_KIND: Record<SchedState['state'], number> = {
-  new: REVLOG_TYPE.learn,
-  learning: REVLOG_TYPE.learn,
-  review: REVLOG_TYPE.review,
-  relearning: REVLOG_TYPE.relearn,
-};
+const REVLOG_KIND = [REVLOG_TYPE.learn, REVLOG_TYPE.learn, REVLOG_TYPE.review, REVLOG_TYPE.relearn];
 
 /**
  * The review log: one row per answer that still counts (undone and cram answers left
  * out) and one "manual" row per reset, for the exported cards. Ids are the answer times
  * in ms, moved on by a millisecond where two coincide (Array.prototype.sort is stable).
  */
-function revlogRows(
-  t: Timing,
-  events: Iterable<CollectionEvent>,
-  undone: ReadonlySet<number>,
-  cardIds: ReadonlyMap<string, number>,
-): { rows: RevlogRow[]; firstAnswer: number } {
-  let rows: RevlogRow[] = [];
-  // The sequence number of each row's event, for the undos later in the log.
-  const seqs: number[] = [];
-  const cancelled = new Set<number>(undone);
-  let firstAnswer = Infinity;
-  for (const e of events) {
-    if (e.type === 'undo') {
-      cancelled.add(e.target.seq);
-      continue;
-    }
-    if (e.type !== 'answer' && e.type !== 'reset') continue;
-    const at = Date.parse(e.at);
-    if (e.type === 'answer' && at < firstAnswer) firstAnswer = at;
-    const cid = cardIds.get(e.card);
+function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number>): RevlogRow[] {
+  const cids = log.cards.map((c) => cardIds.get(c));
+  const rows: RevlogRow[] = [];
+  for (let i = 0; i < log.length; i++) {
+    const cid = cids[log.card[i] as number];
     if (cid === undefined) continue;
-    if (!Number.isFinite(at)) continue;
-    if (e.type === 'reset') {
-      seqs.push(e.seq);
-      rows.push({
-        id: at,
-        cid,
-        usn: -1,
-        ease: 0,
-        ivl: 0,
-        lastIvl: logInterval(t, e.before),
-        factor: 0,
-        time: 0,
-        type: REVLOG_TYPE.manual,
-      });
-      continue;
-    }
-    if (e.cram) continue;
-    seqs.push(e.seq);
-    rows.push({
-      id: at,
-      cid,
-      usn: -1,
-      ease: e.rating,
-      ivl: logInterval(t, e.after),
-      lastIvl: logInterval(t, e.before),
-      factor: difficultyFactor(e.after.difficulty),
-      time: Math.max(0, Math.min(60_000, Math.round(e.ms))),
-      type: REVLOG_KIND[e.before.state],
-    });
+    const ease = log.ease[i] as number;
+    rows.push(
+      ease === 0
+        ? {
+            id: log.at[i] as number,
+            cid,
+            usn: -1,
+            ease: 0,
+            ivl: 0,
+            lastIvl: logInterval(t, log.before, i),
+            factor: 0,
+            time: 0,
+            type: REVLOG_TYPE.manual,
+          }
+        : {
+            id: log.at[i] as number,
+            cid,
+            usn: -1,
+            ease,
+            ivl: logInterval(t, log.after, i),
+            lastIvl: logInterval(t, log.before, i),
+            factor: difficultyFactor(log.difficulty[i] as number),
+            time: Math.max(0, Math.min(60_000, Math.round(log.ms[i] as number))),
+            type: REVLOG_KIND[log.before.state[i] as number] as number,
+          },
+    );
   }
-  if (cancelled.size > 0) rows = rows.filter((_, i) => !cancelled.has(seqs[i] as number));
   // In time order (the log's order where times are equal), each id at least one past the last.
   let sorted = true;
   for (let i = 1; i < rows.length && sorted; i++)
@@ -381,7 +358,7 @@ function revlogRows(
     if (r.id <= last) r.id = last + 1;
     last = r.id;
   }
-  return { rows, firstAnswer };
+  return rows;
 }
 
 function deckJson(id: number, name: string, conf: number, mod: number): Record<string, unknown> {
@@ -506,12 +483,9 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
-  const log = input.withProgress
-    ? revlogRows(logTiming, input.events, input.undone ?? new Set(), exported)
-    : null;
-  const crt = log
-    ? creationTime(input.allCards, [], clock, now, log.firstAnswer)
-    : creationTime(input.allCards, [...input.events], clock, now);
+  const log = input.log ?? collectLogRows(input.events ?? [], input.undone);
+  const revlog = input.withProgress ? revlogRows(logTiming, log, exported) : [];
+  const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
   const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
   const deckId = new Map(decks.map((d) => [d.name, d.id]));
   const deckMod = new Map<string, number>();
@@ -548,7 +522,6 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
       deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
   }
-  const revlog = log ? log.rows : [];
 
   const crtSecs = secs(crt.getTime());
   const conf = input.withProgress ? OPTIONS_ID : 1;

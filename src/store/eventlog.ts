@@ -131,15 +131,20 @@ export interface LogLine {
  * Every whole line of the log, read in chunks (for checks over logs too big to hold);
  * then `tail` is called with the bytes after the last newline. Reads only.
  */
-export function* logLines(path: string, chunk = 8 << 20): Generator<LogLine, Buffer, void> {
+export function* logLines(
+  path: string,
+  chunk = 8 << 20,
+  range: { start: number; end: number } = { start: 0, end: Infinity },
+): Generator<LogLine, Buffer, void> {
   const fd = openSync(path, 'r');
   try {
     let carry = Buffer.alloc(0);
-    let base = 0;
+    let base = range.start;
     let no = 0;
     const buf = Buffer.alloc(chunk);
     for (;;) {
-      const n = readSync(fd, buf, 0, chunk, base + carry.length);
+      const want = Math.min(chunk, range.end - base - carry.length);
+      const n = want > 0 ? readSync(fd, buf, 0, want, base + carry.length) : 0;
       if (n <= 0) break;
       const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let pos = 0;
@@ -167,12 +172,16 @@ export function readAllEvents(path: string): CollectionEvent[] {
 /**
  * Every event of the log, in order, parsed one line at a time: for a single pass over a
  * log too big to hold as objects (export). Checks as `readAllEvents` does. Read-only.
+ * With `range` (byte offsets, starting on a line), only the lines in it, numbered from it.
  */
-export function* eachEvent(path: string): Generator<CollectionEvent, void, void> {
+export function* eachEvent(
+  path: string,
+  range?: { start: number; end: number },
+): Generator<CollectionEvent, void, void> {
   if (!existsSync(path)) return;
   let lastSeq = 0;
   let lineNo = 0;
-  const lines = logLines(path);
+  const lines = logLines(path, undefined, range);
   for (;;) {
     const next = lines.next();
     if (next.done) {

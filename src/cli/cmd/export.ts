@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
-import { eachEvent } from '../../store/eventlog.js';
+import { dataPaths } from '../../store/paths.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
 import type { AnkiPackage } from '../../export/anki.js';
 import { existsError } from '../../export/file.js';
@@ -148,11 +148,15 @@ async function ankiPackage(
   withProgress: boolean,
 ): Promise<AnkiPackage> {
   const { buildAnkiPackage } = await import('../../export/anki.js');
+  const { readLogRows } = await import('../../export/logrows.js');
+  // The log is read (in a worker thread) while the collection is opened and the notes
+  // are built; it is never held whole, only the columns its review log needs.
+  const log = withProgress ? readLogRows(dataPaths(env.dataDir).log) : null;
+  log?.catch(() => undefined);
   const { col, ...source } = readSource(env, filter);
-  // The log is read a line at a time as the package is built: it is never held whole.
   return buildAnkiPackage({
     ...source,
-    events: withProgress ? eachEvent(col.paths.log) : [],
+    ...(log ? { log: await log } : {}),
     settings: col.settings,
     clock: col.clock,
     now,
