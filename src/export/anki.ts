@@ -462,18 +462,64 @@ function noteRow(n: ExportNote, tags: string[]): NoteRow {
   };
 }
 
-export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
+/** What a package's notes give, before the log is read. */
+interface NotesPart {
+  notes: ExportNote[];
+  decks: AnkiPackage['decks'];
+  cardIds: ReadonlyMap<string, number>;
+  exported: Map<string, number>;
+  deckId: Map<string, number>;
+  deckMod: Map<string, number>;
+  modelDeck: Map<number, number>;
+  noteRows: NoteRow[];
+}
+
+function notesPart(input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>): NotesPart {
   const { notes, decks, cardIds } = collectNotes(input);
-  const { clock, settings, now } = input;
   const exported = new Map<string, number>();
   for (const n of notes)
     for (const { card } of n.cards) {
       const cid = cardIds.get(card.id);
       if (cid !== undefined) exported.set(card.id, cid);
     }
-  // The review log is read in the same single pass over the events that finds their
-  // first answer, before `crt` is known: its intervals are differences of day numbers,
-  // the same whatever day they count from.
+  const deckId = new Map(decks.map((d) => [d.name, d.id]));
+  const deckMod = new Map<string, number>();
+  const modelDeck = new Map<number, number>();
+  const noteRows: NoteRow[] = [];
+  for (const n of notes) {
+    const did = deckId.get(n.ankiDeck) ?? 1;
+    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
+    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
+    if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
+    for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
+      deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
+  }
+  return { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows };
+}
+
+export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
+  const part = notesPart(input);
+  return finishPackage(input, part, input.log ?? collectLogRows(input.events ?? [], input.undone));
+}
+
+/** As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile. */
+export async function buildAnkiPackageWhile(
+  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  log: Promise<LogRows>,
+): Promise<AnkiPackage> {
+  const part = notesPart(input);
+  return finishPackage(input, part, await log);
+}
+
+function finishPackage(
+  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  part: NotesPart,
+  log: LogRows,
+): AnkiPackage {
+  const { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows } = part;
+  const { clock, settings, now } = input;
+  // The review log is built before `crt` is known (the log's first answer gives it):
+  // its intervals are differences of day numbers, the same whatever day they count from.
   const logTiming: Timing = {
     crtDay: studyDay(now, clock),
     clock,
@@ -483,21 +529,13 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
-  const log = input.log ?? collectLogRows(input.events ?? [], input.undone);
   const revlog = input.withProgress ? revlogRows(logTiming, log, exported) : [];
   const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
   const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
-  const deckId = new Map(decks.map((d) => [d.name, d.id]));
-  const deckMod = new Map<string, number>();
-  const modelDeck = new Map<number, number>();
 
-  const noteRows: NoteRow[] = [];
   const cardRows: CardRow[] = [];
   for (const n of notes) {
     const did = deckId.get(n.ankiDeck) ?? 1;
-    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
-    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
-    if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
     for (const { card, rec } of n.cards) {
       const cid = cardIds.get(card.id);
       if (cid === undefined) continue;
@@ -519,8 +557,6 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
         flags: 0,
       });
     }
-    for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
-      deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
   }
 
   const crtSecs = secs(crt.getTime());

@@ -49,23 +49,44 @@ function byId<T extends { id: number }>(rows: readonly T[]): readonly T[] {
   return rows;
 }
 
-/** Runs one prepared INSERT per row, refilling one array of values (no garbage per row). */
+/** Rows a multi-row INSERT takes at once (SQLite allows 32 766 values a statement). */
+const BATCH = 100;
+
+/**
+ * Inserts the rows with one prepared statement of `BATCH` rows at a time (then one per
+ * row for the rest), refilling one array of values: few calls into SQLite, no garbage per
+ * row. The rows go in in order, as one INSERT per row would put them.
+ */
 function insertAll<T>(
   db: Database,
   table: string,
   columns: number,
   rows: readonly T[],
-  fill: (values: (number | string)[], row: T) => void,
+  fill: (values: (number | string)[], at: number, row: T) => void,
 ): void {
-  const stmt = db.prepare(`INSERT INTO ${table} VALUES (${Array(columns).fill('?').join(',')})`);
-  const values: (number | string)[] = Array<number | string>(columns).fill(0);
+  const row = `(${Array(columns).fill('?').join(',')})`;
+  const many =
+    rows.length >= BATCH
+      ? db.prepare(`INSERT INTO ${table} VALUES ${Array(BATCH).fill(row).join(',')}`)
+      : null;
+  const one = db.prepare(`INSERT INTO ${table} VALUES ${row}`);
   try {
-    for (const r of rows) {
-      fill(values, r);
-      stmt.run(values);
+    let i = 0;
+    if (many) {
+      const values: (number | string)[] = Array<number | string>(columns * BATCH).fill(0);
+      for (; i + BATCH <= rows.length; i += BATCH) {
+        for (let j = 0; j < BATCH; j++) fill(values, j * columns, rows[i + j] as T);
+        many.run(values);
+      }
+    }
+    const values: (number | string)[] = Array<number | string>(columns).fill(0);
+    for (; i < rows.length; i++) {
+      fill(values, 0, rows[i] as T);
+      one.run(values);
     }
   } finally {
-    stmt.free();
+    many?.free();
+    one.free();
   }
 }
 
@@ -127,49 +148,49 @@ export async function collectionBytes(pkg: AnkiPackage): Promise<Uint8Array> {
     // As when Anki creates a collection: statistics taken once, with only `col` filled.
     db.run('ANALYZE');
     db.run('BEGIN');
-    insertAll(db, 'notes', 11, byId(pkg.notes), (v, n) => {
-      v[0] = n.id;
-      v[1] = n.guid;
-      v[2] = n.mid;
-      v[3] = n.mod;
-      v[4] = n.usn;
-      v[5] = n.tags;
-      v[6] = n.flds;
-      v[7] = n.sfld;
-      v[8] = n.csum;
-      v[9] = n.flags;
-      v[10] = n.data;
+    insertAll(db, 'notes', 11, byId(pkg.notes), (v, k, n) => {
+      v[k] = n.id;
+      v[k + 1] = n.guid;
+      v[k + 2] = n.mid;
+      v[k + 3] = n.mod;
+      v[k + 4] = n.usn;
+      v[k + 5] = n.tags;
+      v[k + 6] = n.flds;
+      v[k + 7] = n.sfld;
+      v[k + 8] = n.csum;
+      v[k + 9] = n.flags;
+      v[k + 10] = n.data;
     });
-    insertAll(db, 'cards', 18, byId(pkg.cards), (v, r) => {
-      v[0] = r.id;
-      v[1] = r.nid;
-      v[2] = r.did;
-      v[3] = r.ord;
-      v[4] = r.mod;
-      v[5] = r.usn;
-      v[6] = r.type;
-      v[7] = r.queue;
-      v[8] = r.due;
-      v[9] = r.ivl;
-      v[10] = r.factor;
-      v[11] = r.reps;
-      v[12] = r.lapses;
-      v[13] = r.left;
-      v[14] = r.odue;
-      v[15] = r.odid;
-      v[16] = r.flags;
-      v[17] = r.data;
+    insertAll(db, 'cards', 18, byId(pkg.cards), (v, k, r) => {
+      v[k] = r.id;
+      v[k + 1] = r.nid;
+      v[k + 2] = r.did;
+      v[k + 3] = r.ord;
+      v[k + 4] = r.mod;
+      v[k + 5] = r.usn;
+      v[k + 6] = r.type;
+      v[k + 7] = r.queue;
+      v[k + 8] = r.due;
+      v[k + 9] = r.ivl;
+      v[k + 10] = r.factor;
+      v[k + 11] = r.reps;
+      v[k + 12] = r.lapses;
+      v[k + 13] = r.left;
+      v[k + 14] = r.odue;
+      v[k + 15] = r.odid;
+      v[k + 16] = r.flags;
+      v[k + 17] = r.data;
     });
-    insertAll(db, 'revlog', 9, byId(pkg.revlog), (v, r) => {
-      v[0] = r.id;
-      v[1] = r.cid;
-      v[2] = r.usn;
-      v[3] = r.ease;
-      v[4] = r.ivl;
-      v[5] = r.lastIvl;
-      v[6] = r.factor;
-      v[7] = r.time;
-      v[8] = r.type;
+    insertAll(db, 'revlog', 9, byId(pkg.revlog), (v, k, r) => {
+      v[k] = r.id;
+      v[k + 1] = r.cid;
+      v[k + 2] = r.usn;
+      v[k + 3] = r.ease;
+      v[k + 4] = r.ivl;
+      v[k + 5] = r.lastIvl;
+      v[k + 6] = r.factor;
+      v[k + 7] = r.time;
+      v[k + 8] = r.type;
     });
     db.run('COMMIT');
     for (const ix of SCHEMA_INDEXES) db.run(ix);

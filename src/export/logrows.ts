@@ -116,10 +116,13 @@ function resized(r: LogRows, size: number, n: number): LogRows {
 const instant = (s: string | null) => (s ? Date.parse(s) : NaN);
 
 function setState(c: StateColumns, i: number, s: SchedState): void {
-  c.state[i] = STATE_CODE[s.state];
+  const state = STATE_CODE[s.state];
+  c.state[i] = state;
   c.days[i] = s.scheduledDays;
-  c.due[i] = instant(s.due);
-  c.last[i] = instant(s.lastReview);
+  // Only a (re)learning state's interval is counted from its times.
+  const timed = state === STATE_CODE.learning || state === STATE_CODE.relearning;
+  c.due[i] = timed ? instant(s.due) : NaN;
+  c.last[i] = timed ? instant(s.lastReview) : NaN;
 }
 
 /** Reads the events once, in order. */

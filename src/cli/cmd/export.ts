@@ -147,21 +147,17 @@ async function ankiPackage(
   now: Date,
   withProgress: boolean,
 ): Promise<AnkiPackage> {
-  const { buildAnkiPackage } = await import('../../export/anki.js');
+  const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
   const { readLogRows } = await import('../../export/logrows.js');
-  // The log is read (in a worker thread) while the collection is opened and the notes
-  // are built; it is never held whole, only the columns its review log needs.
+  const { loadSqlJs } = await import('../../export/apkg.js');
+  // The log is read (in worker threads) while the collection is opened, the notes are
+  // built and SQLite loads; it is never held whole, only the columns its review log needs.
   const log = withProgress ? readLogRows(dataPaths(env.dataDir).log) : null;
   log?.catch(() => undefined);
+  loadSqlJs().catch(() => undefined);
   const { col, ...source } = readSource(env, filter);
-  return buildAnkiPackage({
-    ...source,
-    ...(log ? { log: await log } : {}),
-    settings: col.settings,
-    clock: col.clock,
-    now,
-    withProgress,
-  });
+  const input = { ...source, settings: col.settings, clock: col.clock, now, withProgress };
+  return log ? buildAnkiPackageWhile(input, log) : buildAnkiPackage({ ...input, events: [] });
 }
 
 interface Report {
