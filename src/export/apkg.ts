@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 import type initSqlJs from 'sql.js';
 import { UserError } from '../errors.js';
@@ -208,13 +208,25 @@ class NativeDeflate extends ZipPassThrough {
     super(filename);
     this.compression = 8;
     this.mtime = mtime;
+    // Node's CRC-32 (Node 20.15 and later) where there is one: the JavaScript one takes
+    // a third of a second for a large collection.
+    const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+    if (native) {
+      let value = 0;
+      (this as unknown as { c: { p: (d: Uint8Array) => void; d: () => number } }).c = {
+        p: (d) => {
+          value = native(d, value);
+        },
+        d: () => value | 0,
+      };
+    }
   }
 
   protected override process(chunk: Uint8Array<ArrayBuffer>, final: boolean): void {
     this.chunks.push(chunk);
     if (!final) return;
     // Level 1: SQLite pages compress nearly as well as at 6, five times faster.
-    const out = deflateRawSync(this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks), {
+    const out = zlib.deflateRawSync(this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks), {
       level: 1,
     });
     this.chunks.length = 0;
