@@ -97,11 +97,27 @@ export interface RevlogRow {
   type: number;
 }
 
+/** The review log in columns (`usn` is -1 throughout), in id order. */
+export interface RevlogTable {
+  length: number;
+  id: Float64Array;
+  cid: Float64Array;
+  ease: Int32Array;
+  ivl: Int32Array;
+  lastIvl: Int32Array;
+  factor: Int32Array;
+  time: Int32Array;
+  type: Int32Array;
+}
+
 export interface AnkiPackage {
   col: ColRow;
   notes: NoteRow[];
   cards: CardRow[];
+  /** The review log; empty when it comes as `revlogTable` instead. */
   revlog: RevlogRow[];
+  /** The review log in columns (for a large export: no object per row). */
+  revlogTable?: RevlogTable;
   /** The Anki decks, parents included. */
   decks: { id: number; name: string }[];
 }
@@ -315,49 +331,78 @@ const REVLOG_KIND = [REVLOG_TYPE.learn, REVLOG_TYPE.learn, REVLOG_TYPE.review, R
  * out) and one "manual" row per reset, for the exported cards. Ids are the answer times
  * in ms, moved on by a millisecond where two coincide (Array.prototype.sort is stable).
  */
-function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number>): RevlogRow[] {
+function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number>): RevlogTable {
   const cids = log.cards.map((c) => cardIds.get(c));
-  const rows: RevlogRow[] = [];
+  const r: RevlogTable = {
+    length: 0,
+    id: new Float64Array(log.length),
+    cid: new Float64Array(log.length),
+    ease: new Int32Array(log.length),
+    ivl: new Int32Array(log.length),
+    lastIvl: new Int32Array(log.length),
+    factor: new Int32Array(log.length),
+    time: new Int32Array(log.length),
+    type: new Int32Array(log.length),
+  };
+  let n = 0;
   for (let i = 0; i < log.length; i++) {
     const cid = cids[log.card[i] as number];
     if (cid === undefined) continue;
     const ease = log.ease[i] as number;
-    rows.push(
-      ease === 0
-        ? {
-            id: log.at[i] as number,
-            cid,
-            usn: -1,
-            ease: 0,
-            ivl: 0,
-            lastIvl: logInterval(t, log.before, i),
-            factor: 0,
-            time: 0,
-            type: REVLOG_TYPE.manual,
-          }
-        : {
-            id: log.at[i] as number,
-            cid,
-            usn: -1,
-            ease,
-            ivl: logInterval(t, log.after, i),
-            lastIvl: logInterval(t, log.before, i),
-            factor: difficultyFactor(log.difficulty[i] as number),
-            time: Math.max(0, Math.min(60_000, Math.round(log.ms[i] as number))),
-            type: REVLOG_KIND[log.before.state[i] as number] as number,
-          },
-    );
+    r.id[n] = log.at[i] as number;
+    r.cid[n] = cid;
+    r.ease[n] = ease;
+    r.lastIvl[n] = logInterval(t, log.before, i);
+    if (ease === 0) {
+      r.ivl[n] = 0;
+      r.factor[n] = 0;
+      r.time[n] = 0;
+      r.type[n] = REVLOG_TYPE.manual;
+    } else {
+      r.ivl[n] = logInterval(t, log.after, i);
+      r.factor[n] = difficultyFactor(log.difficulty[i] as number);
+      r.time[n] = Math.max(0, Math.min(60_000, Math.round(log.ms[i] as number)));
+      r.type[n] = REVLOG_KIND[log.before.state[i] as number] as number;
+    }
+    n++;
   }
+  r.length = n;
   // In time order (the log's order where times are equal), each id at least one past the last.
   let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++)
-    sorted = (rows[i - 1] as RevlogRow).id <= (rows[i] as RevlogRow).id;
-  if (!sorted) rows.sort((a, b) => a.id - b.id);
-  let last = -Infinity;
-  for (const r of rows) {
-    if (r.id <= last) r.id = last + 1;
-    last = r.id;
+  for (let i = 1; i < n && sorted; i++) sorted = (r.id[i - 1] as number) <= (r.id[i] as number);
+  if (!sorted) {
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => (r.id[a] as number) - (r.id[b] as number),
+    );
+    for (const k of ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const) {
+      const col = r[k];
+      const copy = col.slice(0, n);
+      for (let i = 0; i < n; i++) col[i] = copy[order[i] as number] as number;
+    }
   }
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if ((r.id[i] as number) <= last) r.id[i] = last + 1;
+    last = r.id[i] as number;
+  }
+  return r;
+}
+
+/** The review log's rows as objects. */
+function tableRows(r: RevlogTable): RevlogRow[] {
+  const rows: RevlogRow[] = [];
+  for (let i = 0; i < r.length; i++)
+    rows.push({
+      id: r.id[i] as number,
+      cid: r.cid[i] as number,
+      usn: -1,
+      ease: r.ease[i] as number,
+      ivl: r.ivl[i] as number,
+      lastIvl: r.lastIvl[i] as number,
+      factor: r.factor[i] as number,
+      time: r.time[i] as number,
+      type: r.type[i] as number,
+    });
   return rows;
 }
 
@@ -499,22 +544,28 @@ function notesPart(input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>): N
 
 export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
   const part = notesPart(input);
-  return finishPackage(input, part, input.log ?? collectLogRows(input.events ?? [], input.undone));
+  const log = input.log ?? collectLogRows(input.events ?? [], input.undone);
+  return finishPackage(input, part, log, false);
 }
 
-/** As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile. */
+/**
+ * As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile.
+ * The review log comes as `revlogTable`.
+ */
 export async function buildAnkiPackageWhile(
   input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
   log: Promise<LogRows>,
 ): Promise<AnkiPackage> {
   const part = notesPart(input);
-  return finishPackage(input, part, await log);
+  return finishPackage(input, part, await log, true);
 }
 
 function finishPackage(
   input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
   part: NotesPart,
   log: LogRows,
+  /** Give the review log as `revlogTable`, in columns. */
+  columns: boolean,
 ): AnkiPackage {
   const { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows } = part;
   const { clock, settings, now } = input;
@@ -529,7 +580,7 @@ function finishPackage(
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
-  const revlog = input.withProgress ? revlogRows(logTiming, log, exported) : [];
+  const revlog = revlogRows(logTiming, input.withProgress ? log : collectLogRows([]), exported);
   const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
   const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
 
@@ -612,7 +663,8 @@ function finishPackage(
     },
     notes: noteRows,
     cards: cardRows,
-    revlog,
+    revlog: columns ? [] : tableRows(revlog),
+    ...(columns ? { revlogTable: revlog } : {}),
     decks,
   };
 }

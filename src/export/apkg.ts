@@ -61,8 +61,8 @@ function insertAll<T>(
   db: Database,
   table: string,
   columns: number,
-  rows: readonly T[],
-  fill: (values: (number | string)[], at: number, row: T) => void,
+  rows: ArrayLike<T>,
+  fill: (values: (number | string)[], at: number, row: T, index: number) => void,
 ): void {
   const row = `(${Array(columns).fill('?').join(',')})`;
   const many =
@@ -75,19 +75,24 @@ function insertAll<T>(
     if (many) {
       const values: (number | string)[] = Array<number | string>(columns * BATCH).fill(0);
       for (; i + BATCH <= rows.length; i += BATCH) {
-        for (let j = 0; j < BATCH; j++) fill(values, j * columns, rows[i + j] as T);
+        for (let j = 0; j < BATCH; j++) fill(values, j * columns, rows[i + j] as T, i + j);
         many.run(values);
       }
     }
     const values: (number | string)[] = Array<number | string>(columns).fill(0);
     for (; i < rows.length; i++) {
-      fill(values, 0, rows[i] as T);
+      fill(values, 0, rows[i] as T, i);
       one.run(values);
     }
   } finally {
     many?.free();
     one.free();
   }
+}
+
+/** How many rows the review log has. */
+export function revlogCount(pkg: AnkiPackage): number {
+  return pkg.revlogTable?.length ?? pkg.revlog.length;
 }
 
 /**
@@ -99,7 +104,7 @@ export function estimateBytes(pkg: AnkiPackage): number {
   let text = 0;
   for (const n of pkg.notes) text += n.flds.length + n.sfld.length + n.tags.length + n.guid.length;
   for (const c of pkg.cards) text += c.data.length;
-  const rows = 80 * pkg.notes.length + 110 * pkg.cards.length + 70 * pkg.revlog.length;
+  const rows = 80 * pkg.notes.length + 110 * pkg.cards.length + 70 * revlogCount(pkg);
   return Math.ceil((1.3 * (text * 1.1 + rows)) / 4096) * 4096 + 256 * 1024;
 }
 
@@ -181,6 +186,20 @@ export async function collectionBytes(pkg: AnkiPackage): Promise<Uint8Array> {
       v[k + 16] = r.flags;
       v[k + 17] = r.data;
     });
+    if (pkg.revlogTable) {
+      const t = pkg.revlogTable;
+      insertAll(db, 'revlog', 9, t.id.subarray(0, t.length), (v, k, _, i) => {
+        v[k] = t.id[i] as number;
+        v[k + 1] = t.cid[i] as number;
+        v[k + 2] = -1;
+        v[k + 3] = t.ease[i] as number;
+        v[k + 4] = t.ivl[i] as number;
+        v[k + 5] = t.lastIvl[i] as number;
+        v[k + 6] = t.factor[i] as number;
+        v[k + 7] = t.time[i] as number;
+        v[k + 8] = t.type[i] as number;
+      });
+    }
     insertAll(db, 'revlog', 9, byId(pkg.revlog), (v, k, r) => {
       v[k] = r.id;
       v[k + 1] = r.cid;

@@ -108,7 +108,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   // Only the package's rows outlive this call: the collection and the log are let go
   // before the database is built, which keeps a large export's memory down.
   const pkg = await ankiPackage(env, filter, now, withProgress);
-  const { writeApkg } = await import('../../export/apkg.js');
+  const { revlogCount, writeApkg } = await import('../../export/apkg.js');
   await writeApkg(pkg, file, { force, now });
   report(env, values.json ?? false, {
     file,
@@ -117,7 +117,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     cards: pkg.cards.length,
     decks: pkg.decks.length,
     withProgress,
-    reviews: pkg.revlog.length,
+    reviews: revlogCount(pkg),
   });
   return 0;
 }
