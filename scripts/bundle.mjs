@@ -26,7 +26,8 @@ const shared = {
 await rm('dist/chunks', { recursive: true, force: true });
 await build({
   ...shared,
-  entryPoints: { 'sre-cards': 'src/cli/main.ts' },
+  // The export's log reader runs in a worker thread: its own entry, beside the command.
+  entryPoints: { 'sre-cards': 'src/cli/main.ts', 'log-worker': 'src/export/log-worker.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

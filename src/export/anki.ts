@@ -18,12 +18,15 @@ import {
 import { fieldChecksum, stripHtml } from './html.js';
 import { collectNotes, type ExportNote, type ExportSource } from './notes.js';
 import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
+import { collectLogRows, STATE_CODE, type LogRows, type StateColumns } from './logrows.js';
 
 export interface AnkiExportInput extends ExportSource {
-  /** The event log, in order (its answers become the review log). */
-  events: readonly CollectionEvent[];
-  /** Sequence numbers of events cancelled by an undo. */
-  undone: ReadonlySet<number>;
+  /** The event log, in order (its answers become the review log), read once. */
+  events?: Iterable<CollectionEvent>;
+  /** Sequence numbers of further events to treat as cancelled by an undo. */
+  undone?: ReadonlySet<number>;
+  /** Instead of `events`: the log's rows, already read (see `readLogRows`). */
+  log?: LogRows;
   settings: Settings;
   clock: DayClock;
   now: Date;
@@ -94,11 +97,27 @@ export interface RevlogRow {
   type: number;
 }
 
+/** The review log in columns (`usn` is -1 throughout), in id order. */
+export interface RevlogTable {
+  length: number;
+  id: Float64Array;
+  cid: Float64Array;
+  ease: Int32Array;
+  ivl: Int32Array;
+  lastIvl: Int32Array;
+  factor: Int32Array;
+  time: Int32Array;
+  type: Int32Array;
+}
+
 export interface AnkiPackage {
   col: ColRow;
   notes: NoteRow[];
   cards: CardRow[];
+  /** The review log; empty when it comes as `revlogTable` instead. */
   revlog: RevlogRow[];
+  /** The review log in columns (for a large export: no object per row). */
+  revlogTable?: RevlogTable;
   /** The Anki decks, parents included. */
   decks: { id: number; name: string }[];
 }
@@ -131,8 +150,9 @@ export function creationTime(
   events: readonly CollectionEvent[],
   clock: DayClock,
   now: Date,
+  firstAnswer = Infinity,
 ): Date {
-  let first = now.getTime();
+  let first = Math.min(now.getTime(), firstAnswer);
   for (const { rec } of cards) {
     const t = Date.parse(rec.mod);
     if (t < first) first = t;
@@ -192,12 +212,13 @@ function interday(t: Timing, s: SchedState): boolean {
  * A state's interval as the review log writes it: days when positive (reviews, and
  * learning steps that cross a day), seconds when negative (steps within a day), 0 new.
  */
-function logInterval(t: Timing, s: SchedState): number {
-  if (s.state === 'new') return 0;
-  if (s.state === 'review') return Math.max(1, s.scheduledDays);
-  if (!s.due || !s.lastReview) return 0;
-  const due = Date.parse(s.due);
-  const last = Date.parse(s.lastReview);
+function logInterval(t: Timing, c: StateColumns, i: number): number {
+  const state = c.state[i];
+  if (state === STATE_CODE.new) return 0;
+  if (state === STATE_CODE.review) return Math.max(1, c.days[i] as number);
+  const due = c.due[i] as number;
+  const last = c.last[i] as number;
+  if (Number.isNaN(due) || Number.isNaN(last)) return 0;
   const days = dayNumber(t, due) - dayNumber(t, last);
   if (days > 0) return days;
   return -Math.max(0, Math.round((due - last) / 1000));
@@ -303,69 +324,85 @@ function scheduling(t: Timing, s: SchedState, suspended: boolean, position: numb
   return row;
 }
 
-const REVLOG_KIND: Record<SchedState['state'], number> = {
-  new: REVLOG_TYPE.learn,
-  learning: REVLOG_TYPE.learn,
-  review: REVLOG_TYPE.review,
-  relearning: REVLOG_TYPE.relearn,
-};
+const REVLOG_KIND = [REVLOG_TYPE.learn, REVLOG_TYPE.learn, REVLOG_TYPE.review, REVLOG_TYPE.relearn];
 
 /**
  * The review log: one row per answer that still counts (undone and cram answers left
  * out) and one "manual" row per reset, for the exported cards. Ids are the answer times
  * in ms, moved on by a millisecond where two coincide (Array.prototype.sort is stable).
  */
-function revlogRows(
-  t: Timing,
-  events: readonly CollectionEvent[],
-  undone: ReadonlySet<number>,
-  cardIds: ReadonlyMap<string, number>,
-): RevlogRow[] {
-  const rows: RevlogRow[] = [];
-  for (const e of events) {
-    if (e.type !== 'answer' && e.type !== 'reset') continue;
-    if (undone.has(e.seq)) continue;
-    const cid = cardIds.get(e.card);
+function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number>): RevlogTable {
+  const cids = log.cards.map((c) => cardIds.get(c));
+  const r: RevlogTable = {
+    length: 0,
+    id: new Float64Array(log.length),
+    cid: new Float64Array(log.length),
+    ease: new Int32Array(log.length),
+    ivl: new Int32Array(log.length),
+    lastIvl: new Int32Array(log.length),
+    factor: new Int32Array(log.length),
+    time: new Int32Array(log.length),
+    type: new Int32Array(log.length),
+  };
+  let n = 0;
+  for (let i = 0; i < log.length; i++) {
+    const cid = cids[log.card[i] as number];
     if (cid === undefined) continue;
-    const at = Date.parse(e.at);
-    if (!Number.isFinite(at)) continue;
-    if (e.type === 'reset') {
-      rows.push({
-        id: at,
-        cid,
-        usn: -1,
-        ease: 0,
-        ivl: 0,
-        lastIvl: logInterval(t, e.before),
-        factor: 0,
-        time: 0,
-        type: REVLOG_TYPE.manual,
-      });
-      continue;
+    const ease = log.ease[i] as number;
+    r.id[n] = log.at[i] as number;
+    r.cid[n] = cid;
+    r.ease[n] = ease;
+    r.lastIvl[n] = logInterval(t, log.before, i);
+    if (ease === 0) {
+      r.ivl[n] = 0;
+      r.factor[n] = 0;
+      r.time[n] = 0;
+      r.type[n] = REVLOG_TYPE.manual;
+    } else {
+      r.ivl[n] = logInterval(t, log.after, i);
+      r.factor[n] = difficultyFactor(log.difficulty[i] as number);
+      r.time[n] = Math.max(0, Math.min(60_000, Math.round(log.ms[i] as number)));
+      r.type[n] = REVLOG_KIND[log.before.state[i] as number] as number;
     }
-    if (e.cram) continue;
-    rows.push({
-      id: at,
-      cid,
-      usn: -1,
-      ease: e.rating,
-      ivl: logInterval(t, e.after),
-      lastIvl: logInterval(t, e.before),
-      factor: difficultyFactor(e.after.difficulty),
-      time: Math.max(0, Math.min(60_000, Math.round(e.ms))),
-      type: REVLOG_KIND[e.before.state],
-    });
+    n++;
   }
+  r.length = n;
   // In time order (the log's order where times are equal), each id at least one past the last.
   let sorted = true;
-  for (let i = 1; i < rows.length && sorted; i++)
-    sorted = (rows[i - 1] as RevlogRow).id <= (rows[i] as RevlogRow).id;
-  if (!sorted) rows.sort((a, b) => a.id - b.id);
-  let last = -Infinity;
-  for (const r of rows) {
-    if (r.id <= last) r.id = last + 1;
-    last = r.id;
+  for (let i = 1; i < n && sorted; i++) sorted = (r.id[i - 1] as number) <= (r.id[i] as number);
+  if (!sorted) {
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => (r.id[a] as number) - (r.id[b] as number),
+    );
+    for (const k of ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const) {
+      const col = r[k];
+      const copy = col.slice(0, n);
+      for (let i = 0; i < n; i++) col[i] = copy[order[i] as number] as number;
+    }
   }
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if ((r.id[i] as number) <= last) r.id[i] = last + 1;
+    last = r.id[i] as number;
+  }
+  return r;
+}
+
+/** The review log's rows as objects. */
+function tableRows(r: RevlogTable): RevlogRow[] {
+  const rows: RevlogRow[] = [];
+  for (let i = 0; i < r.length; i++)
+    rows.push({
+      id: r.id[i] as number,
+      cid: r.cid[i] as number,
+      usn: -1,
+      ease: r.ease[i] as number,
+      ivl: r.ivl[i] as number,
+      lastIvl: r.lastIvl[i] as number,
+      factor: r.factor[i] as number,
+      time: r.time[i] as number,
+      type: r.type[i] as number,
+    });
   return rows;
 }
 
@@ -470,12 +507,72 @@ function noteRow(n: ExportNote, tags: string[]): NoteRow {
   };
 }
 
-export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
+/** What a package's notes give, before the log is read. */
+interface NotesPart {
+  notes: ExportNote[];
+  decks: AnkiPackage['decks'];
+  cardIds: ReadonlyMap<string, number>;
+  exported: Map<string, number>;
+  deckId: Map<string, number>;
+  deckMod: Map<string, number>;
+  modelDeck: Map<number, number>;
+  noteRows: NoteRow[];
+}
+
+function notesPart(input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>): NotesPart {
   const { notes, decks, cardIds } = collectNotes(input);
+  const exported = new Map<string, number>();
+  for (const n of notes)
+    for (const { card } of n.cards) {
+      const cid = cardIds.get(card.id);
+      if (cid !== undefined) exported.set(card.id, cid);
+    }
+  const deckId = new Map(decks.map((d) => [d.name, d.id]));
+  const deckMod = new Map<string, number>();
+  const modelDeck = new Map<number, number>();
+  const noteRows: NoteRow[] = [];
+  for (const n of notes) {
+    const did = deckId.get(n.ankiDeck) ?? 1;
+    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
+    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
+    if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
+    for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
+      deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
+  }
+  return { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows };
+}
+
+export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
+  const part = notesPart(input);
+  const log = input.log ?? collectLogRows(input.events ?? [], input.undone);
+  return finishPackage(input, part, log, false);
+}
+
+/**
+ * As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile.
+ * The review log comes as `revlogTable`.
+ */
+export async function buildAnkiPackageWhile(
+  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  log: Promise<LogRows>,
+): Promise<AnkiPackage> {
+  const part = notesPart(input);
+  return finishPackage(input, part, await log, true);
+}
+
+function finishPackage(
+  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  part: NotesPart,
+  log: LogRows,
+  /** Give the review log as `revlogTable`, in columns. */
+  columns: boolean,
+): AnkiPackage {
+  const { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows } = part;
   const { clock, settings, now } = input;
-  const crt = creationTime(input.allCards, input.events, clock, now);
-  const timing: Timing = {
-    crtDay: studyDay(crt, clock),
+  // The review log is built before `crt` is known (the log's first answer gives it):
+  // its intervals are differences of day numbers, the same whatever day they count from.
+  const logTiming: Timing = {
+    crtDay: studyDay(now, clock),
     clock,
     settings,
     learnSteps: stepMinutes(settings.learningSteps),
@@ -483,22 +580,16 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
-  const deckId = new Map(decks.map((d) => [d.name, d.id]));
-  const deckMod = new Map<string, number>();
-  const modelDeck = new Map<number, number>();
+  const revlog = revlogRows(logTiming, input.withProgress ? log : collectLogRows([]), exported);
+  const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
+  const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
 
-  const noteRows: NoteRow[] = [];
   const cardRows: CardRow[] = [];
-  const exported = new Map<string, number>();
   for (const n of notes) {
     const did = deckId.get(n.ankiDeck) ?? 1;
-    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
-    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
-    if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
     for (const { card, rec } of n.cards) {
       const cid = cardIds.get(card.id);
       if (cid === undefined) continue;
-      exported.set(card.id, cid);
       const s = rec.sched;
       let mod = Date.parse(rec.mod) || 0;
       if (input.withProgress && s.lastReview) mod = Math.max(mod, Date.parse(s.lastReview));
@@ -517,10 +608,7 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
         flags: 0,
       });
     }
-    for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
-      deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
   }
-  const revlog = input.withProgress ? revlogRows(timing, input.events, input.undone, exported) : [];
 
   const crtSecs = secs(crt.getTime());
   const conf = input.withProgress ? OPTIONS_ID : 1;
@@ -575,7 +663,8 @@ export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
     },
     notes: noteRows,
     cards: cardRows,
-    revlog,
+    revlog: columns ? [] : tableRows(revlog),
+    ...(columns ? { revlogTable: revlog } : {}),
     decks,
   };
 }

@@ -131,15 +131,20 @@ export interface LogLine {
  * Every whole line of the log, read in chunks (for checks over logs too big to hold);
  * then `tail` is called with the bytes after the last newline. Reads only.
  */
-export function* logLines(path: string, chunk = 8 << 20): Generator<LogLine, Buffer, void> {
+export function* logLines(
+  path: string,
+  chunk = 8 << 20,
+  range: { start: number; end: number } = { start: 0, end: Infinity },
+): Generator<LogLine, Buffer, void> {
   const fd = openSync(path, 'r');
   try {
     let carry = Buffer.alloc(0);
-    let base = 0;
+    let base = range.start;
     let no = 0;
     const buf = Buffer.alloc(chunk);
     for (;;) {
-      const n = readSync(fd, buf, 0, chunk, base + carry.length);
+      const want = Math.min(chunk, range.end - base - carry.length);
+      const n = want > 0 ? readSync(fd, buf, 0, want, base + carry.length) : 0;
       if (n <= 0) break;
       const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
       let pos = 0;
@@ -162,6 +167,38 @@ export function* logLines(path: string, chunk = 8 << 20): Generator<LogLine, Buf
 /** Reads every event of the log (for history views, stats and export). Read-only. */
 export function readAllEvents(path: string): CollectionEvent[] {
   return readLog(path, 0, 0).events;
+}
+
+/**
+ * Every event of the log, in order, parsed one line at a time: for a single pass over a
+ * log too big to hold as objects (export). Checks as `readAllEvents` does. Read-only.
+ * With `range` (byte offsets, starting on a line), only the lines in it, numbered from it.
+ */
+export function* eachEvent(
+  path: string,
+  range?: { start: number; end: number },
+): Generator<CollectionEvent, void, void> {
+  if (!existsSync(path)) return;
+  let lastSeq = 0;
+  let lineNo = 0;
+  const lines = logLines(path, undefined, range);
+  for (;;) {
+    const next = lines.next();
+    if (next.done) {
+      if (!isTornTail(next.value))
+        throw damaged(path, { line: lineNo + 1 }, 'the last line is not an event');
+      return;
+    }
+    const { no, text } = next.value;
+    lineNo = no;
+    if (text.trim() === '') continue;
+    const parsed = parseLine(text);
+    if ('problem' in parsed) throw damaged(path, { line: no }, parsed.problem);
+    const ev = parsed.event;
+    if (ev.seq <= lastSeq) throw damaged(path, { line: no }, `event ${ev.seq} is out of order`);
+    lastSeq = ev.seq;
+    yield ev;
+  }
 }
 
 /** Sequence numbers of events cancelled by an undo. */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
-import { readAllEvents, undoneSeqs } from '../../store/eventlog.js';
+import { dataPaths } from '../../store/paths.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
 import type { AnkiPackage } from '../../export/anki.js';
 import { existsError } from '../../export/file.js';
@@ -108,7 +108,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   // Only the package's rows outlive this call: the collection and the log are let go
   // before the database is built, which keeps a large export's memory down.
   const pkg = await ankiPackage(env, filter, now, withProgress);
-  const { writeApkg } = await import('../../export/apkg.js');
+  const { revlogCount, writeApkg } = await import('../../export/apkg.js');
   await writeApkg(pkg, file, { force, now });
   report(env, values.json ?? false, {
     file,
@@ -117,7 +117,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     cards: pkg.cards.length,
     decks: pkg.decks.length,
     withProgress,
-    reviews: pkg.revlog.length,
+    reviews: revlogCount(pkg),
   });
   return 0;
 }
@@ -147,18 +147,17 @@ async function ankiPackage(
   now: Date,
   withProgress: boolean,
 ): Promise<AnkiPackage> {
-  const { buildAnkiPackage } = await import('../../export/anki.js');
+  const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
+  const { readLogRows } = await import('../../export/logrows.js');
+  const { loadSqlJs } = await import('../../export/apkg.js');
+  // The log is read (in worker threads) while the collection is opened, the notes are
+  // built and SQLite loads; it is never held whole, only the columns its review log needs.
+  const log = withProgress ? readLogRows(dataPaths(env.dataDir).log) : null;
+  log?.catch(() => undefined);
+  loadSqlJs().catch(() => undefined);
   const { col, ...source } = readSource(env, filter);
-  const events = withProgress ? readAllEvents(col.paths.log) : [];
-  return buildAnkiPackage({
-    ...source,
-    events,
-    undone: undoneSeqs(events),
-    settings: col.settings,
-    clock: col.clock,
-    now,
-    withProgress,
-  });
+  const input = { ...source, settings: col.settings, clock: col.clock, now, withProgress };
+  return log ? buildAnkiPackageWhile(input, log) : buildAnkiPackage({ ...input, events: [] });
 }
 
 interface Report {
