@@ -3,8 +3,8 @@
  * it replies with the stretch's rows (see `logrows.ts`), or that it met an error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { eachEvent } from '../store/eventlog.js';
-import { readRows, rowBuffers, type WorkerReply } from './logrows.js';
+import { rowBuffers } from './logrows.js';
+import { scanLogRows, type WorkerReply } from './logscan.js';
 
 const port = parentPort;
 if (port) {
@@ -12,7 +12,7 @@ if (port) {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const rows = readRows(eachEvent(log, { start, end }));
+    const rows = scanLogRows(log, { start, end });
     reply = { rows };
     transfer = rowBuffers(rows);
   } catch (e) {

@@ -1,15 +1,10 @@
 /**
  * The event log's answers and resets as the review log needs them, in columns (no object
  * per event): one pass over the events, in order, leaving out undone events and cram
- * answers. A large log is read in a worker thread (`log-worker.ts`) while the collection
- * is opened and the notes are built.
+ * answers. The log's own file is read by `logscan.ts`.
  */
-import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { CollectionEvent } from '../core/model.js';
 import type { SchedState } from '../core/scheduler.js';
-import { eachEvent } from '../store/eventlog.js';
 
 /** A card state's code in `LogRows`. */
 export const STATE_CODE: Record<SchedState['state'], number> = {
@@ -66,11 +61,17 @@ function states(n: number): StateColumns {
   };
 }
 
-function emptyRows(n: number): LogRows {
+/** Rows being read: room for more, and where each card id is in `cards`. */
+export interface RowsBuilder extends LogRows {
+  index: Map<string, number>;
+}
+
+export function emptyRows(n: number): RowsBuilder {
   return {
     length: 0,
     firstAnswer: Infinity,
     cards: [],
+    index: new Map(),
     card: new Int32Array(n),
     seq: new Float64Array(n),
     at: new Float64Array(n),
@@ -85,32 +86,53 @@ function emptyRows(n: number): LogRows {
   };
 }
 
-/** The rows' first `n` entries in arrays of room `size`. */
-function resized(r: LogRows, size: number, n: number): LogRows {
+/** The rows' columns cut or grown to room for `size`, in place. */
+function resize(r: LogRows, size: number): void {
+  const n = Math.min(r.length, size);
   const copy = <T extends Uint8Array | Int32Array | Float64Array>(a: T, b: T): T => {
     b.set(a.subarray(0, n));
     return b;
   };
-  const to = emptyRows(size);
-  to.length = r.length;
-  to.firstAnswer = r.firstAnswer;
-  to.cards = r.cards;
-  to.card = copy(r.card, to.card);
-  to.seq = copy(r.seq, to.seq);
-  to.undone = r.undone;
-  to.firstSeq = r.firstSeq;
-  to.lastSeq = r.lastSeq;
-  to.at = copy(r.at, to.at);
-  to.ease = copy(r.ease, to.ease);
-  to.ms = copy(r.ms, to.ms);
-  to.difficulty = copy(r.difficulty, to.difficulty);
+  r.card = copy(r.card, new Int32Array(size));
+  r.seq = copy(r.seq, new Float64Array(size));
+  r.at = copy(r.at, new Float64Array(size));
+  r.ease = copy(r.ease, new Uint8Array(size));
+  r.ms = copy(r.ms, new Float64Array(size));
+  r.difficulty = copy(r.difficulty, new Float64Array(size));
   for (const k of ['before', 'after'] as const) {
-    to[k].state = copy(r[k].state, to[k].state);
-    to[k].days = copy(r[k].days, to[k].days);
-    to[k].due = copy(r[k].due, to[k].due);
-    to[k].last = copy(r[k].last, to[k].last);
+    const to = states(size);
+    to.state = copy(r[k].state, to.state);
+    to.days = copy(r[k].days, to.days);
+    to.due = copy(r[k].due, to.due);
+    to.last = copy(r[k].last, to.last);
+    r[k] = to;
   }
-  return to;
+}
+
+/** The index of a new row at the end (the columns grow as needed). */
+export function reserve(r: RowsBuilder): number {
+  const i = r.length;
+  if (i === r.card.length) resize(r, 2 * i);
+  r.length = i + 1;
+  return i;
+}
+
+/** The card's index in `cards` (added when new). */
+export function cardIndex(r: RowsBuilder, id: string): number {
+  let c = r.index.get(id);
+  if (c === undefined) {
+    c = r.cards.length;
+    r.cards.push(id);
+    r.index.set(id, c);
+  }
+  return c;
+}
+
+/** The rows read, in columns of their length. */
+export function finished(r: RowsBuilder | LogRows): LogRows {
+  if (r.length !== r.card.length) resize(r, r.length);
+  const { index: _, ...rows } = r as RowsBuilder;
+  return rows;
 }
 
 const instant = (s: string | null) => (s ? Date.parse(s) : NaN);
@@ -137,48 +159,42 @@ export function collectLogRows(
 
 /** The rows of the events, undone ones still in (see `withoutUndone`). */
 export function readRows(events: Iterable<CollectionEvent>): LogRows {
-  let r = emptyRows(1024);
-  const cardIndex = new Map<string, number>();
-  for (const e of events) {
-    if (r.firstSeq === Infinity) r.firstSeq = e.seq;
-    r.lastSeq = e.seq;
-    if (e.type === 'undo') {
-      r.undone.push(e.target.seq);
-      continue;
-    }
-    if (e.type !== 'answer' && e.type !== 'reset') continue;
-    const at = Date.parse(e.at);
-    if (e.type === 'answer') {
-      if (at < r.firstAnswer) r.firstAnswer = at;
-      if (e.cram) continue;
-    }
-    if (!Number.isFinite(at)) continue;
-    const i = r.length;
-    if (i === r.card.length) r = resized(r, 2 * i, i);
-    let c = cardIndex.get(e.card);
-    if (c === undefined) {
-      c = r.cards.length;
-      r.cards.push(e.card);
-      cardIndex.set(e.card, c);
-    }
-    r.seq[i] = e.seq;
-    r.card[i] = c;
-    r.at[i] = at;
-    setState(r.before, i, e.before);
-    if (e.type === 'reset') {
-      r.ease[i] = 0;
-      r.ms[i] = 0;
-      r.difficulty[i] = 0;
-      r.after.state[i] = STATE_CODE.new;
-    } else {
-      r.ease[i] = e.rating;
-      r.ms[i] = e.ms;
-      r.difficulty[i] = e.after.difficulty;
-      setState(r.after, i, e.after);
-    }
-    r.length = i + 1;
+  const r = emptyRows(1024);
+  for (const e of events) addEvent(r, e);
+  return finished(r);
+}
+
+/** Adds an event's row, if it makes one (an answer or a reset), in the log's order. */
+export function addEvent(r: RowsBuilder, e: CollectionEvent): void {
+  if (r.firstSeq === Infinity) r.firstSeq = e.seq;
+  r.lastSeq = e.seq;
+  if (e.type === 'undo') {
+    r.undone.push(e.target.seq);
+    return;
   }
-  return r.length === r.card.length ? r : resized(r, r.length, r.length);
+  if (e.type !== 'answer' && e.type !== 'reset') return;
+  const at = Date.parse(e.at);
+  if (e.type === 'answer') {
+    if (at < r.firstAnswer) r.firstAnswer = at;
+    if (e.cram) return;
+  }
+  if (!Number.isFinite(at)) return;
+  const i = reserve(r);
+  r.seq[i] = e.seq;
+  r.card[i] = cardIndex(r, e.card);
+  r.at[i] = at;
+  setState(r.before, i, e.before);
+  if (e.type === 'reset') {
+    r.ease[i] = 0;
+    r.ms[i] = 0;
+    r.difficulty[i] = 0;
+    r.after.state[i] = STATE_CODE.new;
+  } else {
+    r.ease[i] = e.rating;
+    r.ms[i] = e.ms;
+    r.difficulty[i] = e.after.difficulty;
+    setState(r.after, i, e.after);
+  }
 }
 
 /** The rows without those of undone events. */
@@ -208,7 +224,7 @@ export function withoutUndone(r: LogRows): LogRows {
     }
     r.length = n;
   }
-  return r.length === r.card.length ? r : resized(r, r.length, r.length);
+  return finished(r);
 }
 
 /** The typed arrays of the rows (for a transfer between threads). */
@@ -216,12 +232,13 @@ export function rowBuffers(r: LogRows): ArrayBuffer[] {
   const all = [r.card, r.seq, r.at, r.ease, r.ms, r.difficulty];
   for (const c of [r.before, r.after]) all.push(c.state, c.days, c.due, c.last);
   if (all.length !== BUFFERS || STATE_BUFFERS !== 4) throw new Error('log rows: buffer count');
-  return all.map((a) => a.buffer as ArrayBuffer);
+  return [...new Set(all.map((a) => a.buffer as ArrayBuffer))];
 }
 
 /** The rows of two consecutive stretches of the log, as one. */
 export function joined(a: LogRows, b: LogRows): LogRows {
-  const r = resized(a, a.length + b.length, a.length);
+  const r: LogRows = { ...a, before: { ...a.before }, after: { ...a.after } };
+  resize(r, a.length + b.length);
   const index = new Map(a.cards.map((c, i) => [c, i]));
   const cards = [...a.cards];
   const remap = b.cards.map((c) => {
@@ -252,78 +269,4 @@ export function joined(a: LogRows, b: LogRows): LogRows {
   r.firstSeq = Math.min(a.firstSeq, b.firstSeq);
   r.lastSeq = Math.max(a.lastSeq, b.lastSeq);
   return r;
-}
-
-/** The worker's reply: the rows of its stretch of the log, or that it met an error. */
-export type WorkerReply = { rows: LogRows } | { error: string };
-
-/** Where the bundle's worker script is (beside the command), or null (running from source). */
-function workerScript(): string | null {
-  try {
-    const script = join(dirname(realpathSync(process.argv[1] ?? '')), 'log-worker.js');
-    return existsSync(script) ? script : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The rows of the log's bytes `start` to `end` (a whole number of lines), read in a worker. */
-function inWorker(script: string, path: string, start: number, end: number): Promise<LogRows> {
-  const worker = new Worker(script, { workerData: { log: path, start, end } });
-  return new Promise<LogRows>((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (reply: WorkerReply) => {
-      settled = true;
-      if ('rows' in reply) resolve(reply.rows);
-      else reject(new Error(reply.error));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the log reader stopped (exit code ${code})`));
-    });
-  });
-}
-
-/** Where the line after the middle of the log starts, or null when the log is small. */
-function middle(path: string): { mid: number; size: number } | null {
-  const size = existsSync(path) ? statSync(path).size : 0;
-  if (size < 4 << 20) return null;
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    const n = readSync(fd, buf, 0, buf.length, Math.floor(size / 2));
-    const nl = buf.subarray(0, n).indexOf(0x0a);
-    return nl === -1 ? null : { mid: Math.floor(size / 2) + nl + 1, size };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * The log's rows. From the bundled command, its two halves are read at once in two
- * worker threads (while the collection is opened and the notes built); should either
- * meet anything amiss, the log is read again in order, on this thread, for the exact
- * error. Reads only.
- */
-export async function readLogRows(path: string): Promise<LogRows> {
-  const script = workerScript();
-  const split = script ? middle(path) : null;
-  if (script && split) {
-    const halves = await Promise.allSettled([
-      inWorker(script, path, 0, split.mid),
-      inWorker(script, path, split.mid, split.size),
-    ]);
-    const [a, b] = halves;
-    if (
-      a.status === 'fulfilled' &&
-      b.status === 'fulfilled' &&
-      (a.value.lastSeq < b.value.firstSeq || b.value.firstSeq === Infinity)
-    )
-      return withoutUndone(joined(a.value, b.value));
-  }
-  return collectLogRows(eachEvent(path));
 }

@@ -78,6 +78,11 @@ export function isTornTail(tail: Buffer): boolean {
   return text.trim() === '' || text.startsWith('{');
 }
 
+/** The error for a damaged log, at a line (numbered from 1). */
+export function logDamage(path: string, line: number, why: string): UserError {
+  return damaged(path, { line }, why);
+}
+
 /** Reads the events after byte `offset` (the snapshot's position). */
 export function readLog(path: string, offset: number, afterSeq: number): LogTail {
   if (!existsSync(path)) {

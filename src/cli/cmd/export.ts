@@ -148,7 +148,7 @@ async function ankiPackage(
   withProgress: boolean,
 ): Promise<AnkiPackage> {
   const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
-  const { readLogRows } = await import('../../export/logrows.js');
+  const { readLogRows } = await import('../../export/logscan.js');
   const { loadSqlJs } = await import('../../export/apkg.js');
   // The log is read (in worker threads) while the collection is opened, the notes are
   // built and SQLite loads; it is never held whole, only the columns its review log needs.
