@@ -26,8 +26,13 @@ const shared = {
 await rm('dist/chunks', { recursive: true, force: true });
 await build({
   ...shared,
-  // The export's log reader runs in a worker thread: its own entry, beside the command.
-  entryPoints: { 'sre-cards': 'src/cli/main.ts', 'log-worker': 'src/export/log-worker.ts' },
+  // The export's log reader and SQLite builder run in worker threads: their own entries,
+  // beside the command.
+  entryPoints: {
+    'sre-cards': 'src/cli/main.ts',
+    'log-worker': 'src/export/log-worker.ts',
+    'sqlite-worker': 'src/export/sqlite-worker.ts',
+  },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -16,9 +16,16 @@ import {
   type DayClock,
 } from '../core/time.js';
 import { fieldChecksum, stripHtml } from './html.js';
-import { collectNotes, type ExportNote, type ExportSource } from './notes.js';
+import {
+  collectNotes,
+  NoteCollector,
+  type CollectedNotes,
+  type ExportNote,
+  type ExportSource,
+} from './notes.js';
 import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
 import { collectLogRows, STATE_CODE, type LogRows, type StateColumns } from './logrows.js';
+import { trace } from '../trace.js';
 
 export interface AnkiExportInput extends ExportSource {
   /** The event log, in order (its answers become the review log), read once. */
@@ -110,14 +117,29 @@ export interface RevlogTable {
   type: Int32Array;
 }
 
+/**
+ * What the review log is made from, for a large export: the log's rows and each card's
+ * Anki id. `revlogTable` makes it (in the SQLite worker: see `apkg.ts`).
+ */
+export interface RevlogJob {
+  log: LogRows;
+  /** The Anki card id of each of `log.cards`, NaN for a card not exported. */
+  cids: Float64Array;
+  clock: DayClock;
+  /** A study day to count days from (any: the log's intervals are differences of day numbers). */
+  day: string;
+  /** How many rows it makes. */
+  count: number;
+}
+
 export interface AnkiPackage {
   col: ColRow;
   notes: NoteRow[];
   cards: CardRow[];
-  /** The review log; empty when it comes as `revlogTable` instead. */
+  /** The review log; empty when it comes as `revlogJob` instead. */
   revlog: RevlogRow[];
-  /** The review log in columns (for a large export: no object per row). */
-  revlogTable?: RevlogTable;
+  /** The review log still to be made (a large export: no object per row). */
+  revlogJob?: RevlogJob;
   /** The Anki decks, parents included. */
   decks: { id: number; name: string }[];
 }
@@ -174,15 +196,19 @@ export function stepMinutes(steps: readonly string[]): number[] {
   });
 }
 
-interface Timing {
+/** What counts Anki's day numbers: see `dayNumber`. */
+interface DayCount {
   crtDay: string;
   clock: DayClock;
+  /** Day numbers (study days since `crt`) by quarter hour. */
+  days: Map<number, number>;
+}
+
+interface Timing extends DayCount {
   settings: Settings;
   learnSteps: number[];
   relearnSteps: number[];
   intervalModifier: number;
-  /** Day numbers (study days since `crt`) by quarter hour: see `dayNumber`. */
-  days: Map<number, number>;
 }
 
 const QUARTER_HOUR = 900_000;
@@ -192,7 +218,7 @@ const QUARTER_HOUR = 900_000;
  * their changes fall on quarter hours, so a study day always begins on a UTC quarter
  * hour: the day is looked up once per quarter hour, not once per review.
  */
-function dayNumber(t: Timing, ms: number): number {
+function dayNumber(t: DayCount, ms: number): number {
   const q = Math.floor(ms / QUARTER_HOUR);
   let n = t.days.get(q);
   if (n === undefined) {
@@ -212,7 +238,7 @@ function interday(t: Timing, s: SchedState): boolean {
  * A state's interval as the review log writes it: days when positive (reviews, and
  * learning steps that cross a day), seconds when negative (steps within a day), 0 new.
  */
-function logInterval(t: Timing, c: StateColumns, i: number): number {
+function logInterval(t: DayCount, c: StateColumns, i: number): number {
   const state = c.state[i];
   if (state === STATE_CODE.new) return 0;
   if (state === STATE_CODE.review) return Math.max(1, c.days[i] as number);
@@ -331,8 +357,9 @@ const REVLOG_KIND = [REVLOG_TYPE.learn, REVLOG_TYPE.learn, REVLOG_TYPE.review, R
  * out) and one "manual" row per reset, for the exported cards. Ids are the answer times
  * in ms, moved on by a millisecond where two coincide (Array.prototype.sort is stable).
  */
-function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number>): RevlogTable {
-  const cids = log.cards.map((c) => cardIds.get(c));
+export function revlogTable(job: RevlogJob): RevlogTable {
+  const { log, cids } = job;
+  const t: DayCount = { crtDay: job.day, clock: job.clock, days: new Map() };
   const r: RevlogTable = {
     length: 0,
     id: new Float64Array(log.length),
@@ -346,8 +373,8 @@ function revlogRows(t: Timing, log: LogRows, cardIds: ReadonlyMap<string, number
   };
   let n = 0;
   for (let i = 0; i < log.length; i++) {
-    const cid = cids[log.card[i] as number];
-    if (cid === undefined) continue;
+    const cid = cids[log.card[i] as number] as number;
+    if (Number.isNaN(cid)) continue;
     const ease = log.ease[i] as number;
     r.id[n] = log.at[i] as number;
     r.cid[n] = cid;
@@ -519,8 +546,10 @@ interface NotesPart {
   noteRows: NoteRow[];
 }
 
-function notesPart(input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>): NotesPart {
-  const { notes, decks, cardIds } = collectNotes(input);
+type PackageInput = Omit<AnkiExportInput, 'events' | 'undone' | 'log'>;
+
+function notesPart(input: PackageInput, collected: CollectedNotes): NotesPart {
+  const { notes, decks, cardIds } = collected;
   const exported = new Map<string, number>();
   for (const n of notes)
     for (const { card } of n.cards) {
@@ -543,36 +572,82 @@ function notesPart(input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>): N
 }
 
 export function buildAnkiPackage(input: AnkiExportInput): AnkiPackage {
-  const part = notesPart(input);
+  const part = notesPart(input, collectNotes(input));
   const log = input.log ?? collectLogRows(input.events ?? [], input.undone);
-  return finishPackage(input, part, log, false);
+  return finishPackage(input, part, log, revlogJobOf(input, log, part.exported), false);
+}
+
+/**
+ * The review log's job. Its intervals are differences of day numbers, the same whatever
+ * day they count from: it can be made before `crt` is known.
+ */
+function revlogJobOf(
+  input: PackageInput,
+  log: LogRows,
+  exported: ReadonlyMap<string, number>,
+): RevlogJob {
+  const rows = input.withProgress ? log : collectLogRows([]);
+  const cids = new Float64Array(rows.cards.length);
+  rows.cards.forEach((c, i) => (cids[i] = exported.get(c) ?? NaN));
+  let count = 0;
+  for (let i = 0; i < rows.length; i++) if (!Number.isNaN(cids[rows.card[i] as number])) count++;
+  return { log: rows, cids, clock: input.clock, day: studyDay(input.now, input.clock), count };
+}
+
+/** How big a package will be, from its notes' text before HTML: see `estimateBytes`. */
+export interface PackageSize {
+  chars: number;
+  notes: number;
+  cards: number;
+  reviews: number;
 }
 
 /**
  * As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile.
- * The review log comes as `revlogTable`.
+ * The review log comes as `revlogJob`, to be made where the database is built; `onJob`
+ * is given it as soon as the log's rows are in, while the notes are still being built
+ * (it may take the job's rows to another thread: they are not read here after).
  */
 export async function buildAnkiPackageWhile(
-  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  input: PackageInput,
   log: Promise<LogRows>,
+  onJob: (job: RevlogJob, size: PackageSize) => void = () => undefined,
 ): Promise<AnkiPackage> {
-  const part = notesPart(input);
-  return finishPackage(input, part, await log, true);
+  const collector = new NoteCollector(input);
+  const exported = collector.exportedIds();
+  let job: RevlogJob | null = null;
+  const jobMade = log.then((rows) => {
+    trace('log read');
+    job = revlogJobOf(input, rows, exported);
+    onJob(job, { ...collector.textSize(), cards: exported.size, reviews: job.count });
+  });
+  jobMade.catch(() => undefined);
+  // Building the notes pauses now and then, for the log's rows to be taken as they come.
+  const { chosen } = collector;
+  for (let i = 0; i < chosen.length; i++) {
+    collector.add(chosen[i] as (typeof chosen)[number]);
+    if (i % 2048 === 2047) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const part = notesPart(input, collector.result());
+  trace('notes built');
+  const rows = await log;
+  await jobMade;
+  return finishPackage(input, part, rows, job ?? revlogJobOf(input, rows, exported), true);
 }
 
 function finishPackage(
-  input: Omit<AnkiExportInput, 'events' | 'undone' | 'log'>,
+  input: PackageInput,
   part: NotesPart,
   log: LogRows,
-  /** Give the review log as `revlogTable`, in columns. */
-  columns: boolean,
+  job: RevlogJob,
+  /** Leave the review log to be made (`revlogJob`). */
+  deferred: boolean,
 ): AnkiPackage {
-  const { notes, decks, cardIds, exported, deckId, deckMod, modelDeck, noteRows } = part;
+  const { notes, decks, cardIds, deckId, deckMod, modelDeck, noteRows } = part;
   const { clock, settings, now } = input;
-  // The review log is built before `crt` is known (the log's first answer gives it):
-  // its intervals are differences of day numbers, the same whatever day they count from.
-  const logTiming: Timing = {
-    crtDay: studyDay(now, clock),
+  const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
+  const timing: Timing = {
+    crtDay: studyDay(crt, clock),
     clock,
     settings,
     learnSteps: stepMinutes(settings.learningSteps),
@@ -580,9 +655,6 @@ function finishPackage(
     intervalModifier: scheduler(settings).calculate_interval_modifier(settings.desiredRetention),
     days: new Map(),
   };
-  const revlog = revlogRows(logTiming, input.withProgress ? log : collectLogRows([]), exported);
-  const crt = creationTime(input.allCards, [], clock, now, log.firstAnswer);
-  const timing: Timing = { ...logTiming, crtDay: studyDay(crt, clock), days: new Map() };
 
   const cardRows: CardRow[] = [];
   for (const n of notes) {
@@ -663,8 +735,8 @@ function finishPackage(
     },
     notes: noteRows,
     cards: cardRows,
-    revlog: columns ? [] : tableRows(revlog),
-    ...(columns ? { revlogTable: revlog } : {}),
+    revlog: deferred ? [] : tableRows(revlogTable(job)),
+    ...(deferred ? { revlogJob: job } : {}),
     decks,
   };
 }

@@ -5,15 +5,27 @@
  * holding `{}`.
  */
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 import type initSqlJs from 'sql.js';
 import { UserError } from '../errors.js';
-import type { AnkiPackage } from './anki.js';
+import {
+  revlogTable,
+  type AnkiPackage,
+  type ColRow,
+  type PackageSize,
+  type RevlogJob,
+  type RevlogTable,
+} from './anki.js';
 import { writeExport } from './file.js';
 import { SCHEMA_INDEXES, SCHEMA_TABLES } from './schema.js';
+import { bundledScript } from './bundled.js';
+import { rowBuffers } from './logrows.js';
+import type { SqliteReply } from './sqlite-worker.js';
+import { trace } from '../trace.js';
 
 type SqlJs = initSqlJs.SqlJsStatic;
 type Database = initSqlJs.Database;
@@ -93,7 +105,24 @@ function insertAll<T>(
 
 /** How many rows the review log has. */
 export function revlogCount(pkg: AnkiPackage): number {
-  return pkg.revlogTable?.length ?? pkg.revlog.length;
+  return pkg.revlogJob?.count ?? pkg.revlog.length;
+}
+
+/** Bytes of text and of rows the notes and cards take (see `estimateBytes`). */
+function notesAndCardsSize(pkg: AnkiPackage): { text: number; rows: number } {
+  let text = 0;
+  for (const n of pkg.notes) text += n.flds.length + n.sfld.length + n.tags.length + n.guid.length;
+  for (const c of pkg.cards) text += c.data.length;
+  return { text, rows: 80 * pkg.notes.length + 110 * pkg.cards.length };
+}
+
+const fileSize = (text: number, rows: number) =>
+  Math.ceil((1.3 * (text * 1.1 + rows)) / 4096) * 4096 + 256 * 1024;
+
+/** As `estimateBytes`, before the notes' fields are HTML: from their text's length. */
+export function estimateFromText(size: PackageSize): number {
+  const text = 1.6 * size.chars + 60 * size.notes;
+  return fileSize(text, 80 * size.notes + 110 * size.cards + 70 * size.reviews);
 }
 
 /**
@@ -102,14 +131,14 @@ export function revlogCount(pkg: AnkiPackage): number {
  * time: a package of 100 000 cards and a million reviews would be copied some forty times.
  */
 export function estimateBytes(pkg: AnkiPackage): number {
-  let text = 0;
-  for (const n of pkg.notes) text += n.flds.length + n.sfld.length + n.tags.length + n.guid.length;
-  for (const c of pkg.cards) text += c.data.length;
-  const rows = 80 * pkg.notes.length + 110 * pkg.cards.length + 70 * revlogCount(pkg);
-  return Math.ceil((1.3 * (text * 1.1 + rows)) / 4096) * 4096 + 256 * 1024;
+  const { text, rows } = notesAndCardsSize(pkg);
+  return fileSize(text, rows + 70 * revlogCount(pkg));
 }
 
-/** An empty collection (the schema, nothing else) in a file of `size` bytes. */
+/**
+ * An empty collection (the schema's tables, nothing else) in a file of `size` bytes,
+ * set up to be built in memory and thrown away on failure: no journal, sorting in memory.
+ */
 function emptyCollection(SQL: SqlJs, size: number): Database {
   const seed = new SQL.Database();
   let image: Uint8Array;
@@ -123,100 +152,307 @@ function emptyCollection(SQL: SqlJs, size: number): Database {
   // SQLite reads the database's size from its header: the zeros after it are room to grow.
   const file = new Uint8Array(Math.max(size, image.length));
   file.set(image);
-  return new SQL.Database(file);
+  const db = new SQL.Database(file);
+  db.run('PRAGMA journal_mode = OFF');
+  db.run('PRAGMA synchronous = OFF');
+  db.run('PRAGMA temp_store = MEMORY');
+  return db;
 }
 
-/** The package's SQLite database (schema 11), as bytes. */
+/** The `col` row; then statistics taken once, as when Anki creates a collection. */
+function insertCol(db: Database, c: ColRow): void {
+  insertColRow(db, c);
+  db.run('ANALYZE');
+}
+
+function insertColRow(db: Database, c: ColRow): void {
+  db.run('INSERT INTO col VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+    c.id,
+    c.crt,
+    c.mod,
+    c.scm,
+    c.ver,
+    c.dty,
+    c.usn,
+    c.ls,
+    c.conf,
+    c.models,
+    c.decks,
+    c.dconf,
+    c.tags,
+  ]);
+}
+
+function insertNotesAndCards(db: Database, pkg: AnkiPackage): void {
+  insertAll(db, 'notes', 11, byId(pkg.notes), (v, k, n) => {
+    v[k] = n.id;
+    v[k + 1] = n.guid;
+    v[k + 2] = n.mid;
+    v[k + 3] = n.mod;
+    v[k + 4] = n.usn;
+    v[k + 5] = n.tags;
+    v[k + 6] = n.flds;
+    v[k + 7] = n.sfld;
+    v[k + 8] = n.csum;
+    v[k + 9] = n.flags;
+    v[k + 10] = n.data;
+  });
+  trace('notes inserted');
+  insertAll(db, 'cards', 18, byId(pkg.cards), (v, k, r) => {
+    v[k] = r.id;
+    v[k + 1] = r.nid;
+    v[k + 2] = r.did;
+    v[k + 3] = r.ord;
+    v[k + 4] = r.mod;
+    v[k + 5] = r.usn;
+    v[k + 6] = r.type;
+    v[k + 7] = r.queue;
+    v[k + 8] = r.due;
+    v[k + 9] = r.ivl;
+    v[k + 10] = r.factor;
+    v[k + 11] = r.reps;
+    v[k + 12] = r.lapses;
+    v[k + 13] = r.left;
+    v[k + 14] = r.odue;
+    v[k + 15] = r.odid;
+    v[k + 16] = r.flags;
+    v[k + 17] = r.data;
+  });
+  trace('cards inserted');
+}
+
+function insertRevlog(db: Database, pkg: AnkiPackage): void {
+  if (pkg.revlogJob) insertRevlogTable(db, revlogTable(pkg.revlogJob));
+  insertAll(db, 'revlog', 9, byId(pkg.revlog), (v, k, r) => {
+    v[k] = r.id;
+    v[k + 1] = r.cid;
+    v[k + 2] = r.usn;
+    v[k + 3] = r.ease;
+    v[k + 4] = r.ivl;
+    v[k + 5] = r.lastIvl;
+    v[k + 6] = r.factor;
+    v[k + 7] = r.time;
+    v[k + 8] = r.type;
+  });
+  trace('review log inserted');
+}
+
+function insertRevlogTable(db: Database, t: RevlogTable): void {
+  insertAll(db, 'revlog', 9, t.id.subarray(0, t.length), (v, k, _, i) => {
+    v[k] = t.id[i] as number;
+    v[k + 1] = t.cid[i] as number;
+    v[k + 2] = -1;
+    v[k + 3] = t.ease[i] as number;
+    v[k + 4] = t.ivl[i] as number;
+    v[k + 5] = t.lastIvl[i] as number;
+    v[k + 6] = t.factor[i] as number;
+    v[k + 7] = t.time[i] as number;
+    v[k + 8] = t.type[i] as number;
+  });
+}
+
+function createIndexes(db: Database, which: (ix: string) => boolean = () => true): void {
+  for (const ix of SCHEMA_INDEXES) if (which(ix)) db.run(ix);
+  trace('indexes built');
+}
+
+const onNotesOrCards = (ix: string) => / on (notes|cards) /.test(ix);
+
+function exported(db: Database): Uint8Array {
+  try {
+    return db.export();
+  } finally {
+    db.close();
+  }
+}
+
+/** The package's SQLite database (schema 11), as bytes, built on this thread. */
 export async function collectionBytes(pkg: AnkiPackage): Promise<Uint8Array> {
   const SQL = await loadSqlJs();
   const db = emptyCollection(SQL, estimateBytes(pkg));
   try {
-    // Built in memory and thrown away on failure: no journal, sorting in memory.
-    db.run('PRAGMA journal_mode = OFF');
-    db.run('PRAGMA synchronous = OFF');
-    db.run('PRAGMA temp_store = MEMORY');
-    const c = pkg.col;
-    db.run('INSERT INTO col VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-      c.id,
-      c.crt,
-      c.mod,
-      c.scm,
-      c.ver,
-      c.dty,
-      c.usn,
-      c.ls,
-      c.conf,
-      c.models,
-      c.decks,
-      c.dconf,
-      c.tags,
-    ]);
-    // As when Anki creates a collection: statistics taken once, with only `col` filled.
-    db.run('ANALYZE');
+    insertCol(db, pkg.col);
     db.run('BEGIN');
-    insertAll(db, 'notes', 11, byId(pkg.notes), (v, k, n) => {
-      v[k] = n.id;
-      v[k + 1] = n.guid;
-      v[k + 2] = n.mid;
-      v[k + 3] = n.mod;
-      v[k + 4] = n.usn;
-      v[k + 5] = n.tags;
-      v[k + 6] = n.flds;
-      v[k + 7] = n.sfld;
-      v[k + 8] = n.csum;
-      v[k + 9] = n.flags;
-      v[k + 10] = n.data;
-    });
-    insertAll(db, 'cards', 18, byId(pkg.cards), (v, k, r) => {
-      v[k] = r.id;
-      v[k + 1] = r.nid;
-      v[k + 2] = r.did;
-      v[k + 3] = r.ord;
-      v[k + 4] = r.mod;
-      v[k + 5] = r.usn;
-      v[k + 6] = r.type;
-      v[k + 7] = r.queue;
-      v[k + 8] = r.due;
-      v[k + 9] = r.ivl;
-      v[k + 10] = r.factor;
-      v[k + 11] = r.reps;
-      v[k + 12] = r.lapses;
-      v[k + 13] = r.left;
-      v[k + 14] = r.odue;
-      v[k + 15] = r.odid;
-      v[k + 16] = r.flags;
-      v[k + 17] = r.data;
-    });
-    if (pkg.revlogTable) {
-      const t = pkg.revlogTable;
-      insertAll(db, 'revlog', 9, t.id.subarray(0, t.length), (v, k, _, i) => {
-        v[k] = t.id[i] as number;
-        v[k + 1] = t.cid[i] as number;
-        v[k + 2] = -1;
-        v[k + 3] = t.ease[i] as number;
-        v[k + 4] = t.ivl[i] as number;
-        v[k + 5] = t.lastIvl[i] as number;
-        v[k + 6] = t.factor[i] as number;
-        v[k + 7] = t.time[i] as number;
-        v[k + 8] = t.type[i] as number;
-      });
-    }
-    insertAll(db, 'revlog', 9, byId(pkg.revlog), (v, k, r) => {
-      v[k] = r.id;
-      v[k + 1] = r.cid;
-      v[k + 2] = r.usn;
-      v[k + 3] = r.ease;
-      v[k + 4] = r.ivl;
-      v[k + 5] = r.lastIvl;
-      v[k + 6] = r.factor;
-      v[k + 7] = r.time;
-      v[k + 8] = r.type;
-    });
+    insertNotesAndCards(db, pkg);
+    insertRevlog(db, pkg);
     db.run('COMMIT');
-    for (const ix of SCHEMA_INDEXES) db.run(ix);
-    return db.export();
-  } finally {
+    createIndexes(db);
+  } catch (e) {
     db.close();
+    throw e;
+  }
+  return exported(db);
+}
+
+/**
+ * The notes and cards alone, with their indexes: the half of a split build that is made
+ * on the command's thread (see `RevlogHalf`).
+ */
+export async function notesAndCardsBytes(pkg: AnkiPackage): Promise<Uint8Array> {
+  const SQL = await loadSqlJs();
+  const { text, rows } = notesAndCardsSize(pkg);
+  const db = emptyCollection(SQL, fileSize(text, rows));
+  try {
+    db.run('BEGIN');
+    insertNotesAndCards(db, pkg);
+    db.run('COMMIT');
+    createIndexes(db, onNotesOrCards);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return exported(db);
+}
+
+/** What stands for `col` in the review log's half until `merge`: one row, for the statistics. */
+const PLACEHOLDER_COL: ColRow = {
+  id: 1,
+  crt: 0,
+  mod: 0,
+  scm: 0,
+  ver: 11,
+  dty: 0,
+  usn: 0,
+  ls: 0,
+  conf: '{}',
+  models: '{}',
+  decks: '{}',
+  dconf: '{}',
+  tags: '{}',
+};
+
+/**
+ * The other half of a split build (in the SQLite worker, for a large review log): the
+ * collection with the review log and every index, made while the notes and cards are
+ * inserted elsewhere; then `merge` sets `col` and copies those in. SQLite copies a table
+ * into an empty one of the same schema and indexes as it stands ("transfer
+ * optimisation"), with no sorting, so the merge costs little.
+ */
+export class RevlogHalf {
+  private constructor(
+    private readonly SQL: SqlJs,
+    private readonly db: Database,
+  ) {}
+
+  /** `size`: the whole database's (`estimateBytes`). */
+  static async build(job: RevlogJob, size: number): Promise<RevlogHalf> {
+    const SQL = await loadSqlJs();
+    const db = emptyCollection(SQL, size);
+    try {
+      insertCol(db, PLACEHOLDER_COL);
+      db.run('BEGIN');
+      insertRevlogTable(db, revlogTable(job));
+      db.run('COMMIT');
+      trace('review log inserted');
+      createIndexes(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new RevlogHalf(SQL, db);
+  }
+
+  /** The whole database: this half with `col`, and the notes and cards of `notesAndCards`. */
+  merge(col: ColRow, notesAndCards: Uint8Array): Uint8Array {
+    const { db } = this;
+    try {
+      const other = new this.SQL.Database(notesAndCards);
+      try {
+        // sql.js keeps each database in a file at its root, named by `filename`.
+        const path = `/${(other as unknown as { filename: string }).filename}`;
+        db.run('ATTACH ? AS half', [path]);
+        db.run('BEGIN');
+        db.run('DELETE FROM col');
+        insertColRow(db, col);
+        db.run('INSERT INTO notes SELECT * FROM half.notes');
+        db.run('INSERT INTO cards SELECT * FROM half.cards');
+        db.run('COMMIT');
+        db.run('DETACH half');
+      } finally {
+        other.close();
+      }
+      trace('notes and cards copied in');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return exported(db);
+  }
+}
+
+/** Reviews from which a package's database is built in two halves at once. */
+export const SPLIT_REVIEWS = 20_000;
+
+/** What the SQLite worker is sent: at its start, and once the notes and cards are built. */
+export interface SqliteStart {
+  job: RevlogJob;
+  size: number;
+}
+export interface SqliteFinish {
+  col: ColRow;
+  notesAndCards: Uint8Array;
+}
+
+/**
+ * The SQLite worker (`sqlite-worker.ts`) building a large package's review-log half
+ * while this thread builds the notes and cards. It does not keep the process alive
+ * until it is waited for, so an error here ends the command as usual.
+ */
+export class SqliteWorker {
+  private readonly reply: Promise<Uint8Array>;
+
+  private constructor(private readonly worker: Worker) {
+    this.reply = new Promise<Uint8Array>((resolve, reject) => {
+      let settled = false;
+      worker.once('message', (m: SqliteReply) => {
+        settled = true;
+        if ('bytes' in m) resolve(m.bytes);
+        else reject(new Error(m.error));
+      });
+      worker.once('error', (e) => {
+        settled = true;
+        reject(e);
+      });
+      worker.once('exit', (code) => {
+        if (!settled) reject(new Error(`the SQLite worker stopped (exit code ${code})`));
+      });
+    });
+    this.reply.catch(() => undefined);
+    worker.unref();
+  }
+
+  /**
+   * Starts the review log's half, for a large review log, from the bundled command;
+   * null otherwise (the package is then built on this thread). The job's rows move to
+   * the worker: they are not to be read here after.
+   */
+  static start(job: RevlogJob, size: PackageSize): SqliteWorker | null {
+    if (job.count < SPLIT_REVIEWS) return null;
+    const script = bundledScript('sqlite-worker.js');
+    if (!script) return null;
+    const start: SqliteStart = { job, size: estimateFromText(size) };
+    const transferList = [...new Set([...rowBuffers(job.log), job.cids.buffer as ArrayBuffer])];
+    return new SqliteWorker(new Worker(script, { workerData: start, transferList }));
+  }
+
+  /** The whole database, once the worker has taken in the notes and cards. */
+  async finish(col: ColRow, notesAndCards: Uint8Array): Promise<Uint8Array> {
+    this.worker.ref();
+    const finish: SqliteFinish = { col, notesAndCards };
+    this.worker.postMessage(finish, [notesAndCards.buffer as ArrayBuffer]);
+    try {
+      return await this.reply;
+    } catch (e) {
+      throw new UserError(
+        `the package could not be built (${(e as Error).message}); nothing was written`,
+      );
+    } finally {
+      void this.worker.terminate();
+    }
+  }
+
+  stop(): void {
+    void this.worker.terminate();
   }
 }
 
@@ -308,12 +544,27 @@ export function zipPackage(
   return parts;
 }
 
+/** The package's database: in two halves at once when a SQLite worker was started for it. */
+async function databaseBytes(pkg: AnkiPackage, worker: SqliteWorker | null): Promise<Uint8Array> {
+  if (!worker) return collectionBytes(pkg);
+  let notesAndCards: Uint8Array;
+  try {
+    notesAndCards = await notesAndCardsBytes(pkg);
+  } catch (e) {
+    worker.stop();
+    throw e;
+  }
+  return worker.finish(pkg.col, notesAndCards);
+}
+
 /** Writes the package to `file` (atomically; an existing file only with `force`). */
 export async function writeApkg(
   pkg: AnkiPackage,
   file: string,
-  opts: { force: boolean; now: Date },
+  opts: { force: boolean; now: Date; worker?: SqliteWorker | null },
 ): Promise<void> {
-  const bytes = await collectionBytes(pkg);
-  writeExport(file, zipPackage(bytes, opts.now, await deflateLevel1(bytes)), opts.force);
+  const bytes = await databaseBytes(pkg, opts.worker ?? null);
+  const deflated = await deflateLevel1(bytes);
+  trace('deflated');
+  writeExport(file, zipPackage(bytes, opts.now, deflated), opts.force);
 }

@@ -109,74 +109,122 @@ export function noteFields(note: Note): string[] {
   ];
 }
 
-export function collectNotes(src: ExportSource): CollectedNotes {
-  const byKey = new Map<string, Note>();
-  for (const [name, deck] of src.decks)
-    for (const n of deck.notes) byKey.set(noteKey(name, n.id), n);
+/**
+ * Collects the notes card by card (so that a caller can pause between cards): first the
+ * ids, positions and which cards are exported, which are cheap, then each note's fields.
+ */
+export class NoteCollector {
+  /** The chosen cards in plan order: the whole plan's order, filtered. */
+  readonly chosen: readonly StudyCard[];
+  /** Anki card ids by our card id (every live card). */
+  readonly cardIds: ReadonlyMap<string, number>;
+  private readonly byKey = new Map<string, Note>();
+  private readonly positions = new Map<string, number>();
+  private readonly noteIds: Map<string, number>;
+  private readonly titles: Map<string, string>;
+  private readonly deckNames = new Set<string>();
+  private readonly notes = new Map<string, ExportNote>();
 
-  // Positions, ids and deck ids come from the whole collection, whatever is exported.
-  const all = [...src.allCards].sort((a, b) => planOrder(a.card, b.card));
-  const positions = new Map<string, number>();
-  for (const { card } of all) {
-    const k = noteKey(card.deck, card.note);
-    if (!positions.has(k)) positions.set(k, positions.size + 1);
+  constructor(private readonly src: ExportSource) {
+    for (const [name, deck] of src.decks)
+      for (const n of deck.notes) this.byKey.set(noteKey(name, n.id), n);
+    // Positions, ids and deck ids come from the whole collection, whatever is exported.
+    const all = [...src.allCards].sort((a, b) => planOrder(a.card, b.card));
+    for (const { card } of all) {
+      const k = noteKey(card.deck, card.note);
+      if (!this.positions.has(k)) this.positions.set(k, this.positions.size + 1);
+    }
+    this.noteIds = allocateIds(this.positions.keys(), 'note');
+    this.cardIds = allocateIds(
+      all.map((sc) => sc.card.id),
+      'card',
+    );
+    this.titles = deckTitles(src.decks);
+    const wanted = new Set(src.cards.map((sc) => sc.card.id));
+    this.chosen = wanted.size === all.length ? all : all.filter((sc) => wanted.has(sc.card.id));
   }
-  const noteIds = allocateIds(positions.keys(), 'note');
-  const cardIds = allocateIds(
-    all.map((sc) => sc.card.id),
-    'card',
-  );
-  const titles = deckTitles(src.decks);
-  const deckNames = new Set<string>();
-  const deckOf = (deck: string, note: Note): string => {
-    const title = titles.get(deck) ?? deckComponent(deck);
-    const name = ankiDeckName(title, note);
-    deckNames.add(title);
-    deckNames.add(name);
-    return name;
-  };
 
-  // The chosen cards in plan order: the whole plan's order, filtered.
-  const wanted = new Set(src.cards.map((sc) => sc.card.id));
-  const chosen = wanted.size === all.length ? all : all.filter((sc) => wanted.has(sc.card.id));
-  const notes = new Map<string, ExportNote>();
-  for (const sc of chosen) {
-    const k = noteKey(sc.card.deck, sc.card.note);
-    let n = notes.get(k);
+  /** The note a chosen card belongs to, or null when it has none (it is not exported). */
+  private noteOf(sc: StudyCard): { key: string; note: Note; id: number } | null {
+    const key = noteKey(sc.card.deck, sc.card.note);
+    const note = this.byKey.get(key);
+    const id = this.noteIds.get(key);
+    return note && id !== undefined ? { key, note, id } : null;
+  }
+
+  /** Anki card ids of the cards exported (those of the notes), by our card id. */
+  exportedIds(): Map<string, number> {
+    const ids = new Map<string, number>();
+    for (const sc of this.chosen) {
+      const cid = this.cardIds.get(sc.card.id);
+      if (cid !== undefined && this.noteOf(sc)) ids.set(sc.card.id, cid);
+    }
+    return ids;
+  }
+
+  /** Characters of the exported notes' text (before HTML), and how many notes. */
+  textSize(): { chars: number; notes: number } {
+    const seen = new Set<string>();
+    let chars = 0;
+    for (const sc of this.chosen) {
+      const n = this.noteOf(sc);
+      if (!n || seen.has(n.key)) continue;
+      seen.add(n.key);
+      const { front, back, source, planLine } = n.note;
+      chars += front.length + back.length + (source?.length ?? 0) + (planLine?.length ?? 0);
+    }
+    return { chars, notes: seen.size };
+  }
+
+  /** Adds a chosen card (in plan order) to its note. */
+  add(sc: StudyCard): void {
+    const found = this.noteOf(sc);
+    if (!found) return;
+    const { key, note, id } = found;
+    let n = this.notes.get(key);
     if (!n) {
-      const note = byKey.get(k);
-      const id = noteIds.get(k);
-      if (!note || id === undefined) continue;
+      const title = this.titles.get(sc.card.deck) ?? deckComponent(sc.card.deck);
+      const ankiDeck = ankiDeckName(title, note);
+      this.deckNames.add(title);
+      this.deckNames.add(ankiDeck);
       n = {
         deck: sc.card.deck,
         note,
         def: NOTE_TYPES[note.kind],
         id,
         guid: noteGuid(sc.card.deck, note.id),
-        ankiDeck: deckOf(sc.card.deck, note),
+        ankiDeck,
         fields: noteFields(note),
         tags: noteTags(note),
         mod: 0,
-        position: positions.get(k) ?? positions.size + 1,
+        position: this.positions.get(key) ?? this.positions.size + 1,
         cards: [],
       };
-      notes.set(k, n);
+      this.notes.set(key, n);
     }
     n.cards.push(sc);
     n.mod = Math.max(n.mod, Date.parse(sc.rec.mod) || 0);
   }
-  for (const n of notes.values()) n.cards.sort((a, b) => a.card.ord - b.card.ord);
 
-  const allDeckNames = new Set<string>();
-  for (const [name, deck] of src.decks) {
-    const title = titles.get(name) ?? deckComponent(name);
-    allDeckNames.add(title);
-    for (const note of deck.notes) allDeckNames.add(ankiDeckName(title, note));
+  result(): CollectedNotes {
+    for (const n of this.notes.values()) n.cards.sort((a, b) => a.card.ord - b.card.ord);
+    const allDeckNames = new Set<string>();
+    for (const [name, deck] of this.src.decks) {
+      const title = this.titles.get(name) ?? deckComponent(name);
+      allDeckNames.add(title);
+      for (const note of deck.notes) allDeckNames.add(ankiDeckName(title, note));
+    }
+    const deckIds = allocateIds(allDeckNames, 'deck', [1]);
+    const decks: ExportDeck[] = [...this.deckNames]
+      .sort()
+      .map((name) => ({ name, id: deckIds.get(name) ?? 0 }))
+      .filter((d) => d.id !== 0);
+    return { notes: [...this.notes.values()], decks, cardIds: this.cardIds };
   }
-  const deckIds = allocateIds(allDeckNames, 'deck', [1]);
-  const decks: ExportDeck[] = [...deckNames]
-    .sort()
-    .map((name) => ({ name, id: deckIds.get(name) ?? 0 }))
-    .filter((d) => d.id !== 0);
-  return { notes: [...notes.values()], decks, cardIds };
+}
+
+export function collectNotes(src: ExportSource): CollectedNotes {
+  const c = new NoteCollector(src);
+  for (const sc of c.chosen) c.add(sc);
+  return c.result();
 }

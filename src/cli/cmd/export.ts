@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { dataPaths } from '../../store/paths.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
-import type { AnkiPackage } from '../../export/anki.js';
+import type { AnkiPackage, PackageSize, RevlogJob } from '../../export/anki.js';
+import type { SqliteWorker as SqliteWorkerType } from '../../export/apkg.js';
 import { existsError } from '../../export/file.js';
 import type { ExportSource } from '../../export/notes.js';
 import type { Collection } from '../../store/collection.js';
@@ -17,6 +18,7 @@ import {
 } from '../args.js';
 import { assertNoExtra, checkFilter, describeFilter, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import { trace } from '../../trace.js';
 
 export const usage =
   'sre-cards export anki|tsv [--out FILE] [--topic T]... [--day N|N-M] [--deck NAME]... [--with-progress] [--stock-types] [--force] [--json]';
@@ -107,9 +109,19 @@ export async function run(args: string[], env: Env): Promise<number> {
   }
   // Only the package's rows outlive this call: the collection and the log are let go
   // before the database is built, which keeps a large export's memory down.
-  const pkg = await ankiPackage(env, filter, now, withProgress);
-  const { revlogCount, writeApkg } = await import('../../export/apkg.js');
-  await writeApkg(pkg, file, { force, now });
+  const { revlogCount, writeApkg, SqliteWorker } = await import('../../export/apkg.js');
+  // A large review log is made into its half of the database in a worker, from as soon
+  // as the log is read (see `SqliteWorker`).
+  let worker: SqliteWorkerType | null = null;
+  const pkg = await ankiPackage(env, filter, now, withProgress, (job, size) => {
+    worker = SqliteWorker.start(job, size);
+  }).catch((e: unknown) => {
+    worker?.stop();
+    throw e;
+  });
+  trace('rows built');
+  await writeApkg(pkg, file, { force, now, worker });
+  trace('package written');
   report(env, values.json ?? false, {
     file,
     format,
@@ -146,6 +158,7 @@ async function ankiPackage(
   filter: Filter,
   now: Date,
   withProgress: boolean,
+  onJob: (job: RevlogJob, size: PackageSize) => void,
 ): Promise<AnkiPackage> {
   const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
   const { readLogRows } = await import('../../export/logscan.js');
@@ -156,8 +169,11 @@ async function ankiPackage(
   log?.catch(() => undefined);
   loadSqlJs().catch(() => undefined);
   const { col, ...source } = readSource(env, filter);
+  trace('collection opened');
   const input = { ...source, settings: col.settings, clock: col.clock, now, withProgress };
-  return log ? buildAnkiPackageWhile(input, log) : buildAnkiPackage({ ...input, events: [] });
+  return log
+    ? buildAnkiPackageWhile(input, log, onJob)
+    : buildAnkiPackage({ ...input, events: [] });
 }
 
 interface Report {
