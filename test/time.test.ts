@@ -3,11 +3,14 @@ import {
   endOfStudyDay,
   formatInterval,
   fromStudyClock,
+  isValidTimeZone,
+  localZoneName,
   offsetMinutes,
   studyDay,
   studyDayStart,
   toStudyClock,
 } from '../src/core/time.js';
+import { systemTimeZone, zoneToRecord } from '../src/cli/context.js';
 
 const LA = { timeZone: 'America/Los_Angeles', rolloverHour: 4 };
 const TOKYO = { timeZone: 'Asia/Tokyo', rolloverHour: 4 };
@@ -59,5 +62,69 @@ describe('study day', () => {
     expect(formatInterval(8 * 86400_000)).toBe('8d');
     expect(formatInterval(75 * 86400_000)).toBe('2.5mo');
     expect(formatInterval(730 * 86400_000)).toBe('2y');
+  });
+});
+
+describe("the process's own time zone", () => {
+  // The process's zone is read from Date (no Intl); another name of the same zone goes
+  // through Intl: both must give every offset alike, across DST changes both ways.
+  const cases = [
+    ['America/Los_Angeles', 'US/Pacific'],
+    ['Australia/Lord_Howe', 'Australia/LHI'],
+    ['Asia/Kolkata', 'Asia/Calcutta'],
+  ] as const;
+  for (const [zone, alias] of cases)
+    it(`gives the same offsets from Date as from Intl (TZ=${zone})`, () => {
+      const saved = process.env.TZ;
+      try {
+        process.env.TZ = zone;
+        expect(localZoneName()).toBe(zone);
+        const format = new Intl.DateTimeFormat('en-US', {
+          timeZone: alias,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+        });
+        const viaIntl = (d: Date) => {
+          const parts = format.formatToParts(d);
+          const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+          const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
+          return Math.round((local - Math.floor(d.getTime() / 60_000) * 60_000) / 60_000);
+        };
+        const offsets = new Set<number>();
+        for (
+          let t = Date.parse('2026-01-01T00:00:00Z');
+          t < Date.parse('2027-01-01T00:00:00Z');
+          t += 1_800_000
+        ) {
+          const d = new Date(t);
+          const o = offsetMinutes(d, zone);
+          expect(o, d.toISOString()).toBe(viaIntl(d));
+          offsets.add(o);
+        }
+        if (zone !== 'Asia/Kolkata') expect(offsets.size).toBe(2);
+      } finally {
+        process.env.TZ = saved;
+      }
+    });
+
+  it('names the zone from TZ, and records only a zone the runtime knows', () => {
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = ':Europe/Berlin';
+      expect(localZoneName()).toBe('Europe/Berlin');
+      expect(systemTimeZone()).toBe('Europe/Berlin');
+      process.env.TZ = 'EST5EDT,M3.2.0,M11.1.0';
+      expect(localZoneName()).toBeNull();
+      process.env.TZ = 'Nowhere/Atlantis';
+      expect(systemTimeZone()).toBe('Nowhere/Atlantis');
+      expect(isValidTimeZone(zoneToRecord('Nowhere/Atlantis'))).toBe(true);
+      expect(zoneToRecord('Asia/Tokyo')).toBe('Asia/Tokyo');
+    } finally {
+      process.env.TZ = saved;
+    }
   });
 });

@@ -7,6 +7,7 @@ import { isBuried } from '../core/model.js';
 import type { Filter, StudyCard } from '../core/queue.js';
 import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
+import { zoneToRecord } from './context.js';
 import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
 import { usageError } from './args.js';
 import type { Env } from './context.js';
@@ -33,7 +34,8 @@ export function openCollection(
     mode,
     command,
     now: env.now(),
-    timeZone: env.timeZone,
+    // Writers record the zone in the log: it must be one the runtime knows.
+    timeZone: mode === 'write' ? zoneToRecord(env.timeZone) : env.timeZone,
     snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
     ...opts,
   });

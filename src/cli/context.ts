@@ -1,5 +1,6 @@
 /** What every command needs from its surroundings: the clock, the time zone, the data folder. */
 import { UserError } from '../errors.js';
+import { isValidTimeZone, localZoneName } from '../core/time.js';
 import { resolveDataDir } from '../store/paths.js';
 
 export interface Env {
@@ -26,8 +27,21 @@ export function clockFromEnv(value: string | undefined): () => Date {
   return () => new Date(t);
 }
 
+/**
+ * The user's time zone: as the system names it (see `localZoneName`), or else as Intl
+ * resolves it. The name is checked where it is written down (`zoneToRecord`).
+ */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return localZoneName() ?? intlTimeZone();
+}
+
+const intlTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** A zone fit to record in the log: the name itself if the runtime knows it, else Intl's. */
+export function zoneToRecord(timeZone: string): string {
+  if (isValidTimeZone(timeZone)) return timeZone;
+  const resolved = intlTimeZone();
+  return isValidTimeZone(resolved) ? resolved : 'UTC';
 }
 
 export function makeEnv(

@@ -3,6 +3,7 @@
  * over at the rollover hour (04:00 by default, as in Anki): 02:00 on the 5th still
  * belongs to the study day of the 4th. Instants are UTC; the zone is passed in.
  */
+import { readlinkSync } from 'node:fs';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -52,6 +53,45 @@ export function isValidTimeZone(tz: string): boolean {
  */
 const dayOffsets = new Map<string, Map<number, [number, number]>>();
 
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+let linkedZone: string | null | undefined;
+
+/**
+ * The zone this process's local time is in, by the name the system gives it: TZ, or
+ * else the zone file /etc/localtime links to; null when neither names one. Unchecked:
+ * a name the runtime does not know leaves local time in UTC.
+ */
+export function localZoneName(): string | null {
+  const tz = process.env.TZ;
+  if (tz !== undefined && tz !== '') {
+    const name = tz.startsWith(':') ? tz.slice(1) : tz;
+    return ZONE_NAME.test(name) ? name : null;
+  }
+  if (linkedZone === undefined) {
+    linkedZone = null;
+    try {
+      const link = readlinkSync('/etc/localtime');
+      const at = link.lastIndexOf('zoneinfo/');
+      const name = at === -1 ? '' : link.slice(at + 'zoneinfo/'.length);
+      if (ZONE_NAME.test(name)) linkedZone = name;
+    } catch {
+      // no link: not named
+    }
+  }
+  return linkedZone;
+}
+
+/**
+ * The offset of a zone at an instant. In the process's own zone it is read from the
+ * Date itself, which needs none of Intl's formatting data: loading that takes ~12 ms,
+ * a fifth of a short command such as `due`.
+ */
+function zoneOffset(instant: Date, timeZone: string): number {
+  if (timeZone !== localZoneName()) return exactOffset(instant, timeZone);
+  const minutes = -instant.getTimezoneOffset();
+  return minutes === 0 ? 0 : Math.round(minutes);
+}
+
 /** Offset of local time from UTC at `instant`, in minutes (e.g. +540 in Tokyo). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
   const t = instant.getTime();
@@ -65,12 +105,12 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
   let ends = zone.get(day);
   if (!ends) {
     ends = [
-      exactOffset(new Date(day * DAY), timeZone),
-      exactOffset(new Date((day + 1) * DAY - 1000), timeZone),
+      zoneOffset(new Date(day * DAY), timeZone),
+      zoneOffset(new Date((day + 1) * DAY - 1000), timeZone),
     ];
     zone.set(day, ends);
   }
-  return ends[0] === ends[1] ? ends[0] : exactOffset(instant, timeZone);
+  return ends[0] === ends[1] ? ends[0] : zoneOffset(instant, timeZone);
 }
 
 function exactOffset(instant: Date, timeZone: string): number {
