@@ -1,7 +1,7 @@
 // `npm run bench`: how sre-cards performs on synthetic collections of 1k, 10k and 100k
 // cards with ten reviews per card. Run `npm run build` first: it measures dist/.
 //
-//   node scripts/bench.mjs [--sizes 1000,10000,100000] [--answers 150] [--keep]
+//   node scripts/bench.mjs [--sizes 1000,10000,100000] [--answers 400] [--keep]
 //
 // For each size it writes a user deck folder (basic notes, 1000 a file), an event log
 // with ten FSRS answers per card and a snapshot, then measures:
@@ -45,7 +45,7 @@ const opt = (name, dflt) => {
   return i >= 0 ? args[i + 1] : dflt;
 };
 const SIZES = opt('--sizes', '1000,10000,100000').split(',').map(Number);
-const ANSWERS = Number(opt('--answers', '150'));
+const ANSWERS = Number(opt('--answers', '400'));
 const KEEP = args.includes('--keep');
 const NOW = '2026-06-01T09:00:00Z';
 const RUNS = 5;

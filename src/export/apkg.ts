@@ -432,7 +432,11 @@ export class SqliteWorker {
     if (!script) return null;
     const start: SqliteStart = { job, size: estimateFromText(size) };
     const transferList = [...new Set([...rowBuffers(job.log), job.cids.buffer as ArrayBuffer])];
-    return new SqliteWorker(new Worker(script, { workerData: start, transferList }));
+    try {
+      return new SqliteWorker(new Worker(script, { workerData: start, transferList }));
+    } catch {
+      return null; // no thread to be had: the package is built here
+    }
   }
 
   /** The whole database, once the worker has taken in the notes and cards. */
@@ -441,7 +445,9 @@ export class SqliteWorker {
     const finish: SqliteFinish = { col, notesAndCards };
     this.worker.postMessage(finish, [notesAndCards.buffer as ArrayBuffer]);
     try {
-      return await this.reply;
+      const bytes = await this.reply;
+      trace('halves joined');
+      return bytes;
     } catch (e) {
       throw new UserError(
         `the package could not be built (${(e as Error).message}); nothing was written`,
