@@ -154,6 +154,7 @@ describe('reading the log from its bytes', () => {
         `"card":"${String(e.card).replace('-', '\\u002d')}"`,
       ),
     'a card id not in ASCII': (e) => JSON.stringify({ ...e, card: 'карта-1' }),
+    'an empty card id': (e) => JSON.stringify({ ...e, card: '' }),
     'numbers with exponents and many digits': (e) =>
       JSON.stringify(e)
         .replace(`"ms":${String(e.ms)}`, `"ms":${String(e.ms)}.000e0`)
@@ -216,6 +217,17 @@ describe('reading the log from its bytes', () => {
       writeFileSync(path, Buffer.concat(copy.flatMap((l) => [l, Buffer.from('\n')])));
       expectSameReading(path);
     }
+  });
+
+  it('reads many lines of one card id, the empty one too, as the parser does', () => {
+    const answer = JSON.parse(lines[answerAt] ?? '{}') as Record<string, unknown>;
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      JSON.stringify({ ...answer, card: i % 3 === 0 ? '' : `c${i % 7}`, seq: i + 1 }),
+    );
+    writeFileSync(path, many.join('\n') + '\n');
+    const rows = expectSameReading(path) as { cards: string[]; length: number };
+    expect(rows.length).toBe(3000);
+    expect(rows.cards).toContain('');
   });
 
   it('reads lines across buffer boundaries, a torn last line, and a log in two stretches', () => {

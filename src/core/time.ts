@@ -53,32 +53,45 @@ export function isValidTimeZone(tz: string): boolean {
  */
 const dayOffsets = new Map<string, Map<number, [number, number]>>();
 
-const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 let linkedZone: string | null | undefined;
+let knownZones: Set<string> | undefined;
+
+/** The zone file /etc/localtime links to, by its name (`Europe/Berlin`), or null. */
+function linkedZoneName(): string | null {
+  try {
+    const link = readlinkSync('/etc/localtime');
+    const at = link.lastIndexOf('zoneinfo/');
+    return at === -1 ? null : link.slice(at + 'zoneinfo/'.length);
+  } catch {
+    return null;
+  }
+}
 
 /**
- * The zone this process's local time is in, by the name the system gives it: TZ, or
- * else the zone file /etc/localtime links to; null when neither names one. Unchecked:
- * a name the runtime does not know leaves local time in UTC.
+ * Is `name` a zone the runtime knows by that very name? Listing the zones takes ~1 ms;
+ * loading Intl's formatting data to resolve a name, ~12 ms.
+ */
+function isCanonicalZone(name: string): boolean {
+  if (name === 'UTC' || name === 'Etc/UTC') return true;
+  knownZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return knownZones.has(name);
+}
+
+/**
+ * The zone this process's local time is in, when the system names it as the runtime
+ * lists its zones: TZ, or else the zone file /etc/localtime links to. Null for anything
+ * else (a POSIX rule such as `JST-9`, an alias, another spelling): that name is Intl's
+ * to resolve, and the zone's offsets Intl's to give.
  */
 export function localZoneName(): string | null {
   const tz = process.env.TZ;
-  if (tz !== undefined && tz !== '') {
-    const name = tz.startsWith(':') ? tz.slice(1) : tz;
-    return ZONE_NAME.test(name) ? name : null;
+  let name: string | null;
+  if (tz !== undefined && tz !== '') name = tz.startsWith(':') ? tz.slice(1) : tz;
+  else {
+    if (linkedZone === undefined) linkedZone = linkedZoneName();
+    name = linkedZone;
   }
-  if (linkedZone === undefined) {
-    linkedZone = null;
-    try {
-      const link = readlinkSync('/etc/localtime');
-      const at = link.lastIndexOf('zoneinfo/');
-      const name = at === -1 ? '' : link.slice(at + 'zoneinfo/'.length);
-      if (ZONE_NAME.test(name)) linkedZone = name;
-    } catch {
-      // no link: not named
-    }
-  }
-  return linkedZone;
+  return name !== null && isCanonicalZone(name) ? name : null;
 }
 
 /**

@@ -605,8 +605,7 @@ export interface PackageSize {
 /**
  * As `buildAnkiPackage`, with the log's rows still to come: the notes are built meanwhile.
  * The review log comes as `revlogJob`, to be made where the database is built; `onJob`
- * is given it as soon as the log's rows are in, while the notes are still being built
- * (it may take the job's rows to another thread: they are not read here after).
+ * is given it as soon as the log's rows are in, while the notes are still being built.
  */
 export async function buildAnkiPackageWhile(
   input: PackageInput,

@@ -465,7 +465,7 @@ class CardTable {
 
   /** The index in the rows' `cards` of the card id `b[s..e)` (ASCII). */
   index(b: Buffer, s: number, e: number): number {
-    let h = 0x811c9dc5;
+    let h = 0x811c9dc5 | 0; // as an Int32Array holds it
     for (let i = s; i < e; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
     const mask = this.card.length - 1;
     const n = e - s;

@@ -113,9 +113,11 @@ export async function run(args: string[], env: Env): Promise<number> {
   // A large review log is made into its half of the database in a worker, from as soon
   // as the log is read (see `SqliteWorker`).
   let worker: SqliteWorkerType | null = null;
+  let failed = false;
   const pkg = await ankiPackage(env, filter, now, withProgress, (job, size) => {
-    worker = SqliteWorker.start(job, size);
+    if (!failed) worker = SqliteWorker.start(job, size);
   }).catch((e: unknown) => {
+    failed = true;
     worker?.stop();
     throw e;
   });
