@@ -22,8 +22,7 @@ import {
 } from './anki.js';
 import { writeExport } from './file.js';
 import { SCHEMA_INDEXES, SCHEMA_TABLES } from './schema.js';
-import { bundledScript } from './bundled.js';
-import type { SqliteReply } from './sqlite-worker.js';
+import { bundledScript, replyOf } from './workers.js';
 import { trace } from '../trace.js';
 
 type SqlJs = initSqlJs.SqlJsStatic;
@@ -401,21 +400,7 @@ export class SqliteWorker {
   private readonly reply: Promise<Uint8Array>;
 
   private constructor(private readonly worker: Worker) {
-    this.reply = new Promise<Uint8Array>((resolve, reject) => {
-      let settled = false;
-      worker.once('message', (m: SqliteReply) => {
-        settled = true;
-        if ('bytes' in m) resolve(m.bytes);
-        else reject(new Error(m.error));
-      });
-      worker.once('error', (e) => {
-        settled = true;
-        reject(e);
-      });
-      worker.once('exit', (code) => {
-        if (!settled) reject(new Error(`the SQLite worker stopped (exit code ${code})`));
-      });
-    });
+    this.reply = replyOf<{ bytes: Uint8Array }>(worker, 'the SQLite worker').then((r) => r.bytes);
     this.reply.catch(() => undefined);
     worker.unref();
   }

@@ -13,7 +13,8 @@ import { Worker } from 'node:worker_threads';
 import type { CollectionEvent } from '../core/model.js';
 import { isValidTimeZone } from '../core/time.js';
 import { isTornTail, logDamage, parseLine } from '../store/eventlog.js';
-import { bundledScript } from './bundled.js';
+import { SCHED_KEYS } from '../store/validate.js';
+import { bundledScript, replyOf, type WorkerError } from './workers.js';
 import {
   addEvent,
   cardIndex,
@@ -65,23 +66,13 @@ const bit = (...keys: number[]) => keys.reduce((m, k) => m | (1 << k), 0);
 const ANSWER_FIELDS = bit(TYPE, AT, CARD, RATING, MS, DAY, TZ, ROLLOVER, BEFORE, AFTER, SEQ);
 const RESET_FIELDS = bit(TYPE, AT, CARD, BEFORE, SEQ);
 
-const SCHED = bytes([
-  'state',
-  'due',
-  'stability',
-  'difficulty',
-  'reps',
-  'lapses',
-  'step',
-  'scheduledDays',
-  'lastReview',
-]);
-const STATE = 0;
-const DUE = 1;
-const STABILITY = 2;
-const DIFFICULTY = 3;
-const SCHEDULED_DAYS = 7;
-const LAST_REVIEW = 8;
+const SCHED = bytes(SCHED_KEYS);
+const STATE = SCHED_KEYS.indexOf('state');
+const DUE = SCHED_KEYS.indexOf('due');
+const STABILITY = SCHED_KEYS.indexOf('stability');
+const DIFFICULTY = SCHED_KEYS.indexOf('difficulty');
+const SCHEDULED_DAYS = SCHED_KEYS.indexOf('scheduledDays');
+const LAST_REVIEW = SCHED_KEYS.indexOf('lastReview');
 const SCHED_FIELDS = (1 << SCHED.length) - 1;
 /** Card states in the order of `STATE_CODE`. */
 const STATES = bytes(['new', 'learning', 'review', 'relearning']);
@@ -622,27 +613,14 @@ function setScanned(c: LogRows['before'], i: number, s: ScannedState): void {
 }
 
 /** The worker's reply: the rows of its stretch of the log, or that it met an error. */
-export type WorkerReply = { rows: LogRows } | { error: string };
+export type WorkerReply = { rows: LogRows } | WorkerError;
 
 /** The rows of the log's bytes `start` to `end` (a whole number of lines), read in a worker. */
 function inWorker(script: string, path: string, start: number, end: number): Promise<LogRows> {
   const worker = new Worker(script, { workerData: { log: path, start, end } });
-  return new Promise<LogRows>((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (reply: WorkerReply) => {
-      settled = true;
-      if ('rows' in reply) resolve(reply.rows);
-      else reject(new Error(reply.error));
-      void worker.terminate();
-    });
-    worker.once('error', (e) => {
-      settled = true;
-      reject(e);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the log reader stopped (exit code ${code})`));
-    });
-  });
+  return replyOf<{ rows: LogRows }>(worker, 'the log reader')
+    .then((reply) => reply.rows)
+    .finally(() => void worker.terminate());
 }
 
 /** Where the line after the middle of the log starts, or null when the log is small. */

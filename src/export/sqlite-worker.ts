@@ -5,8 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RevlogHalf, type SqliteFinish, type SqliteStart } from './apkg.js';
+import type { WorkerError } from './workers.js';
 
-export type SqliteReply = { bytes: Uint8Array } | { error: string };
+export type SqliteReply = { bytes: Uint8Array } | WorkerError;
 
 const port = parentPort;
 if (port) {

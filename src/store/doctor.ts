@@ -14,6 +14,7 @@ import { UserError } from '../errors.js';
 import type { CollectionEvent, CollectionState } from '../core/model.js';
 import { replayStates, type Moved } from '../core/reschedule.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
+import { SCHED_KEYS } from './validate.js';
 import type { Settings } from '../core/settings.js';
 import { listBackups } from './backup.js';
 import { isTornTail, logLines, parseLine } from './eventlog.js';
@@ -573,18 +574,6 @@ export interface Rebuild {
   incomplete: string | null;
 }
 
-const SCHED_FIELDS: (keyof SchedState)[] = [
-  'state',
-  'due',
-  'stability',
-  'difficulty',
-  'reps',
-  'lapses',
-  'step',
-  'scheduledDays',
-  'lastReview',
-];
-
 /**
  * Recomputes every card's state by replaying its answers through FSRS (each with its own
  * instant and study-day clock, with the current settings), and compares it with the
@@ -616,7 +605,7 @@ export function replayCollection(
   for (const [id, rec] of Object.entries(state.cards)) {
     const after = replayed.get(id) ?? { ...NEW_STATE };
     const fields: FieldDiff[] = [];
-    for (const f of SCHED_FIELDS)
+    for (const f of SCHED_KEYS)
       if (rec.sched[f] !== after[f])
         fields.push({ field: f, stored: rec.sched[f], replayed: after[f] });
     if (fields.length) {

@@ -25,6 +25,19 @@ const isInstantOrNull = (v: unknown) => v === null || isInstant(v);
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
+/** The fields of a stored scheduling state, in the order the collection writes them. */
+export const SCHED_KEYS: readonly (keyof SchedState)[] = [
+  'state',
+  'due',
+  'stability',
+  'difficulty',
+  'reps',
+  'lapses',
+  'step',
+  'scheduledDays',
+  'lastReview',
+];
+
 /**
  * A stored scheduling state (flat: every field a number, a string or null), with a memory
  * state FSRS accepts: none (0, 0) for a new card, else difficulty 1-10 and stability
@@ -33,7 +46,7 @@ const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number
 export function isSched(v: unknown): v is SchedState {
   if (!isObject(v)) return false;
   // Nine fields, all checked below to be flat; any more must be flat too.
-  if (Object.keys(v).length !== 9)
+  if (Object.keys(v).length !== SCHED_KEYS.length)
     for (const k in v) if (typeof v[k] === 'object' && v[k] !== null) return false;
   if (!(
     typeof v.state === 'string' &&
