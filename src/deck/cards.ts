@@ -40,6 +40,20 @@ export function noteCards(
   switch (note.kind) {
     case 'basic':
       return [make(note.id, 0, note.front, note.back, 0)];
+    case 'typein': {
+      const text = note.type?.text ?? '';
+      const tick = text.includes('`') ? '``' : '`';
+      const expected = `${tick}${tick.length > 1 ? ' ' : ''}${text}${tick.length > 1 ? ' ' : ''}${tick}`;
+      const card = make(
+        note.id,
+        0,
+        note.front,
+        expected + (note.back ? `\n\n${note.back}` : ''),
+        0,
+      );
+      if (note.type) card.type = note.type;
+      return [card];
+    }
     case 'reversible':
       return [
         make(note.id, 0, note.front, note.back, 0),

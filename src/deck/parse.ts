@@ -1,5 +1,6 @@
 import {
   PLAN_LINES,
+  type ChecklistItem,
   type Deck,
   type DeckDay,
   type DeckError,
@@ -20,11 +21,37 @@ export const DECK_FILE = 'deck.md';
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/;
 const TOPIC_RE = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 const DECK_NAME_RE = /^[a-z0-9][a-z0-9._-]*$/;
-const FIELD_RE = /^(line|topics|source|Q|A|Term|Definition|C|Extra):(?:\s(.*)|)$/;
+const FIELD_RE = /^(line|topics|source|Q|A|Term|Definition|C|Extra|Type|Type-ci):(?:\s(.*)|)$/;
 const FENCE_RE = /^\s*(```|~~~)/;
 const MAX_LINE = 10_000;
 
-type FieldName = 'line' | 'topics' | 'source' | 'Q' | 'A' | 'Term' | 'Definition' | 'C' | 'Extra';
+type FieldName =
+  | 'line'
+  | 'topics'
+  | 'source'
+  | 'Q'
+  | 'A'
+  | 'Term'
+  | 'Definition'
+  | 'C'
+  | 'Extra'
+  | 'Type'
+  | 'Type-ci';
+
+/** What `require:` in deck.md can ask of every note (and file) of the deck. */
+export const REQUIREMENTS = ['line', 'source', 'checklist'] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
+
+/** The deck's own rules, from deck.md's front matter. */
+export interface DeckRules {
+  require: Set<Requirement>;
+  /** At most this many list items in a back, but for story and design notes; null: no limit. */
+  maxListItems: number | null;
+}
+
+const NO_RULES: DeckRules = { require: new Set(), maxListItems: null };
+/** Plan lines whose model answers may run long (`max-list-items` does not apply). */
+const LONG_LINES = new Set(['story', 'design']);
 
 interface FrontMatter {
   values: Map<string, { value: string; line: number }>;
@@ -113,11 +140,34 @@ export function parseDeckFile(
   file: string,
   text: string,
   errors: DeckError[],
-): { name: string; title: string; topics: Topic[] } | null {
+): { name: string; title: string; topics: Topic[]; rules: DeckRules } | null {
   const lines = splitLines(text);
   const before = errors.length;
-  const fm = parseFrontMatter(file, lines, ['name', 'title'], errors);
+  const fm = parseFrontMatter(file, lines, ['name', 'title', 'require', 'max-list-items'], errors);
   if (!fm) return null;
+  const rules: DeckRules = { require: new Set(), maxListItems: null };
+  const req = fm.values.get('require');
+  if (req) {
+    for (const r of parseTopicList(req.value)) {
+      if ((REQUIREMENTS as readonly string[]).includes(r)) rules.require.add(r as Requirement);
+      else
+        errors.push({
+          file,
+          line: req.line,
+          message: `bad front matter: require "${clip(r)}" is not one of ${REQUIREMENTS.join(', ')}`,
+        });
+    }
+  }
+  const maxItems = fm.values.get('max-list-items');
+  if (maxItems) {
+    if (/^[1-9]\d{0,2}$/.test(maxItems.value)) rules.maxListItems = Number(maxItems.value);
+    else
+      errors.push({
+        file,
+        line: maxItems.line,
+        message: `bad front matter: max-list-items must be a whole number from 1, found "${clip(maxItems.value)}"`,
+      });
+  }
   const name = fm.values.get('name');
   const title = fm.values.get('title');
   if (!name || name.value === '')
@@ -173,7 +223,7 @@ export function parseDeckFile(
       message: 'no topics declared: add lines such as `- networking: DNS, load balancing`',
     });
   if (errors.length > before) return null;
-  return { name: name?.value ?? '', title: title?.value || (name?.value ?? ''), topics };
+  return { name: name?.value ?? '', title: title?.value || (name?.value ?? ''), topics, rules };
 }
 
 interface RawField {
@@ -188,13 +238,23 @@ interface RawNote {
   fields: RawField[];
 }
 
+/** A card file's notes, and the lines of its checklist comment (if any). */
+interface SplitFile {
+  notes: RawNote[];
+  /** `<!-- checklist` … `-->`: the line of its opening, and each line inside it. */
+  checklist: { line: number; lines: { no: number; text: string }[] } | null;
+}
+
 /** Splits a card file's body into notes and their fields, honouring code fences and comments. */
-function splitNotes(file: string, lines: string[], start: number, errors: DeckError[]): RawNote[] {
+function splitNotes(file: string, lines: string[], start: number, errors: DeckError[]): SplitFile {
   const notes: RawNote[] = [];
   let note: RawNote | null = null;
   let field: RawField | null = null;
   let inFence = false;
+  let fenceLine = 0;
   let inComment = false;
+  let checklist: SplitFile['checklist'] = null;
+  let inChecklist = false;
   for (let i = start; i < lines.length; i++) {
     const raw = lines[i] ?? '';
     const lineNo = i + 1;
@@ -208,10 +268,27 @@ function splitNotes(file: string, lines: string[], start: number, errors: DeckEr
     }
     if (!inFence && !inComment && /^\s*<!--/.test(raw)) {
       if (!raw.includes('-->')) inComment = true;
+      if (/^\s*<!--\s*checklist\b/i.test(raw)) {
+        if (checklist)
+          errors.push({
+            file,
+            line: lineNo,
+            message: `a second checklist (the first is at line ${checklist.line}): keep one per file`,
+          });
+        else {
+          checklist = { line: lineNo, lines: [] };
+          inChecklist = inComment;
+        }
+      }
       continue;
     }
     if (inComment) {
       if (raw.includes('-->')) inComment = false;
+      if (inChecklist && checklist) {
+        const text = raw.includes('-->') ? raw.slice(0, raw.indexOf('-->')) : raw;
+        if (text.trim() !== '') checklist.lines.push({ no: lineNo, text });
+        inChecklist = inComment;
+      }
       continue;
     }
     if (!inFence) {
@@ -229,23 +306,50 @@ function splitNotes(file: string, lines: string[], start: number, errors: DeckEr
         continue;
       }
     }
-    if (FENCE_RE.test(raw)) inFence = !inFence;
+    if (FENCE_RE.test(raw)) {
+      inFence = !inFence;
+      if (inFence) fenceLine = lineNo;
+    }
     if (field) field.lines.push(raw);
     else if (note && raw.trim() !== '') {
       errors.push({
         file,
         line: lineNo,
-        message: `text outside any field in note "${note.id}": start it with Q:, A:, Term:, Definition:, C: or Extra:`,
+        message: `text outside any field in note "${note.id}": start it with Q:, A:, Type:, Term:, Definition:, C: or Extra:`,
       });
     }
   }
   if (inFence)
     errors.push({
       file,
-      line: lines.length,
-      message: 'a code fence (```) is opened and never closed',
+      line: fenceLine,
+      message: 'a code fence (```) is opened here and never closed',
     });
-  return notes;
+  return { notes, checklist };
+}
+
+/** The items of a checklist comment: `- what a candidate can state -> note-id, note-id`. */
+function parseChecklist(
+  file: string,
+  c: NonNullable<SplitFile['checklist']>,
+  errors: DeckError[],
+): ChecklistItem[] {
+  const items: ChecklistItem[] = [];
+  for (const { no, text } of c.lines) {
+    const m = /^\s*[-*]\s+(.*?)\s+->\s+(.*)$/.exec(text);
+    if (!m) {
+      errors.push({
+        file,
+        line: no,
+        message: `bad checklist line: write \`- what a candidate can state -> note-id, note-id\`, found "${clip(text.trim())}"`,
+      });
+      continue;
+    }
+    items.push({ text: (m[1] ?? '').trim(), notes: parseTopicList(m[2] ?? ''), line: no });
+  }
+  if (items.length === 0)
+    errors.push({ file, line: c.line, message: 'the checklist has no items' });
+  return items;
 }
 
 function fieldText(f: RawField): string {
@@ -257,6 +361,7 @@ function fieldText(f: RawField): string {
 export interface ParseContext {
   deckName: string;
   topics: Set<string>;
+  rules?: DeckRules;
 }
 
 /** Parses one card file into notes; problems are added to `errors`. */
@@ -288,11 +393,49 @@ export function parseCardFile(
       errors.push({ file, line: topicsV?.line ?? 1, message: unknownTopic(t, ctx.topics) });
   }
   const notes: Note[] = [];
-  for (const raw of splitNotes(file, lines, fm.bodyStart, errors)) {
+  const split = splitNotes(file, lines, fm.bodyStart, errors);
+  for (const raw of split.notes) {
     const n = buildNote(file, raw, { day, title, fileTopics }, ctx, errors);
     if (n) notes.push(n);
   }
-  return { day: { day, title, topics: fileTopics, file }, notes };
+  const rules = ctx.rules ?? NO_RULES;
+  let checklist: ChecklistItem[] | undefined;
+  if (split.checklist) {
+    checklist = parseChecklist(file, split.checklist, errors);
+    const ids = new Set(split.notes.map((n) => n.id));
+    for (const item of checklist) {
+      if (item.notes.length === 0)
+        errors.push({ file, line: item.line, message: 'a checklist item names no note' });
+      for (const id of item.notes)
+        if (!ids.has(id))
+          errors.push({
+            file,
+            line: item.line,
+            message: `the checklist names note "${clip(id)}", which is not in this file`,
+          });
+    }
+  } else if (rules.require.has('checklist'))
+    errors.push({
+      file,
+      line: fm.bodyStart,
+      message:
+        'no checklist: this deck requires one per file, `<!-- checklist` then `- what a candidate can state -> note-id` lines, then `-->`',
+    });
+  return {
+    day: { day, title, topics: fileTopics, file, ...(checklist ? { checklist } : {}) },
+    notes,
+  };
+}
+
+/** List items in a field's text, outside code fences. */
+export function listItems(text: string): number {
+  let n = 0;
+  let fence = false;
+  for (const line of text.split('\n')) {
+    if (FENCE_RE.test(line)) fence = !fence;
+    else if (!fence && /^\s*([-*+]|\d+[.)])\s+/.test(line)) n++;
+  }
+  return n;
 }
 
 function unknownTopic(t: string, known: Set<string>): string {
@@ -319,21 +462,27 @@ function buildNote(
   }
   const has = (n: FieldName) => byName.has(n);
   const kinds: NoteKind[] = [];
-  if (has('Q') || has('A')) kinds.push('basic');
+  const typed = has('Type') || has('Type-ci');
+  if (typed) kinds.push('typein');
+  else if (has('Q') || has('A')) kinds.push('basic');
   if (has('Term') || has('Definition')) kinds.push('reversible');
   if (has('C') || has('Extra')) kinds.push('cloze');
   if (kinds.length === 0) {
-    err(raw.line, `note "${raw.id}" has no card: give Q: and A:, Term: and Definition:, or C:`);
+    err(
+      raw.line,
+      `note "${raw.id}" has no card: give Q: and A:, Q: and Type:, Term: and Definition:, or C:`,
+    );
     return null;
   }
   if (kinds.length > 1) {
     err(
       raw.line,
-      `note "${raw.id}" mixes kinds (${kinds.join(' and ')}): one note is one of Q:/A:, Term:/Definition: or C:`,
+      `note "${raw.id}" mixes kinds (${kinds.join(' and ')}): one note is one of Q:/A:, Q:/Type:, Term:/Definition: or C:`,
     );
     return null;
   }
   const kind = kinds[0] as NoteKind;
+  if (kind === 'typein') return buildTypeIn(file, raw, byName, fileInfo, ctx, errors);
   const [fk, bk]: [FieldName, FieldName] =
     kind === 'basic' ? ['Q', 'A'] : kind === 'reversible' ? ['Term', 'Definition'] : ['C', 'Extra'];
   const frontF = byName.get(fk);
@@ -352,13 +501,34 @@ function buildNote(
     if (validateCloze(front).length === 0 && clozeNumbers(front).length === 0)
       err(frontF.line, `malformed cloze in note "${raw.id}": no deletion such as {{c1::text}}`);
   }
+  const common = commonFields(file, raw, byName, fileInfo, ctx, errors);
+  if (backF && common.planLine) checkListItems(file, raw.id, backF, common.planLine, ctx, errors);
+  if (errors.length > before) return null;
+  return { id: raw.id, kind, file, line: raw.line, ...common, front, back };
+}
+
+/** The fields every kind of note has: plan line, topics, source (with the deck's rules). */
+function commonFields(
+  file: string,
+  raw: RawNote,
+  byName: Map<FieldName, RawField>,
+  fileInfo: { day: number | null; title: string; fileTopics: string[] },
+  ctx: ParseContext,
+  errors: DeckError[],
+): Pick<Note, 'day' | 'dayTitle' | 'planLine' | 'topics' | 'source'> {
+  const err = (line: number, message: string) => errors.push({ file, line, message });
+  const rules = ctx.rules ?? NO_RULES;
   let planLine: PlanLine | null = null;
   const lineF = byName.get('line');
   if (lineF) {
     const v = fieldText(lineF);
     if ((PLAN_LINES as readonly string[]).includes(v)) planLine = v as PlanLine;
     else err(lineF.line, `unknown plan line "${clip(v)}" (one of: ${PLAN_LINES.join(', ')})`);
-  }
+  } else if (rules.require.has('line'))
+    err(
+      raw.line,
+      `note "${raw.id}" has no line: (this deck requires one: ${PLAN_LINES.join(', ')})`,
+    );
   const topics = [...fileInfo.fileTopics];
   const topicsF = byName.get('topics');
   if (topicsF) {
@@ -374,19 +544,77 @@ function buildNote(
     );
   const sourceF = byName.get('source');
   const source = sourceF ? fieldText(sourceF) || null : null;
+  if (source === null && rules.require.has('source'))
+    err(
+      sourceF?.line ?? raw.line,
+      `note "${raw.id}" has no source: (this deck requires one: a book and chapter, an RFC and section, or a documentation page)`,
+    );
+  return { day: fileInfo.day, dayTitle: fileInfo.title, planLine, topics, source };
+}
+
+/** The deck's `max-list-items` rule, for a back (story and design notes are exempt). */
+function checkListItems(
+  file: string,
+  id: string,
+  f: RawField,
+  line: PlanLine,
+  ctx: ParseContext,
+  errors: DeckError[],
+): void {
+  const max = ctx.rules?.maxListItems ?? null;
+  if (max === null || LONG_LINES.has(line)) return;
+  const n = listItems(fieldText(f));
+  if (n > max)
+    errors.push({
+      file,
+      line: f.line,
+      message: `${f.name}: of note "${id}" is a list of ${n} items; this deck allows at most ${max} (split it into cards of one fact each)`,
+    });
+}
+
+/**
+ * A type-in note: `Q:` and `Type:` (or `Type-ci:`, compared without regard to case), the
+ * exact text to type on one line; an optional `A:` explains it. Surrounding backticks
+ * are not part of the text.
+ */
+function buildTypeIn(
+  file: string,
+  raw: RawNote,
+  byName: Map<FieldName, RawField>,
+  fileInfo: { day: number | null; title: string; fileTopics: string[] },
+  ctx: ParseContext,
+  errors: DeckError[],
+): Note | null {
+  const before = errors.length;
+  const err = (line: number, message: string) => errors.push({ file, line, message });
+  const q = byName.get('Q');
+  const front = q ? fieldText(q) : '';
+  if (!q) err(raw.line, `note "${raw.id}" has Type: but no Q:`);
+  else if (front === '') err(q.line, `empty Q: in note "${raw.id}"`);
+  const exact = byName.get('Type');
+  const ci = byName.get('Type-ci');
+  if (exact && ci) err(ci.line, `note "${raw.id}" has both Type: and Type-ci:; keep one`);
+  const typeF = (exact ?? ci) as RawField;
+  const lines = fieldText(typeF).split('\n');
+  let text = (lines[0] ?? '').trim();
+  if (/^`[^`]+`$/.test(text)) text = text.slice(1, -1);
+  if (text === '') err(typeF.line, `empty ${typeF.name}: in note "${raw.id}"`);
+  else if (lines.length > 1)
+    err(typeF.line, `${typeF.name}: in note "${raw.id}" must be one line (the exact text to type)`);
+  const a = byName.get('A');
+  const back = a ? fieldText(a) : '';
+  const common = commonFields(file, raw, byName, fileInfo, ctx, errors);
+  if (a && common.planLine) checkListItems(file, raw.id, a, common.planLine, ctx, errors);
   if (errors.length > before) return null;
   return {
     id: raw.id,
-    kind,
+    kind: 'typein',
     file,
     line: raw.line,
-    day: fileInfo.day,
-    dayTitle: fileInfo.title,
-    planLine,
-    topics,
-    source,
+    ...common,
     front,
     back,
+    type: { text, ci: !exact },
   };
 }
 
@@ -418,6 +646,7 @@ export function parseDeck(
   const ctx: ParseContext = {
     deckName: header.name,
     topics: new Set(header.topics.map((t) => t.id)),
+    rules: header.rules,
   };
   const days: DeckDay[] = [];
   const notes: Note[] = [];

@@ -10,7 +10,14 @@ export const PLAN_LINES = [
 ] as const;
 export type PlanLine = (typeof PLAN_LINES)[number];
 
-export type NoteKind = 'basic' | 'reversible' | 'cloze';
+export type NoteKind = 'basic' | 'reversible' | 'cloze' | 'typein';
+
+/** The exact text a type-in note asks for, and whether case matters when comparing. */
+export interface TypeAnswer {
+  text: string;
+  /** Compare without regard to case (`Type-ci:`). */
+  ci: boolean;
+}
 
 export interface Topic {
   id: string;
@@ -32,8 +39,17 @@ export interface Note {
   source: string | null;
   /** basic: question; reversible: term; cloze: the text with deletions. */
   front: string;
-  /** basic: answer; reversible: definition; cloze: the extra text (may be empty). */
+  /** basic: answer; reversible: definition; cloze: the extra text (may be empty); type-in: the explanation (may be empty). */
   back: string;
+  /** type-in: the text to type. */
+  type?: TypeAnswer;
+}
+
+/** One line of a day's checklist: what a strong candidate can state, and the notes that cover it. */
+export interface ChecklistItem {
+  text: string;
+  notes: string[];
+  line: number;
 }
 
 export interface DeckDay {
@@ -41,6 +57,8 @@ export interface DeckDay {
   title: string;
   topics: string[];
   file: string;
+  /** What the day claims to cover (`<!-- checklist … -->` in its file); absent when it has none. */
+  checklist?: ChecklistItem[];
 }
 
 /** A parsed, valid deck: what the build writes as JSON. */
@@ -68,6 +86,8 @@ export interface Card {
   source: string | null;
   front: string;
   back: string;
+  /** type-in: the text to type, compared with what is typed. */
+  type?: TypeAnswer;
   /** Short hash of the card's text: tells when it was edited. */
   hash: string;
   /** Order of introduction within its deck (plan order). */

@@ -6,7 +6,7 @@
  */
 import { planOrder, type StudyCard } from '../core/queue.js';
 import type { Deck, Note } from '../deck/types.js';
-import { markdownToHtml } from './html.js';
+import { escapeHtml, markdownToHtml } from './html.js';
 import { allocateIds, noteGuid } from './ids.js';
 import { NOTE_TYPES, type NoteTypeDef } from './notetypes.js';
 
@@ -101,6 +101,14 @@ export function noteTags(note: Pick<Note, 'day' | 'topics'>): string[] {
 
 /** A note's fields, in its note type's order, as HTML. */
 export function noteFields(note: Note): string[] {
+  if (note.kind === 'typein')
+    return [
+      markdownToHtml(note.front),
+      escapeHtml(note.type?.text ?? ''),
+      markdownToHtml(note.back),
+      note.source ? markdownToHtml(note.source) : '',
+      note.planLine ?? '',
+    ];
   return [
     markdownToHtml(note.front),
     markdownToHtml(note.back),

@@ -1,5 +1,5 @@
 /**
- * Our three Anki note types. Their ids, names, fields and template names are fixed:
+ * Our Anki note types. Their ids, names, fields and template names are fixed:
  * Anki matches a note type on re-import by id, and makes a new one (skipping the notes)
  * when the fields or template names differ. Pure data.
  */
@@ -109,6 +109,22 @@ export const NOTE_TYPES: Readonly<Record<NoteKind, NoteTypeDef>> = {
       [1, 'all', [1]],
     ],
   },
+  typein: {
+    kind: 'typein',
+    id: 1_704_067_200_004,
+    name: 'SRE Type-in',
+    type: 0,
+    // Back is the exact text to type; Extra explains it.
+    fields: ['Front', 'Back', 'Extra', SOURCE_FIELD, LINE_FIELD],
+    templates: [
+      {
+        name: 'Card 1',
+        qfmt: '{{Front}}\n\n{{type:Back}}',
+        afmt: `{{Front}}\n\n<hr id=answer>\n\n{{type:Back}}\n\n{{Extra}}\n\n${EXTRAS}`,
+      },
+    ],
+    req: [[0, 'all', [0]]],
+  },
   cloze: {
     kind: 'cloze',
     id: 1_704_067_200_003,
@@ -130,6 +146,7 @@ export const STOCK_NOTE_TYPES: Readonly<Record<NoteKind, { name: string; fields:
   basic: { name: 'Basic', fields: 2 },
   reversible: { name: 'Basic (and reversed card)', fields: 2 },
   cloze: { name: 'Cloze', fields: 2 },
+  typein: { name: 'Basic (type in the answer)', fields: 2 },
 };
 
 const LATEX_PRE =

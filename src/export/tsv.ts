@@ -45,7 +45,11 @@ export function buildTsv(src: ExportSource, opts: TsvOptions): TsvExport {
     cards += n.cards.length;
     let fields = n.fields;
     let type = n.def.name;
-    if (opts.stockTypes) {
+    if (opts.stockTypes && n.def.kind === 'typein') {
+      // Anki compares what is typed with the whole Back field: it holds the text alone.
+      type = STOCK_NOTE_TYPES.typein.name;
+      fields = n.fields.slice(0, 2);
+    } else if (opts.stockTypes) {
       const [front = '', back = '', source = '', line = ''] = n.fields;
       type = STOCK_NOTE_TYPES[n.def.kind].name;
       fields = [
