@@ -30,7 +30,7 @@ await build({
   // beside the command.
   entryPoints: {
     'sre-cards': 'src/cli/main.ts',
-    'log-worker': 'src/export/log-worker.ts',
+    'log-worker': 'src/store/log/worker.ts',
     'sqlite-worker': 'src/export/sqlite-worker.ts',
   },
   outdir: 'dist',

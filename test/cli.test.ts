@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { BIN, cleanup, cli, tempDir, writeDeckFolder } from './helpers.js';
 
 afterEach(cleanup);

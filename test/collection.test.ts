@@ -2,7 +2,8 @@ import { appendFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FILTER } from '../src/core/queue.js';
-import { readAllEvents, undoneSeqs } from '../src/store/eventlog.js';
+import { undoneSeqs } from '../src/core/reviewlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { Collection } from '../src/store/collection.js';
 import { DAY1, cleanup, miniDeck, openMini, tempDir } from './helpers.js';
 

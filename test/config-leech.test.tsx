@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../src/cli/session.js';
 import { becomesLeech } from '../src/core/leech.js';
 import { NEW_STATE } from '../src/core/scheduler.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import type { Collection } from '../src/store/collection.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
 import { cleanup, cli, openMini, tempDir } from './helpers.js';

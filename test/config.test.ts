@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyEvent, type CollectionEvent, type SettingsEvent } from '../src/core/model.js';
 import { changesIntervals, replayStates } from '../src/core/reschedule.js';
 import { DEFAULT_SETTINGS, validateSettings } from '../src/core/settings.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, openMini, tempDir } from './helpers.js';
 
 afterEach(cleanup);

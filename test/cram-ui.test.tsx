@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CramSession } from '../src/cli/cram.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
 import { cleanup, openMini, tempDir } from './helpers.js';
 

@@ -7,7 +7,7 @@ import type { AnswerEvent } from '../src/core/model.js';
 import { trainingItems } from '../src/core/optimize.js';
 import { buildQueue, NO_FILTER, queueCounts } from '../src/core/queue.js';
 import { replayStates } from '../src/core/reschedule.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, openMini, tempDir } from './helpers.js';
 
 afterEach(cleanup);

@@ -17,7 +17,7 @@ import { loadBuiltinDeck } from '../src/deck/builtin.js';
 import type { Deck } from '../src/deck/types.js';
 import { Collection } from '../src/store/collection.js';
 import { diagnose } from '../src/store/doctor.js';
-import { parseLine } from '../src/store/eventlog.js';
+import { parseLine } from '../src/store/log/codec.js';
 import { dataPaths } from '../src/store/paths.js';
 import { cleanup, ROOT, seededRandom, tempDir } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { BIN, cleanup, tempDir } from './helpers.js';
 
 const children: ChildProcess[] = [];

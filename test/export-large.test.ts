@@ -21,10 +21,10 @@ import {
   RevlogHalf,
   SPLIT_REVIEWS,
 } from '../src/export/apkg.js';
-import { joined, readRows, withoutUndone, type LogRows } from '../src/export/logrows.js';
-import { scanLine, scanLogRows, scanned, isoInstant } from '../src/export/logscan.js';
+import { joined, readRows, withoutUndone, type LogRows } from '../src/core/logrows.js';
+import { scanLine, scanLogRows, scanned, isoInstant } from '../src/store/log/scan.js';
 import { NO_FILTER } from '../src/core/queue.js';
-import { eachEvent, readAllEvents } from '../src/store/eventlog.js';
+import { eachEvent, readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, openMini, seededRandom, tempDir } from './helpers.js';
 
 afterAll(cleanup);

@@ -14,7 +14,8 @@ import { daysBetween, studyDay, type DayClock } from '../src/core/time.js';
 import { loadSqlJs } from '../src/export/apkg.js';
 import { noteGuid } from '../src/export/ids.js';
 import { Collection } from '../src/store/collection.js';
-import { readAllEvents, undoneSeqs } from '../src/store/eventlog.js';
+import { undoneSeqs } from '../src/core/reviewlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, tempDir, writeDeckFolder } from './helpers.js';
 
 type Database = initSqlJs.Database;

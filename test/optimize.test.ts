@@ -12,7 +12,7 @@ import {
   trainingItems,
 } from '../src/core/optimize.js';
 import { NEW_STATE } from '../src/core/scheduler.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, ROOT, tempDir } from './helpers.js';
 import { syntheticLog, TRUE_WEIGHTS } from './optimize-synth.js';
 

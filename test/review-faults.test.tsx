@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../src/cli/session.js';
 import { NO_FILTER } from '../src/core/queue.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { realIo, setFileIo } from '../src/store/fsio.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
 import { cleanup, openMini, tempDir } from './helpers.js';

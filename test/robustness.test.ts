@@ -21,7 +21,7 @@ import { UserError } from '../src/errors.js';
 import { listBackups } from '../src/store/backup.js';
 import { Collection } from '../src/store/collection.js';
 import { diagnose, repair, replayCollection } from '../src/store/doctor.js';
-import { readAllEvents } from '../src/store/eventlog.js';
+import { readAllEvents } from '../src/store/log/file.js';
 import { realIo, setFileIo, type FileIo } from '../src/store/fsio.js';
 import { dataPaths } from '../src/store/paths.js';
 import { MIGRATIONS } from '../src/store/snapshot.js';

@@ -8,7 +8,6 @@ import type { Filter, StudyCard } from '../core/queue.js';
 import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
 import { zoneToRecord } from './context.js';
-import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
 import { usageError } from './args.js';
 import type { Env } from './context.js';
 
@@ -145,18 +144,11 @@ export interface LogEntryJson {
 
 /** A card's answers from the event log, undone ones left out. */
 export function cardLog(col: Collection, id: string): LogEntryJson[] {
-  const events = readAllEvents(col.paths.log);
-  const undone = undoneSeqs(events);
-  const out: LogEntryJson[] = [];
-  for (const e of events) {
-    if (e.type === 'answer' && e.card === id && !undone.has(e.seq))
-      out.push({
-        at: e.at,
-        rating: ratingName(e.rating),
-        ...(e.cram ? { cram: true as const } : {}),
-      });
-  }
-  return out;
+  return col.history(id).map((e) => ({
+    at: e.at,
+    rating: ratingName(e.rating),
+    ...(e.cram ? { cram: true as const } : {}),
+  }));
 }
 
 export function showText(j: CardJson & { log?: LogEntryJson[] }): string {

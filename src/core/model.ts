@@ -3,7 +3,8 @@
  * change them. `applyEvent` is the only way state changes, so replaying the event log
  * over a snapshot gives the same state as the session that wrote it.
  */
-import type { RatingValue, SchedState } from './scheduler.js';
+import type { AnswerEvent, CollectionEvent, UndoableEvent } from './events.js';
+import type { SchedState } from './scheduler.js';
 import { NEW_STATE } from './scheduler.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
@@ -74,68 +75,18 @@ export function emptyState(): CollectionState {
   };
 }
 
-interface EventBase {
-  seq: number;
-  /** When it happened (ISO, UTC). */
-  at: string;
-}
-export interface AnswerEvent extends EventBase {
-  type: 'answer';
-  card: string;
-  rating: RatingValue;
-  /** Time taken, ms, capped at 60 s. */
-  ms: number;
-  /** Study day of the answer, and the clock that defined it. */
-  day: string;
-  tz: string;
-  rollover: number;
-  before: SchedState;
-  after: SchedState;
-  /** A cram answer: logged, but it changes neither the card's state nor the day's counts. */
-  cram?: boolean;
-}
-export interface SuspendEvent extends EventBase {
-  type: 'suspend' | 'unsuspend';
-  card: string;
-  /** Set when the suspension is the leech action: the card's leech tag before it. */
-  leech?: { before: boolean };
-}
-export interface BuryEvent extends EventBase {
-  type: 'bury';
-  card: string;
-  day: string;
-  prev: string | null;
-}
-export interface ResetEvent extends EventBase {
-  type: 'reset';
-  card: string;
-  before: SchedState;
-}
-export interface SettingsEvent extends EventBase {
-  type: 'settings';
-  before: Settings;
-  after: Settings;
-  /** Cards rescheduled with the new settings (their answers replayed), by id. */
-  moved?: Record<string, { before: SchedState; after: SchedState }>;
-}
-export type UndoableEvent = AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent;
-/** Undo carries the event it cancels, so it can be applied without the rest of the log. */
-export interface UndoEvent extends EventBase {
-  type: 'undo';
-  target: UndoableEvent;
-}
-/** A user's deck folder joins or leaves the collection (its cards are retired, not deleted). */
-export interface DeckEvent extends EventBase {
-  type: 'deck-add' | 'deck-remove';
-  name: string;
-  path: string;
-}
-export type CollectionEvent = UndoableEvent | UndoEvent | DeckEvent;
-/** An event before it is given its sequence number. */
-export type NewEvent = DistributiveOmit<CollectionEvent, 'seq'>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-export const MAX_ANSWER_MS = 60_000;
+export type {
+  AnswerEvent,
+  BuryEvent,
+  CollectionEvent,
+  DeckEvent,
+  NewEvent,
+  ResetEvent,
+  SettingsEvent,
+  SuspendEvent,
+  UndoableEvent,
+  UndoEvent,
+} from './events.js';
 
 function counts(state: CollectionState, day: string): DayCounts {
   let c = state.days[day];

@@ -6,6 +6,7 @@
  * Pure: the optimiser itself is loaded by the `optimize` command.
  */
 import type { CollectionEvent } from './model.js';
+import { cardHistories, sinceReset } from './reviewlog.js';
 import type { RatingValue } from './scheduler.js';
 import { daysBetween } from './time.js';
 
@@ -25,17 +26,16 @@ export const MIN_TRAINING_ITEMS = 64;
 export function reviewHistories(
   events: readonly CollectionEvent[],
 ): Map<string, { rating: RatingValue; day: string }[]> {
-  const cancelled = new Set<number>();
-  for (const e of events) if (e.type === 'undo') cancelled.add(e.target.seq);
   const out = new Map<string, { rating: RatingValue; day: string }[]>();
-  for (const e of events) {
-    if (cancelled.has(e.seq)) continue;
-    if (e.type === 'reset') out.delete(e.card);
-    if (e.type !== 'answer' || e.cram) continue;
-    const h = out.get(e.card);
-    if (h) h.push({ rating: e.rating, day: e.day });
+  for (const [card, steps] of cardHistories(events)) {
+    const answers = sinceReset(steps);
     // A history starts with the card's first answer as a new card.
-    else if (e.before.state === 'new') out.set(e.card, [{ rating: e.rating, day: e.day }]);
+    const first = answers.findIndex((e) => e.before.state === 'new');
+    if (first === -1) continue;
+    out.set(
+      card,
+      answers.slice(first).map((e) => ({ rating: e.rating, day: e.day })),
+    );
   }
   return out;
 }

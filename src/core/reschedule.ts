@@ -6,6 +6,7 @@
  * Pure: takes the events, returns the cards whose state changes.
  */
 import type { CollectionEvent, CollectionState } from './model.js';
+import { cardHistories } from './reviewlog.js';
 import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
 import type { Settings } from './settings.js';
 
@@ -26,31 +27,27 @@ export function changesIntervals(a: Settings, b: Settings): boolean {
   return key(a) !== key(b);
 }
 
-/** Sequence numbers of events cancelled by an undo. */
-function undone(events: readonly CollectionEvent[]): Set<number> {
-  const s = new Set<number>();
-  for (const e of events) if (e.type === 'undo') s.add(e.target.seq);
-  return s;
-}
-
 /** Each card's state from replaying its answers with `settings`, for cards with any answer or reset. */
 export function replayStates(
   events: readonly CollectionEvent[],
   settings: Settings,
 ): Map<string, SchedState> {
-  const cancelled = undone(events);
   const out = new Map<string, SchedState>();
-  for (const e of events) {
-    if (cancelled.has(e.seq)) continue;
-    if (e.type === 'reset') out.set(e.card, { ...NEW_STATE });
-    else if (e.type === 'answer' && !e.cram) {
-      const before = out.get(e.card) ?? { ...NEW_STATE };
-      const clock = { timeZone: e.tz, rolloverHour: e.rollover };
-      out.set(
-        e.card,
-        answer(before, new Date(e.at), ratingName(e.rating), settings, clock, e.card),
-      );
+  for (const [card, steps] of cardHistories(events)) {
+    let s: SchedState = { ...NEW_STATE };
+    for (const e of steps) {
+      if (e.type === 'reset') s = { ...NEW_STATE };
+      else
+        s = answer(
+          s,
+          new Date(e.at),
+          ratingName(e.rating),
+          settings,
+          { timeZone: e.tz, rolloverHour: e.rollover },
+          card,
+        );
     }
+    out.set(card, s);
   }
   return out;
 }

@@ -24,7 +24,7 @@ import {
   type ExportSource,
 } from './notes.js';
 import { NOTE_TYPES, noteTypeJson } from './notetypes.js';
-import { collectLogRows, STATE_CODE, type LogRows, type StateColumns } from './logrows.js';
+import { collectLogRows, STATE_CODE, type LogRows, type StateColumns } from '../core/logrows.js';
 import { trace } from '../trace.js';
 
 export interface AnkiExportInput extends ExportSource {

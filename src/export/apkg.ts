@@ -22,7 +22,7 @@ import {
 } from './anki.js';
 import { writeExport } from './file.js';
 import { SCHEMA_INDEXES, SCHEMA_TABLES } from './schema.js';
-import { bundledScript, replyOf } from './workers.js';
+import { bundledScript, replyOf } from '../workers.js';
 import { trace } from '../trace.js';
 
 type SqlJs = initSqlJs.SqlJsStatic;

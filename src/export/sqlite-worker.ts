@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RevlogHalf, type SqliteFinish, type SqliteStart } from './apkg.js';
-import type { WorkerError } from './workers.js';
+import type { WorkerError } from '../workers.js';
 
 export type SqliteReply = { bytes: Uint8Array } | WorkerError;
 

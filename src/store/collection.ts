@@ -11,10 +11,12 @@ import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
 import { formatDeckError, type Card, type Deck } from '../deck/types.js';
 import { UserError } from '../errors.js';
+import { answerEvents, cramAnswerEvent, undoEvents, undoTargets } from '../core/answer.js';
+import { keptAnswers, reviewLog } from '../core/reviewlog.js';
+import type { LogRows } from '../core/logrows.js';
 import {
   applyEvent,
   emptyState,
-  MAX_ANSWER_MS,
   SCHEMA_VERSION,
   type AnswerEvent,
   type CollectionEvent,
@@ -23,22 +25,15 @@ import {
   type UndoableEvent,
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
-import {
-  answer as schedule,
-  preview,
-  type Preview,
-  type RatingName,
-  type SchedState,
-  ratingValue,
-} from '../core/scheduler.js';
-import { becomesLeech } from '../core/leech.js';
+import { preview, type Preview, type RatingName } from '../core/scheduler.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
 import { validateSettings, type Settings } from '../core/settings.js';
 import { syncDeck, type SyncReport } from '../core/sync.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
-import { EventLog, readAllEvents, readLog } from './eventlog.js';
+import { EventLog, readAllEvents, readLog } from './log/file.js';
+import { readLogRows } from './log/scan.js';
 import { isAtomicTmp, writeErrorText } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
@@ -84,6 +79,8 @@ export class Collection {
   private log: EventLog | null = null;
   private lock: Lock | null = null;
   private undoStack: UndoableEvent[] = [];
+  /** The whole log, once read (see `events`). */
+  private allEvents: CollectionEvent[] | null = null;
   private sinceSnapshot = 0;
   private snapshotEvery = SNAPSHOT_EVERY;
   private snapshotWhenIdle = false;
@@ -318,6 +315,7 @@ export class Collection {
       throw failure;
     }
     applyEvent(this.state, event);
+    this.allEvents?.push(event);
     this.state.logOffset = log.offset;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.snapshotSoon();
     return event;
@@ -355,50 +353,22 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const after = schedule(rec.sched, now, rating, this.settings, this.clock, id);
-    const e = this.logAnswer(id, rating, now, ms, rec.sched, after, false);
-    if (becomesLeech(e.before, after, this.settings.leechThreshold)) {
-      // As Anki does: tag it a leech and suspend it; one undo takes back both.
-      const leech = { before: rec.leech ?? false };
-      this.undoStack.push(
-        this.commit({ type: 'suspend', at: now.toISOString(), card: id, leech }) as UndoableEvent,
-      );
-    }
-    return e;
+    const events = answerEvents(rec, rating, now, ms, this.settings, this.clock);
+    const committed = events.map((e) => this.commitUndoable(e));
+    return committed[0] as AnswerEvent;
   }
 
   /** Logs a cram answer: the card's state and the day's counts stay as they are. */
   cramAnswer(id: string, rating: RatingName, now: Date, ms: number): AnswerEvent {
     const { rec } = this.get(id);
-    return this.logAnswer(id, rating, now, ms, rec.sched, rec.sched, true);
+    return this.commitUndoable(cramAnswerEvent(rec, rating, now, ms, this.clock)) as AnswerEvent;
   }
 
-  /** Appends an answer event (time taken capped at 60 s, as Anki does) and makes it undoable. */
-  private logAnswer(
-    id: string,
-    rating: RatingName,
-    now: Date,
-    ms: number,
-    before: SchedState,
-    after: SchedState,
-    cram: boolean,
-  ): AnswerEvent {
-    const clock = this.clock;
-    const e = this.commit({
-      type: 'answer',
-      at: now.toISOString(),
-      card: id,
-      rating: ratingValue(rating),
-      ms: Math.max(0, Math.min(MAX_ANSWER_MS, Math.round(ms))),
-      day: studyDay(now, clock),
-      tz: clock.timeZone,
-      rollover: clock.rolloverHour,
-      before,
-      after,
-      ...(cram ? { cram: true } : {}),
-    }) as AnswerEvent;
-    this.undoStack.push(e);
-    return e;
+  /** Commits a change a session can undo. */
+  private commitUndoable(e: NewEvent): UndoableEvent {
+    const event = this.commit(e) as UndoableEvent;
+    this.undoStack.push(event);
+    return event;
   }
 
   /**
@@ -427,25 +397,51 @@ export class Collection {
   /** The cards that settings `after` would reschedule (none when intervals stay as they are). Reads only. */
   rescheduleFor(after: Settings): Moved {
     return changesIntervals(this.settings, after)
-      ? reschedule(this.state, readAllEvents(this.paths.log), after)
+      ? reschedule(this.state, this.events(), after)
       : {};
+  }
+
+  /** Every event of the log, in order: read on first use, then kept up to date. Read-only. */
+  events(): readonly CollectionEvent[] {
+    this.allEvents ??= readAllEvents(this.paths.log);
+    return this.allEvents;
+  }
+
+  /** The answers that count (undone and cram answers left out), in order. */
+  reviewLog(): AnswerEvent[] {
+    return reviewLog(this.events());
+  }
+
+  /** Every answer not undone, cram answers included (marked `cram`), in order. */
+  answers(): AnswerEvent[] {
+    return keptAnswers(this.events());
+  }
+
+  /** One card's answers, undone ones left out (cram answers marked), in order. */
+  history(cardId: string): AnswerEvent[] {
+    return this.answers().filter((e) => e.card === cardId);
+  }
+
+  /**
+   * The review log of the collection in `dataDir` in columns, read fast (a large log in
+   * two worker threads), without opening it: a large export reads it while the
+   * collection opens. Read-only.
+   */
+  static reviewRows(dataDir: string): Promise<LogRows> {
+    return readLogRows(dataPaths(dataDir).log);
   }
 
   suspend(id: string, now: Date): boolean {
     const { rec } = this.get(id);
     if (rec.suspended) return false;
-    this.undoStack.push(
-      this.commit({ type: 'suspend', at: now.toISOString(), card: id }) as UndoableEvent,
-    );
+    this.commitUndoable({ type: 'suspend', at: now.toISOString(), card: id });
     return true;
   }
 
   unsuspend(id: string, now: Date): boolean {
     const { rec } = this.get(id);
     if (!rec.suspended) return false;
-    this.undoStack.push(
-      this.commit({ type: 'unsuspend', at: now.toISOString(), card: id }) as UndoableEvent,
-    );
+    this.commitUndoable({ type: 'unsuspend', at: now.toISOString(), card: id });
     return true;
   }
 
@@ -453,35 +449,23 @@ export class Collection {
   bury(id: string, now: Date): void {
     const { rec } = this.get(id);
     const day = studyDay(now, this.clock);
-    this.undoStack.push(
-      this.commit({
-        type: 'bury',
-        at: now.toISOString(),
-        card: id,
-        day,
-        prev: rec.buriedDay,
-      }) as UndoableEvent,
-    );
+    this.commitUndoable({
+      type: 'bury',
+      at: now.toISOString(),
+      card: id,
+      day,
+      prev: rec.buriedDay,
+    });
   }
 
-  /** Undoes the last action of this session (answer, suspend, bury), restoring the exact state. */
+  /**
+   * Undoes the last action of this session (answer, suspend, bury), restoring the exact
+   * state; a leech's suspension goes with the answer that caused it. Returns that action.
+   */
   undo(now: Date): UndoableEvent | null {
-    const target = this.undoStack.pop();
-    if (!target) return null;
-    this.commit({ type: 'undo', at: now.toISOString(), target });
-    // A leech suspension goes with the answer that caused it.
-    const answer = this.undoStack[this.undoStack.length - 1];
-    if (
-      target.type === 'suspend' &&
-      target.leech &&
-      answer?.type === 'answer' &&
-      answer.card === target.card
-    ) {
-      this.undoStack.pop();
-      this.commit({ type: 'undo', at: now.toISOString(), target: answer });
-      return answer;
-    }
-    return target;
+    const targets = undoTargets(this.undoStack);
+    for (const e of undoEvents(targets, now)) this.commit(e);
+    return targets[targets.length - 1] ?? null;
   }
 
   get canUndo(): boolean {

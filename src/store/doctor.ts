@@ -13,11 +13,13 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CollectionEvent, CollectionState } from '../core/model.js';
 import { replayStates, type Moved } from '../core/reschedule.js';
+import { reviewLog } from '../core/reviewlog.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
 import { SCHED_KEYS } from './validate.js';
 import type { Settings } from '../core/settings.js';
 import { listBackups } from './backup.js';
-import { isTornTail, logLines, parseLine } from './eventlog.js';
+import { isTornTail, parseLine } from './log/codec.js';
+import { logLines } from './log/file.js';
 import { fileIo, fsyncDir, isAtomicTmp, writeAll, writeFileAtomic } from './fsio.js';
 import { acquireLock, lockHolder } from './lock.js';
 import type { DataPaths } from './paths.js';
@@ -596,10 +598,7 @@ export function replayCollection(
   if (!incomplete && state.seq > expect - 1)
     incomplete = `events ${expect}-${state.seq} are missing from the log`;
   const replayed = replayStates(events, settings);
-  const undone = new Set<number>();
-  for (const e of events) if (e.type === 'undo') undone.add(e.target.seq);
-  let answers = 0;
-  for (const e of events) if (e.type === 'answer' && !e.cram && !undone.has(e.seq)) answers++;
+  const answers = reviewLog(events).length;
   const moved: Moved = {};
   const diffs: Rebuild['diffs'] = [];
   for (const [id, rec] of Object.entries(state.cards)) {

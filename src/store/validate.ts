@@ -1,11 +1,11 @@
 /**
- * Shape checks for what is read back from disk (the snapshot, the event log, backups).
+ * Shape checks for what is read back from disk (the snapshot, backups, and the parts of
+ * events they share: card states and settings; the events themselves: `log/codec.ts`).
  * Anything that passes can be used and written again without a crash: right types,
  * finite numbers, no runaway nesting.
  */
 import type { SchedState } from '../core/scheduler.js';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '../core/settings.js';
-import { isValidTimeZone } from '../core/time.js';
 
 const STATES = new Set(['new', 'learning', 'review', 'relearning']);
 
@@ -13,13 +13,13 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 /** The form `toISOString` writes, with a month, day and time in range: parses for sure. */
 const ISO_RE =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 /** An instant as stored: an ISO string that parses. */
-const isInstant = (v: unknown): v is string =>
+export const isInstant = (v: unknown): v is string =>
   typeof v === 'string' && (ISO_RE.test(v) || !Number.isNaN(Date.parse(v)));
 const isInstantOrNull = (v: unknown) => v === null || isInstant(v);
 
@@ -135,91 +135,6 @@ export function deckEntryProblem(name: string, v: unknown): string | null {
   )
     return 'a field is missing or of the wrong type';
   return depthWithin(v, 2) ? null : 'nested too deep';
-}
-
-function undoableProblem(e: Record<string, unknown>): string | null {
-  switch (e.type) {
-    case 'answer':
-      if (typeof e.card !== 'string') return 'no card id';
-      if (!(e.rating === 1 || e.rating === 2 || e.rating === 3 || e.rating === 4))
-        return 'the rating is not 1-4';
-      if (!isNum(e.ms) || typeof e.day !== 'string' || typeof e.tz !== 'string')
-        return 'a field is missing or of the wrong type';
-      if (!(
-        Number.isInteger(e.rollover) &&
-        (e.rollover as number) >= 0 &&
-        (e.rollover as number) < 24
-      ))
-        return 'no rollover hour';
-      if (!isValidTimeZone(e.tz)) return `unknown time zone "${e.tz.slice(0, 40)}"`;
-      if (!isSched(e.before) || !isSched(e.after)) return 'a card state is malformed';
-      return null;
-    case 'suspend':
-    case 'unsuspend':
-      return typeof e.card === 'string' ? null : 'no card id';
-    case 'bury':
-      if (typeof e.card !== 'string' || typeof e.day !== 'string' || !isStrOrNull(e.prev))
-        return 'a field is missing or of the wrong type';
-      return null;
-    case 'reset':
-      if (typeof e.card !== 'string') return 'no card id';
-      return isSched(e.before) ? null : 'a card state is malformed';
-    case 'settings': {
-      if (!isObject(e.before) || !isObject(e.after)) return 'the settings are missing';
-      for (const side of [e.before, e.after]) {
-        const checked = checkSettings(side);
-        if (typeof checked === 'string') return checked;
-      }
-      if (e.moved !== undefined) {
-        if (!isObject(e.moved)) return 'the moved cards are malformed';
-        for (const m of Object.values(e.moved))
-          if (!isObject(m) || !isSched(m.before) || !isSched(m.after))
-            return 'a moved card is malformed';
-      }
-      return null;
-    }
-    default:
-      return 'it cannot be undone';
-  }
-}
-
-/**
- * Why a parsed log line is not an event, or null when it is one. Event types this
- * version does not know are accepted when their common fields are right: applying them
- * changes nothing.
- */
-export function eventProblem(v: unknown): string | null {
-  if (!isObject(v)) return 'a line is not an event';
-  if (!(Number.isInteger(v.seq) && (v.seq as number) > 0)) return 'a line has no sequence number';
-  if (typeof v.type !== 'string' || !isInstant(v.at)) return 'a line is not an event';
-  let why: string | null;
-  switch (v.type) {
-    case 'undo':
-      why = isObject(v.target)
-        ? Number.isInteger(v.target.seq) && typeof v.target.at === 'string'
-          ? undoableProblem(v.target)
-          : 'the undone event is malformed'
-        : 'the undone event is missing';
-      break;
-    case 'deck-add':
-    case 'deck-remove':
-      why =
-        typeof v.name === 'string' && typeof v.path === 'string'
-          ? null
-          : 'a field is missing or of the wrong type';
-      break;
-    case 'answer':
-    case 'suspend':
-    case 'unsuspend':
-    case 'bury':
-    case 'reset':
-    case 'settings':
-      why = undoableProblem(v);
-      break;
-    default:
-      why = depthWithin(v, MAX_EXTRA_DEPTH) ? null : 'nested too deep';
-  }
-  return why ? `event ${v.seq} (${String(v.type).slice(0, 20)}): ${why}` : null;
 }
 
 /**

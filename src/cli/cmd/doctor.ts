@@ -1,4 +1,3 @@
-import { readAllEvents } from '../../store/eventlog.js';
 import {
   diagnose,
   repairLocked,
@@ -136,7 +135,7 @@ export function run(args: string[], env: Env): number {
       const dryRun = values['dry-run'] ?? false;
       const col = openCollection(env, dryRun ? 'read' : 'write', 'doctor --rebuild');
       try {
-        const r = replayCollection(col.state, readAllEvents(col.paths.log), col.settings);
+        const r = replayCollection(col.state, col.events(), col.settings);
         let saved = false;
         if (r.diffs.length && !dryRun) {
           if (r.incomplete) {

@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
-import { dataPaths } from '../../store/paths.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
 import type { AnkiPackage, PackageSize, RevlogJob } from '../../export/anki.js';
 import type { SqliteWorker as SqliteWorkerType } from '../../export/apkg.js';
 import { existsError } from '../../export/file.js';
 import type { ExportSource } from '../../export/notes.js';
-import type { Collection } from '../../store/collection.js';
+import { Collection } from '../../store/collection.js';
 import {
   COMMON_OPTIONS,
   FILTER_OPTIONS,
@@ -163,11 +162,10 @@ async function ankiPackage(
   onJob: (job: RevlogJob, size: PackageSize) => void,
 ): Promise<AnkiPackage> {
   const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
-  const { readLogRows } = await import('../../export/logscan.js');
   const { loadSqlJs } = await import('../../export/apkg.js');
   // The log is read (in worker threads) while the collection is opened, the notes are
   // built and SQLite loads; it is never held whole, only the columns its review log needs.
-  const log = withProgress ? readLogRows(dataPaths(env.dataDir).log) : null;
+  const log = withProgress ? Collection.reviewRows(env.dataDir) : null;
   log?.catch(() => undefined);
   loadSqlJs().catch(() => undefined);
   const { col, ...source } = readSource(env, filter);

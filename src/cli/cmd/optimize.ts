@@ -9,7 +9,6 @@ import {
 } from '../../core/optimize.js';
 import { movedDue } from '../../core/reschedule.js';
 import { UserError } from '../../errors.js';
-import { readAllEvents } from '../../store/eventlog.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
 import { assertNoExtra, openCollection } from '../common.js';
 import type { Env } from '../context.js';
@@ -112,7 +111,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   const dry = values['dry-run'] === true;
   const col = openCollection(env, dry ? 'read' : 'write', 'optimize');
   try {
-    const histories = reviewHistories(readAllEvents(col.paths.log));
+    const histories = reviewHistories(col.events());
     const items: TrainingReview[][] = [];
     let cards = 0;
     for (const h of histories.values()) {

@@ -1,8 +1,6 @@
 import { BUILTIN_DECK } from '../../deck/builtin.js';
-import type { AnswerEvent } from '../../core/model.js';
 import { computeStats, isDay, type Stats } from '../../core/stats.js';
 import { studyDay } from '../../core/time.js';
-import { readAllEvents, undoneSeqs } from '../../store/eventlog.js';
 import type { Filter } from '../../core/queue.js';
 import {
   COMMON_OPTIONS,
@@ -64,9 +62,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   // Without --on, readiness is projected to the interview date of the settings, if any.
   const interview = (col.settings as { interviewDate?: string | null }).interviewDate ?? null;
   const on = values.on ?? (interview !== null && interview >= today ? interview : null);
-  const events = readAllEvents(col.paths.log);
-  const undone = undoneSeqs(events);
-  const answers = events.filter((e): e is AnswerEvent => e.type === 'answer' && !undone.has(e.seq));
+  const answers = col.answers();
   const cards = col.studyCards(filter);
   const stats = computeStats({
     state: col.state,

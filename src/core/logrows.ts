@@ -1,10 +1,11 @@
 /**
- * The event log's answers and resets as the review log needs them, in columns (no object
- * per event): one pass over the events, in order, leaving out undone events and cram
- * answers. The log's own file is read by `logscan.ts`.
+ * The review log in columns (no object per event), for a large export: one pass over the
+ * events, in order, leaving out undone events and cram answers (the rules of
+ * `reviewlog.ts`). The log's file is read into these by `store/log/scan.ts`.
  */
-import type { CollectionEvent } from '../core/model.js';
-import type { SchedState } from '../core/scheduler.js';
+import type { CollectionEvent } from './events.js';
+import { isScheduling } from './reviewlog.js';
+import type { SchedState } from './scheduler.js';
 
 /** A card state's code in `LogRows`. */
 export const STATE_CODE: Record<SchedState['state'], number> = {
@@ -176,7 +177,7 @@ export function addEvent(r: RowsBuilder, e: CollectionEvent): void {
   const at = Date.parse(e.at);
   if (e.type === 'answer') {
     if (at < r.firstAnswer) r.firstAnswer = at;
-    if (e.cram) return;
+    if (!isScheduling(e)) return;
   }
   if (!Number.isFinite(at)) return;
   const i = reserve(r);

@@ -2,19 +2,25 @@
  * A fast reader of the event log's answers and resets for the review log. The log's
  * lines are the `JSON.stringify` of flat events: this reads such a line's fields straight
  * from its bytes (no string or object per field), checking each as the log's loader does
- * (`eventProblem`). A line it does not take whole — another event type, an escape or a
+ * (`eventProblem`), both following the fields' tables in `core/events.ts`. A line it does not take whole — another event type, an escape or a
  * non-ASCII byte in a string, an unknown, repeated or missing field, white space, a
  * number or instant in another form, anything out of range — is parsed and checked the
  * usual way. The two give the same rows (see the tests), this one several times faster.
- * A large log's two halves are read at once, in two worker threads (`log-worker.ts`).
+ * A large log's two halves are read at once, in two worker threads (`worker.ts`).
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { CollectionEvent } from '../core/model.js';
-import { isValidTimeZone } from '../core/time.js';
-import { isTornTail, logDamage, parseLine } from '../store/eventlog.js';
-import { SCHED_KEYS } from '../store/validate.js';
-import { bundledScript, replyOf, type WorkerError } from './workers.js';
+import {
+  ANSWER_FIELDS,
+  RESET_FIELDS,
+  type CollectionEvent,
+  type FieldSpec,
+} from '../../core/events.js';
+import { isValidTimeZone } from '../../core/time.js';
+import { bundledScript, replyOf, type WorkerError } from '../../workers.js';
+import { SCHED_KEYS } from '../validate.js';
+import { isTornTail, parseLine } from './codec.js';
+import { logDamage } from './file.js';
 import {
   addEvent,
   cardIndex,
@@ -25,7 +31,7 @@ import {
   withoutUndone,
   type LogRows,
   type RowsBuilder,
-} from './logrows.js';
+} from '../../core/logrows.js';
 
 const Q = 0x22; // "
 const COLON = 0x3a;
@@ -35,36 +41,44 @@ const CLOSE = 0x7d; // }
 
 const bytes = (keys: readonly string[]) => keys.map((k) => Buffer.from(k, 'latin1'));
 
-const TOP = bytes([
-  'type',
-  'at',
-  'card',
-  'rating',
-  'ms',
-  'day',
-  'tz',
-  'rollover',
-  'before',
-  'after',
-  'seq',
-  'cram',
-]);
+/**
+ * The keys of a line the scanner takes: `type` and `at`, the answer's fields as their
+ * table declares them (a reset's are among them), and `seq`, in the order they are written.
+ */
+const FIELD_NAMES = Object.keys(ANSWER_FIELDS) as (keyof typeof ANSWER_FIELDS)[];
+const TOP_NAMES = ['type', 'at', ...FIELD_NAMES, 'seq'];
+const TOP = bytes(TOP_NAMES);
 const TYPE = 0;
 const AT = 1;
-const CARD = 2;
-const RATING = 3;
-const MS = 4;
-const DAY = 5;
-const TZ = 6;
-const ROLLOVER = 7;
-const BEFORE = 8;
-const AFTER = 9;
-const SEQ = 10;
-const CRAM = 11;
+const SEQ = TOP_NAMES.length - 1;
+const SPECS: (FieldSpec | null)[] = TOP_NAMES.map(
+  (n) => (ANSWER_FIELDS as Record<string, FieldSpec>)[n] ?? null,
+);
+const at = (name: keyof typeof ANSWER_FIELDS) => TOP_NAMES.indexOf(name);
+const CARD = at('card');
+const RATING = at('rating');
+const MS = at('ms');
+const CRAM = at('cram');
+const BEFORE = at('before');
+const AFTER = at('after');
 const bit = (...keys: number[]) => keys.reduce((m, k) => m | (1 << k), 0);
-/** The fields of an answer (and `cram`, which it may have) and of a reset. */
-const ANSWER_FIELDS = bit(TYPE, AT, CARD, RATING, MS, DAY, TZ, ROLLOVER, BEFORE, AFTER, SEQ);
-const RESET_FIELDS = bit(TYPE, AT, CARD, BEFORE, SEQ);
+/** The fields a table requires, as bits of TOP. */
+function required(fields: Record<string, FieldSpec>): number {
+  const keys = Object.entries(fields)
+    .filter(([, f]) => !f.optional)
+    .map(([n]) => TOP_NAMES.indexOf(n));
+  return bit(TYPE, AT, SEQ, ...keys);
+}
+/** The optional fields of a table, as bits of TOP. */
+function optional(fields: Record<string, FieldSpec>): number {
+  const keys = Object.entries(fields)
+    .filter(([, f]) => f.optional)
+    .map(([n]) => TOP_NAMES.indexOf(n));
+  return bit(...keys);
+}
+const ANSWER_REQUIRED = required(ANSWER_FIELDS);
+const ANSWER_OPTIONAL = optional(ANSWER_FIELDS);
+const RESET_REQUIRED = required(RESET_FIELDS);
 
 const SCHED = bytes(SCHED_KEYS);
 const STATE = SCHED_KEYS.indexOf('state');
@@ -342,19 +356,21 @@ function validZone(b: Buffer, s: number, e: number): boolean {
   return true;
 }
 
+/** Per key of TOP, what the line held: a number (or 0/1 for a flag), or a string's bounds. */
+const nums = new Float64Array(TOP_NAMES.length);
+const strS = new Int32Array(TOP_NAMES.length);
+const strE = new Int32Array(TOP_NAMES.length);
+
 /**
  * Reads the line `b[s..e)` (no newline) into `out` if it is an answer or a reset taken
- * whole, with every check the loader makes; false otherwise (the line must then be parsed
- * the usual way, which reads anything this does not, or finds what is wrong).
+ * whole, with every check the loader makes (those of the fields' tables); false otherwise
+ * (the line must then be parsed the usual way, which reads anything this does not, or
+ * finds what is wrong).
  */
 export function scanLine(b: Buffer, s: number, e: number, out: Scanned): boolean {
   if (b[s] !== OPEN || b[e - 1] !== CLOSE) return false;
   let p = s + 1;
   let seen = 0;
-  let finite = true;
-  let rollover = 0;
-  let zone = true;
-  out.cram = false;
   let k = -1;
   for (;;) {
     p = scanString(b, p, e);
@@ -363,46 +379,19 @@ export function scanLine(b: Buffer, s: number, e: number, out: Scanned): boolean
     if (k < 0 || seen & (1 << k) || b[p] !== COLON) return false;
     seen |= 1 << k;
     p++;
-    switch (k) {
-      case TYPE:
-        p = scanString(b, p, e);
-        if (p >= 0) out.type = keyIndex(b, strStart, strEnd, TYPES);
-        if (out.type < 0) return false;
-        break;
-      case AT:
-        p = scanString(b, p, e);
-        if (p >= 0) out.at = isoInstant(b, strStart, strEnd);
-        if (Number.isNaN(out.at)) return false;
-        break;
-      case CARD:
-        p = scanString(b, p, e);
-        out.cardStart = strStart;
-        out.cardEnd = strEnd;
-        break;
-      case DAY:
-        p = scanString(b, p, e);
-        break;
-      case TZ:
-        p = scanString(b, p, e);
-        zone = p >= 0 && validZone(b, strStart, strEnd);
-        break;
-      case BEFORE:
-        p = scanState(b, p, e, out.before);
-        break;
-      case AFTER:
-        p = scanState(b, p, e, out.after);
-        break;
-      case CRAM:
-        p = scanBoolean(b, p);
-        out.cram = num === 1;
-        break;
-      default:
-        p = scanNumber(b, p, e);
-        if (k === SEQ) out.seq = num;
-        else if (k === RATING) out.rating = num;
-        else if (k === MS) out.ms = num;
-        else rollover = num;
-        finite &&= Number.isFinite(num);
+    if (k === TYPE) {
+      p = scanString(b, p, e);
+      if (p >= 0) out.type = keyIndex(b, strStart, strEnd, TYPES);
+      if (out.type < 0) return false;
+    } else if (k === AT) {
+      p = scanString(b, p, e);
+      if (p >= 0) out.at = isoInstant(b, strStart, strEnd);
+      if (Number.isNaN(out.at)) return false;
+    } else if (k === SEQ) {
+      p = scanNumber(b, p, e);
+      out.seq = num;
+    } else {
+      p = scanField(b, p, e, k, out);
     }
     if (p < 0) return false;
     const c = b[p++];
@@ -410,17 +399,43 @@ export function scanLine(b: Buffer, s: number, e: number, out: Scanned): boolean
     if (c === CLOSE && p === e) break;
     return false;
   }
-  if (!finite || !Number.isInteger(out.seq) || out.seq <= 0) return false;
-  if (out.type === 1) return seen === RESET_FIELDS;
-  const r = out.rating;
-  return (
-    (seen & ~(1 << CRAM)) === ANSWER_FIELDS &&
-    (r === 1 || r === 2 || r === 3 || r === 4) &&
-    Number.isInteger(rollover) &&
-    rollover >= 0 &&
-    rollover < 24 &&
-    zone
-  );
+  if (!Number.isInteger(out.seq) || out.seq <= 0) return false;
+  out.cardStart = strS[CARD] as number;
+  out.cardEnd = strE[CARD] as number;
+  if (out.type === 1) return seen === RESET_REQUIRED;
+  if ((seen & ~ANSWER_OPTIONAL) !== ANSWER_REQUIRED) return false;
+  out.rating = nums[RATING] as number;
+  out.ms = nums[MS] as number;
+  out.cram = seen & (1 << CRAM) ? nums[CRAM] === 1 : false;
+  return true;
+}
+
+/** One field of a table at `p`, checked by its kind: the position after it, or -1. */
+function scanField(b: Buffer, p: number, e: number, k: number, out: Scanned): number {
+  const spec = SPECS[k] as FieldSpec;
+  switch (spec.kind) {
+    case 'string':
+    case 'zone':
+      p = scanString(b, p, e);
+      if (p < 0) return -1;
+      strS[k] = strStart;
+      strE[k] = strEnd;
+      return spec.kind === 'zone' && !validZone(b, strStart, strEnd) ? -1 : p;
+    case 'sched':
+      return scanState(b, p, e, k === AFTER ? out.after : k === BEFORE ? out.before : state());
+    case 'flag':
+      p = scanBoolean(b, p);
+      nums[k] = num;
+      return p;
+    default: {
+      p = scanNumber(b, p, e);
+      if (p < 0 || !Number.isFinite(num)) return -1;
+      nums[k] = num;
+      if (spec.kind === 'rating') return num === 1 || num === 2 || num === 3 || num === 4 ? p : -1;
+      if (spec.kind === 'hour') return Number.isInteger(num) && num >= 0 && num < 24 ? p : -1;
+      return p;
+    }
+  }
 }
 
 export function scanned(): Scanned {

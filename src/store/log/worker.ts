@@ -1,10 +1,10 @@
 /**
  * A worker thread reading a stretch of the event log for `export anki --with-progress`:
- * it replies with the stretch's rows (see `logrows.ts`), or that it met an error.
+ * it replies with the stretch's rows (see `core/logrows.ts`), or that it met an error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { rowBuffers } from './logrows.js';
-import { scanLogRows, type WorkerReply } from './logscan.js';
+import { rowBuffers } from '../../core/logrows.js';
+import { scanLogRows, type WorkerReply } from './scan.js';
 
 const port = parentPort;
 if (port) {

@@ -1,14 +1,14 @@
 /**
- * The event log: one JSON object a line, appended and fsynced on every change. It is
- * the source of truth; the snapshot is a cache of its replay. A torn last line (a crash
- * mid-write) is expected and trimmed; a bad line before the end is damage.
+ * The event log's file: one event a line (see `codec.ts`), appended and fsynced on every
+ * change. It is the source of truth; the snapshot is a cache of its replay. A torn last
+ * line (a crash mid-write) is expected and trimmed; a bad line before the end is damage.
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CollectionEvent } from '../core/model.js';
-import { UserError } from '../errors.js';
-import { fileIo, fsyncDir, writeAll } from './fsio.js';
-import { eventProblem } from './validate.js';
+import type { CollectionEvent } from '../../core/events.js';
+import { UserError } from '../../errors.js';
+import { fileIo, fsyncDir, writeAll } from '../fsio.js';
+import { encodeEvent, isTornTail, parseLine } from './codec.js';
 
 export interface LogTail {
   events: CollectionEvent[];
@@ -55,27 +55,6 @@ function readFrom(path: string, offset: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Parses one line of the log: the event, or why it is not one. */
-export function parseLine(text: string): { event: CollectionEvent } | { problem: string } {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return { problem: 'a line is not valid JSON' };
-  }
-  const problem = eventProblem(v);
-  return problem ? { problem } : { event: v as CollectionEvent };
-}
-
-/**
- * Is the text after the last newline the start of an event cut short by a crash (which
- * is trimmed), rather than damage? An interrupted append leaves a prefix of one JSON line.
- */
-export function isTornTail(tail: Buffer): boolean {
-  const text = tail.toString('utf8');
-  return text.trim() === '' || text.startsWith('{');
 }
 
 /** The error for a damaged log, at a line (numbered from 1). */
@@ -206,13 +185,6 @@ export function* eachEvent(
   }
 }
 
-/** Sequence numbers of events cancelled by an undo. */
-export function undoneSeqs(events: readonly CollectionEvent[]): Set<number> {
-  const s = new Set<number>();
-  for (const e of events) if (e.type === 'undo') s.add(e.target.seq);
-  return s;
-}
-
 /** An open log, appending durably. */
 export class EventLog {
   private fd: number;
@@ -247,7 +219,7 @@ export class EventLog {
 
   /** Appends one event and fsyncs: on disk before this returns. */
   append(e: CollectionEvent): void {
-    const line = JSON.stringify(e) + '\n';
+    const line = encodeEvent(e) + '\n';
     const io = fileIo();
     const before = this.size;
     try {
