@@ -20,4 +20,43 @@ export default tseslint.config(
     files: ['src/core/**', 'src/deck/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  // The layers: data flows one way, and each rule of the domain lives in src/core, pure.
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**', '**/ui/**', '**/cli/**', '**/export/**', '**/session/**'],
+              message: 'src/core is pure: it imports nothing from the store, ui, cli or export.',
+            },
+          ],
+          paths: [
+            { name: 'node:fs', message: 'src/core reads no file: the store does.' },
+            { name: 'fs', message: 'src/core reads no file: the store does.' },
+            { name: 'node:fs/promises', message: 'src/core reads no file: the store does.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/export/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**', '**/ui/**', '**/cli/**'],
+              message:
+                'the exporter takes the collection through the command (the store owns its files).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addDays,
+  DAY,
+  daysBetween,
   endOfStudyDay,
   formatInterval,
   fromStudyClock,
   isValidTimeZone,
-  localZoneName,
   offsetMinutes,
+  setSystemZone,
   studyDay,
   studyDayStart,
   toStudyClock,
 } from '../src/core/time.js';
-import { systemTimeZone, zoneToRecord } from '../src/cli/context.js';
+import { localZoneName, systemTimeZone, zoneToRecord } from '../src/cli/context.js';
 
 const LA = { timeZone: 'America/Los_Angeles', rolloverHour: 4 };
 const TOKYO = { timeZone: 'Asia/Tokyo', rolloverHour: 4 };
@@ -86,6 +89,7 @@ describe("the process's own time zone", () => {
       try {
         process.env.TZ = zone;
         expect(localZoneName()).toBe(zone);
+        setSystemZone(zone);
         const format = new Intl.DateTimeFormat('en-US', {
           timeZone: alias,
           hourCycle: 'h23',
@@ -114,6 +118,7 @@ describe("the process's own time zone", () => {
         }
         if (zone !== 'Asia/Calcutta') expect(offsets.size).toBe(2);
       } finally {
+        setSystemZone(null);
         restoreTz(saved);
       }
     });
@@ -136,6 +141,28 @@ describe("the process's own time zone", () => {
       }
       expect(zoneToRecord('Nowhere/Atlantis')).not.toBe('Nowhere/Atlantis');
       expect(zoneToRecord('Asia/Tokyo')).toBe('Asia/Tokyo');
+    } finally {
+      restoreTz(saved);
+    }
+  });
+});
+
+describe('calendar arithmetic on study days', () => {
+  it('counts whole days alike in every zone, across DST changes at midnight', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['America/Santiago', 'Australia/Lord_Howe', 'America/Havana', 'UTC']) {
+        process.env.TZ = zone;
+        let d = '2025-12-25';
+        for (let i = 0; i < 800; i++) {
+          const next = addDays(d, 1);
+          expect(Date.parse(`${next}T00:00:00Z`) - Date.parse(`${d}T00:00:00Z`), zone).toBe(DAY);
+          expect(daysBetween(d, next)).toBe(1);
+          d = next;
+        }
+        expect(daysBetween('2026-01-01', '2027-06-01')).toBe(516);
+        expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+      }
     } finally {
       restoreTz(saved);
     }

@@ -1,6 +1,7 @@
 /** What every command needs from its surroundings: the clock, the time zone, the data folder. */
 import { UserError } from '../errors.js';
-import { isValidTimeZone, localZoneName } from '../core/time.js';
+import { readlinkSync } from 'node:fs';
+import { isValidTimeZone, setSystemZone } from '../core/time.js';
 import { resolveDataDir } from '../store/paths.js';
 
 export interface Env {
@@ -27,12 +28,56 @@ export function clockFromEnv(value: string | undefined): () => Date {
   return () => new Date(t);
 }
 
+let linkedZone: string | null | undefined;
+let knownZones: Set<string> | undefined;
+
+/** The zone file /etc/localtime links to, by its name (`Europe/Berlin`), or null. */
+function linkedZoneName(): string | null {
+  try {
+    const link = readlinkSync('/etc/localtime');
+    const at = link.lastIndexOf('zoneinfo/');
+    return at === -1 ? null : link.slice(at + 'zoneinfo/'.length);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The user's time zone: as the system names it (see `localZoneName`), or else as Intl
- * resolves it. The name is checked where it is written down (`zoneToRecord`).
+ * Is `name` a zone the runtime knows by that very name? Listing the zones takes ~1 ms;
+ * loading Intl's formatting data to resolve a name, ~12 ms.
  */
-export function systemTimeZone(): string {
-  return localZoneName() ?? intlTimeZone();
+function isCanonicalZone(name: string): boolean {
+  if (name === 'UTC' || name === 'Etc/UTC') return true;
+  knownZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return knownZones.has(name);
+}
+
+/**
+ * The zone this process's local time is in, when the system names it as the runtime
+ * lists its zones: TZ, or else the zone file /etc/localtime links to. Null for anything
+ * else (a POSIX rule such as `JST-9`, an alias, another spelling): that name is Intl's
+ * to resolve, and the zone's offsets Intl's to give.
+ */
+export function localZoneName(env: NodeJS.ProcessEnv = process.env): string | null {
+  const tz = env.TZ;
+  let name: string | null;
+  if (tz !== undefined && tz !== '') name = tz.startsWith(':') ? tz.slice(1) : tz;
+  else {
+    if (linkedZone === undefined) linkedZone = linkedZoneName();
+    name = linkedZone;
+  }
+  return name !== null && isCanonicalZone(name) ? name : null;
+}
+
+/**
+ * The user's time zone, read once per command: as the system names it (see
+ * `localZoneName`; the core then reads its offsets from Date), or else as Intl resolves it.
+ * The name is checked where it is written down (`zoneToRecord`).
+ */
+export function systemTimeZone(env: NodeJS.ProcessEnv = process.env): string {
+  const local = localZoneName(env);
+  setSystemZone(local);
+  return local ?? intlTimeZone();
 }
 
 const intlTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -50,7 +95,7 @@ export function makeEnv(
 ): Env {
   return {
     now: clockFromEnv(env.SRE_CARDS_NOW),
-    timeZone: systemTimeZone(),
+    timeZone: systemTimeZone(env),
     dataDir: resolveDataDir(dataDirFlag, env),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -1,5 +1,5 @@
 /** `sre-cards`: the command line. Each command lives in its own module under cmd/. */
-import { UserError } from '../errors.js';
+import { UserError, writeErrorText } from '../errors.js';
 import { makeEnv, type Env } from './context.js';
 import * as answer from './cmd/answer.js';
 import * as config from './cmd/config.js';
@@ -116,16 +116,10 @@ function fail(e: unknown): number {
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;
-  if (
-    err &&
-    (err.code === 'ENOSPC' ||
-      err.code === 'EROFS' ||
-      err.code === 'EACCES' ||
-      err.code === 'EDQUOT' ||
-      err.code === 'EIO')
-  ) {
+  const io = writeErrorText(e);
+  if (io) {
     process.stderr.write(
-      `sre-cards: could not write to the collection (${err.code}: ${err.message}); nothing more was saved, and what was saved before is intact\n`,
+      `sre-cards: ${io}; nothing more was saved, and what was saved before is intact\n`,
     );
     return 1;
   }

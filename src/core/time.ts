@@ -3,8 +3,12 @@
  * over at the rollover hour (04:00 by default, as in Anki): 02:00 on the 5th still
  * belongs to the study day of the 4th. Instants are UTC; the zone is passed in.
  */
-import { readlinkSync } from 'node:fs';
+import { addDays as addCalendarDays, differenceInCalendarDays, format, getDay } from 'date-fns';
 
+/**
+ * Calendar arithmetic on study days (dates) is date-fns's; the hot path, an instant's
+ * study day, is worked out here from the zone's offsets, which is many times cheaper.
+ */
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
@@ -53,45 +57,16 @@ export function isValidTimeZone(tz: string): boolean {
  */
 const dayOffsets = new Map<string, Map<number, [number, number]>>();
 
-let linkedZone: string | null | undefined;
-let knownZones: Set<string> | undefined;
-
-/** The zone file /etc/localtime links to, by its name (`Europe/Berlin`), or null. */
-function linkedZoneName(): string | null {
-  try {
-    const link = readlinkSync('/etc/localtime');
-    const at = link.lastIndexOf('zoneinfo/');
-    return at === -1 ? null : link.slice(at + 'zoneinfo/'.length);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Is `name` a zone the runtime knows by that very name? Listing the zones takes ~1 ms;
- * loading Intl's formatting data to resolve a name, ~12 ms.
- */
-function isCanonicalZone(name: string): boolean {
-  if (name === 'UTC' || name === 'Etc/UTC') return true;
-  knownZones ??= new Set(Intl.supportedValuesOf('timeZone'));
-  return knownZones.has(name);
-}
-
 /**
  * The zone this process's local time is in, when the system names it as the runtime
- * lists its zones: TZ, or else the zone file /etc/localtime links to. Null for anything
- * else (a POSIX rule such as `JST-9`, an alias, another spelling): that name is Intl's
- * to resolve, and the zone's offsets Intl's to give.
+ * lists its zones (the command line finds it once: see `cli/context.ts`); null when not
+ * known. Offsets in it are read from `Date`, without Intl.
  */
-export function localZoneName(): string | null {
-  const tz = process.env.TZ;
-  let name: string | null;
-  if (tz !== undefined && tz !== '') name = tz.startsWith(':') ? tz.slice(1) : tz;
-  else {
-    if (linkedZone === undefined) linkedZone = linkedZoneName();
-    name = linkedZone;
-  }
-  return name !== null && isCanonicalZone(name) ? name : null;
+let systemZone: string | null = null;
+
+/** Tells the core which zone the process's own clock is in (see `systemZone`). */
+export function setSystemZone(name: string | null): void {
+  systemZone = name;
 }
 
 /**
@@ -100,7 +75,7 @@ export function localZoneName(): string | null {
  * a fifth of a short command such as `due`.
  */
 function zoneOffset(instant: Date, timeZone: string): number {
-  if (timeZone !== localZoneName()) return exactOffset(instant, timeZone);
+  if (timeZone !== systemZone) return exactOffset(instant, timeZone);
   const minutes = -instant.getTimezoneOffset();
   return minutes === 0 ? 0 : Math.round(minutes);
 }
@@ -170,16 +145,47 @@ export function studyDayStart(day: string, clock: DayClock): Date {
   return fromStudyClock(new Date(`${day}T00:00:00.000Z`), clock);
 }
 
+/**
+ * A study day (`YYYY-MM-DD`) as a calendar date for date-fns: noon of that local date
+ * (noon, so that no DST change, which happens at night, can move it to another date).
+ */
+function dayDate(day: string): Date {
+  return new Date(
+    Number(day.slice(0, 4)),
+    Number(day.slice(5, 7)) - 1,
+    Number(day.slice(8, 10)),
+    12,
+  );
+}
+
 /** `YYYY-MM-DD` plus n days. */
 export function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
+  return format(addCalendarDays(dayDate(day), n), 'yyyy-MM-dd');
 }
 
 /** Whole days from study day a to study day b. */
 export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
+  return differenceInCalendarDays(dayDate(b), dayDate(a));
+}
+
+/** 0 for Sunday … 6 for Saturday. */
+export function weekday(day: string): number {
+  return getDay(dayDate(day));
+}
+
+/** A study day for people: "Sun 22 Mar 2026". */
+export function formatDay(day: string): string {
+  return format(dayDate(day), 'EEE d MMM yyyy');
+}
+
+/** A study day for people, short: "22 Mar". */
+export function shortDay(day: string): string {
+  return format(dayDate(day), 'd MMM');
+}
+
+/** The month of a study day, for people: "Mar". */
+export function monthName(day: string): string {
+  return format(dayDate(day), 'MMM');
 }
 
 /** The instant the next study day begins. */

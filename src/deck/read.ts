@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDeck, type SourceFile } from './parse.js';
+import { readErrorText } from '../errors.js';
 import type { Deck, DeckError } from './types.js';
 
 /** Files of a deck folder that are not sources. */
@@ -37,13 +38,7 @@ export function loadDeckFolder(
     }
     files = readSources(folder);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such folder'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : String((e as Error).message);
+    const why = readErrorText(e);
     return { deck: null, errors: [{ file: folder, line: 1, message: why }] };
   }
   const rel = relative(cwd, folder) || '.';

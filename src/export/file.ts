@@ -15,7 +15,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../errors.js';
+import { fileWriteError, UserError } from '../errors.js';
 
 /** The refusal for an existing file, with what to do. */
 export function existsError(file: string): UserError {
@@ -24,35 +24,11 @@ export function existsError(file: string): UserError {
   );
 }
 
-function writeError(file: string, e: NodeJS.ErrnoException): UserError {
-  const dir = dirname(file);
-  switch (e.code) {
-    case 'ENOENT':
-      return new UserError(
-        `cannot write ${file}: the folder ${dir} does not exist; create it first or choose another --out`,
-      );
-    case 'EACCES':
-    case 'EPERM':
-      return new UserError(`cannot write ${file}: permission denied; choose another --out`);
-    case 'EISDIR':
-      return new UserError(`cannot write ${file}: it is a folder; choose a file name with --out`);
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return new UserError(`cannot write ${file}: the disk is full; free some space and try again`);
-    case 'EROFS':
-      return new UserError(
-        `cannot write ${file}: the file system is read-only; choose another --out`,
-      );
-    default:
-      return new UserError(`cannot write ${file} (${e.code ?? 'error'}: ${e.message})`);
-  }
-}
-
 /** Writes `chunks` to `file` atomically; refuses an existing file unless `force`. */
 export function writeExport(file: string, chunks: readonly Uint8Array[], force: boolean): void {
   if (!force && existsSync(file)) throw existsError(file);
   if (existsSync(file) && statSync(file).isDirectory())
-    throw writeError(file, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+    throw fileWriteError(file, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   let fd: number | null = null;
   try {
@@ -80,7 +56,7 @@ export function writeExport(file: string, chunks: readonly Uint8Array[], force: 
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw writeError(file, e as NodeJS.ErrnoException);
+    throw fileWriteError(file, e as NodeJS.ErrnoException);
   } finally {
     if (fd !== null) closeSync(fd);
     try {

@@ -89,20 +89,3 @@ export function writeFileAtomic(path: string, data: string): void {
 export function isAtomicTmp(name: string): boolean {
   return /\.tmp-\d+$/.test(name);
 }
-
-const WRITE_ERRORS = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'EDQUOT', 'EIO']);
-
-/** For a failed write (disk full, read-only folder, ...): a short description; null for other errors. */
-export function writeErrorText(e: unknown): string | null {
-  const err = e as NodeJS.ErrnoException | null;
-  if (!err || typeof err.code !== 'string' || !WRITE_ERRORS.has(err.code)) return null;
-  const why: Record<string, string> = {
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EROFS: 'the data folder is on a read-only file system',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EIO: 'an input/output error',
-  };
-  return `could not write to the collection: ${why[err.code]} (${err.code})`;
-}

@@ -5,7 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { levelRange, type Forecast, type Heatmap } from '../core/stats.js';
-import { addDays } from '../core/time.js';
+import { addDays, formatDay, monthName, shortDay, weekday } from '../core/time.js';
 
 /** Heatmap glyphs by intensity level: no reviews, then four levels of the busiest day. */
 export const HEAT_GLYPHS = ['·', '░', '▒', '▓', '█'] as const;
@@ -13,29 +13,13 @@ export const HEAT_GLYPHS = ['·', '░', '▒', '▓', '█'] as const;
 export const OUTSIDE = ' ';
 /** Eighths of a bar, for the forecast chart. */
 const BAR = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const HEAT_COLORS = ['gray', 'green', 'green', 'greenBright', 'greenBright'] as const;
 
 /** Width of the weekday labels left of the heatmap grid. */
 export const HEAT_GUTTER = 4;
 
-/** 0 for Sunday … 6 for Saturday. */
-export function weekday(day: string): number {
-  return new Date(`${day}T00:00:00Z`).getUTCDay();
-}
-
-/** "Sun 22 Mar 2026" */
-export function formatDay(day: string): string {
-  const [y, m, d] = day.split('-');
-  return `${WEEKDAYS[weekday(day)]} ${Number(d)} ${MONTHS[Number(m) - 1]} ${y}`;
-}
-
-/** "22 Mar" */
-export function shortDay(day: string): string {
-  const [, m, d] = day.split('-');
-  return `${Number(d)} ${MONTHS[Number(m) - 1]}`;
-}
+export { formatDay, shortDay, weekday };
 
 /** How many week columns fit: the whole year (53) from 57 columns on, fewer below. */
 export function heatWeeks(width: number): number {
@@ -72,7 +56,7 @@ export function heatmapGrid(h: Heatmap, width: number): HeatGrid {
   for (let c = 0; c < weeks; c++) {
     const saturday = addDays(start, c * 7 + 6);
     if (Number(saturday.slice(8, 10)) > 7 || c < free || c + 3 > weeks) continue;
-    const name = MONTHS[Number(saturday.slice(5, 7)) - 1] ?? '';
+    const name = monthName(saturday);
     for (let i = 0; i < 3; i++) months[c + i] = name[i] ?? ' ';
     free = c + 4;
   }

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { RATINGS, type RatingName } from '../../core/scheduler.js';
-import { UserError } from '../../errors.js';
-import { writeErrorText } from '../../store/fsio.js';
+import { UserError, writeErrorText } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, cardJson, cardLog, need, openCollection, showText } from '../common.js';
 import type { Env } from '../context.js';
