@@ -116,12 +116,78 @@ function cardOf(e: CollectionEvent): string | null {
   return 'card' in t && typeof t.card === 'string' ? t.card : null;
 }
 
+/** Where the collection file's position falls in the log (see `checkPosition`). */
+interface LogScan {
+  named: Set<string>;
+  /** Events ending at or before the snapshot's position must be covered by it, the others not. */
+  maxBefore: number;
+  minAfter: number;
+  onBoundary: boolean;
+  /** Events past the snapshot. */
+  pending: number;
+}
+
+/** What the checks read, and what they find. */
+interface Checking {
+  paths: DataPaths;
+  snapshot: SnapshotInfo;
+  snap: CheckedSnapshot | null;
+  log: LogInfo;
+  scan: LogScan;
+  add: (area: string, level: Level, text: string) => void;
+  positionWrong: boolean;
+  lock: Diagnosis['lock'];
+  backups: Diagnosis['backups'];
+  strayFiles: string[];
+}
+
+/** The checks, in the order doctor reports them. */
+const CHECKS = [
+  checkCollection,
+  checkLog,
+  checkPosition,
+  checkCards,
+  checkLock,
+  checkBackups,
+  checkFiles,
+];
+
 /** Checks the collection. Reads only: never writes, never takes the lock. */
 export function diagnose(paths: DataPaths): Diagnosis {
   const findings: Finding[] = [];
-  const add = (area: string, level: Level, text: string) => findings.push({ area, level, text });
   const { info: snapshot, snap } = readSnapshotInfo(paths.snapshot);
+  const { log, scan } = scanLog(paths, snap);
+  const c: Checking = {
+    paths,
+    snapshot,
+    snap,
+    log,
+    scan,
+    add: (area, level, text) => findings.push({ area, level, text }),
+    positionWrong: false,
+    lock: { status: 'free' },
+    backups: [],
+    strayFiles: [],
+  };
+  for (const check of CHECKS) check(c);
+  return {
+    findings,
+    problems: findings.filter((f) => f.level === 'problem').length,
+    snapshot,
+    log,
+    positionWrong: c.positionWrong,
+    pending: scan.pending,
+    lock: c.lock,
+    backups: c.backups,
+    strayFiles: c.strayFiles,
+  };
+}
 
+/**
+ * Reads every line of the log once: what it holds, the cards it names, and where the
+ * collection file's position falls among its events.
+ */
+function scanLog(paths: DataPaths, snap: CheckedSnapshot | null): { log: LogInfo; scan: LogScan } {
   const log: LogInfo = {
     status: 'missing',
     size: 0,
@@ -133,12 +199,13 @@ export function diagnose(paths: DataPaths): Diagnosis {
     tail: 0,
     tornTail: false,
   };
-  const named = new Set<string>();
-  // Events ending at or before the snapshot's position must be covered by it, the others not.
-  let maxBefore = 0;
-  let minAfter = Number.POSITIVE_INFINITY;
-  let onBoundary = snap ? snap.state.logOffset === 0 : false;
-  let pending = 0;
+  const scan: LogScan = {
+    named: new Set<string>(),
+    maxBefore: 0,
+    minAfter: Number.POSITIVE_INFINITY,
+    onBoundary: snap ? snap.state.logOffset === 0 : false,
+    pending: 0,
+  };
   if (existsSync(paths.log)) {
     log.status = 'ok';
     log.size = statSync(paths.log).size;
@@ -160,16 +227,16 @@ export function diagnose(paths: DataPaths): Diagnosis {
             log.firstSeq ??= e.seq;
             log.lastSeq = e.seq;
             const card = cardOf(e);
-            if (card !== null) named.add(card);
-            if (snap && line.end <= snap.state.logOffset) maxBefore = e.seq;
+            if (card !== null) scan.named.add(card);
+            if (snap && line.end <= snap.state.logOffset) scan.maxBefore = e.seq;
             else if (snap) {
-              minAfter = Math.min(minAfter, e.seq);
-              if (e.seq > snap.state.seq) pending++;
+              scan.minAfter = Math.min(scan.minAfter, e.seq);
+              if (e.seq > snap.state.seq) scan.pending++;
             }
           }
         }
       }
-      if (snap && line.end === snap.state.logOffset) onBoundary = true;
+      if (snap && line.end === snap.state.logOffset) scan.onBoundary = true;
       r = it.next();
     }
     const tail = r.value;
@@ -179,8 +246,12 @@ export function diagnose(paths: DataPaths): Diagnosis {
       log.bad.push([0, 'the last line is not an event and has no line end']);
     if (log.bad.length) log.status = 'damaged';
   }
+  return { log, scan };
+}
 
-  // The collection file.
+/** The collection file: readable, its schema, how far into the log it goes. */
+function checkCollection(c: Checking): void {
+  const { paths, snapshot, snap, log, add } = c;
   if (snapshot.status === 'ok' && snap) {
     const migrated = snap.schema < snap.state.schema;
     add(
@@ -199,8 +270,11 @@ export function diagnose(paths: DataPaths): Diagnosis {
   } else {
     add('collection', 'problem', snapshot.error ?? 'unreadable');
   }
+}
 
-  // The event log.
+/** The event log: every line an event, in order; a torn tail; gaps. */
+function checkLog(c: Checking): void {
+  const { paths, snap, log, add } = c;
   if (log.status === 'missing') {
     add(
       'log',
@@ -245,31 +319,33 @@ export function diagnose(paths: DataPaths): Diagnosis {
         `sequence numbers skip ${log.gaps.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ')} (events lost to damage earlier; the others are intact)`,
       );
   }
+}
 
-  // The snapshot's position in the log.
-  let positionWrong = false;
+/** The collection file's position in the log: at a line end, between the events it covers and the others. */
+function checkPosition(c: Checking): void {
+  const { snap, log, scan, add } = c;
   if (snap) {
     const { logOffset, seq } = snap.state;
     if (logOffset > log.size) {
-      positionWrong = true;
+      c.positionWrong = true;
       add(
         'position',
         'problem',
         `the collection file covers ${logOffset} bytes of the log, but the log has ${log.size}: the log lost its end (events after ${log.lastSeq ?? 0})`,
       );
-    } else if (!onBoundary) {
-      positionWrong = true;
+    } else if (!scan.onBoundary) {
+      c.positionWrong = true;
       add(
         'position',
         'problem',
         `the collection file's log position (byte ${logOffset}) is not at a line end`,
       );
-    } else if ((maxBefore > seq || minAfter <= seq) && log.bad.length === 0) {
-      positionWrong = true;
+    } else if ((scan.maxBefore > seq || scan.minAfter <= seq) && log.bad.length === 0) {
+      c.positionWrong = true;
       add(
         'position',
         'problem',
-        `the collection file covers events up to ${seq}, but its log position (byte ${logOffset}) is ${maxBefore > seq ? `after event ${maxBefore}` : `before event ${minAfter}`}`,
+        `the collection file covers events up to ${seq}, but its log position (byte ${logOffset}) is ${scan.maxBefore > seq ? `after event ${scan.maxBefore}` : `before event ${scan.minAfter}`}`,
       );
     } else {
       if (log.lastSeq !== null && seq > log.lastSeq)
@@ -281,26 +357,32 @@ export function diagnose(paths: DataPaths): Diagnosis {
       add(
         'position',
         'ok',
-        pending === 0
+        scan.pending === 0
           ? 'the collection file is up to date with the log'
-          : `${pending} event${pending === 1 ? '' : 's'} past the collection file, replayed when it opens`,
+          : `${scan.pending} event${scan.pending === 1 ? '' : 's'} past the collection file, replayed when it opens`,
       );
     }
   }
+}
 
-  // The cards the log names.
+/** The cards the log names are in the collection. */
+function checkCards(c: Checking): void {
+  const { snap, log, scan, add } = c;
   if (snap && log.events > 0) {
-    const missing = [...named].filter((id) => !snap.state.cards[id]);
+    const missing = [...scan.named].filter((id) => !snap.state.cards[id]);
     add(
       'cards',
       missing.length ? 'note' : 'ok',
       missing.length
         ? `${missing.length} card${missing.length === 1 ? '' : 's'} named in the log ${missing.length === 1 ? 'is' : 'are'} not in the collection (${runs(missing)}); their events are kept and ignored`
-        : `every card the log names (${named.size}) is in the collection`,
+        : `every card the log names (${scan.named.size}) is in the collection`,
     );
   }
+}
 
-  // The lock.
+/** Who holds the lock. */
+function checkLock(c: Checking): void {
+  const { paths, add } = c;
   let lock: Diagnosis['lock'] = { status: 'free' };
   if (existsSync(paths.lock)) {
     const h = lockHolder(paths.lock);
@@ -323,8 +405,12 @@ export function diagnose(paths: DataPaths): Diagnosis {
           ? `left by pid ${lock.pid}, which is gone; the next writer takes it over`
           : 'unreadable (half written); the next writer takes it over',
   );
+  c.lock = lock;
+}
 
-  // Backups.
+/** The backups read. */
+function checkBackups(c: Checking): void {
+  const { paths, add } = c;
   const backups = listBackups(paths).map((b) => {
     try {
       readSnapshot(b.path);
@@ -344,32 +430,24 @@ export function diagnose(paths: DataPaths): Diagnosis {
             ? `; unreadable: ${badBackups.map((b) => b.name).join(', ')} (repair skips them)`
             : ', all readable'),
   );
+  c.backups = backups;
+}
 
-  // Temporary files of interrupted writes.
+/** Temporary files of interrupted writes. */
+function checkFiles(c: Checking): void {
   let strayFiles: string[] = [];
   try {
-    strayFiles = readdirSync(paths.dir).filter((n) => isAtomicTmp(n));
+    strayFiles = readdirSync(c.paths.dir).filter((n) => isAtomicTmp(n));
   } catch {
     // no folder yet
   }
   if (strayFiles.length)
-    add(
+    c.add(
       'files',
       'note',
       `${strayFiles.length} temporary file${strayFiles.length === 1 ? '' : 's'} of interrupted writes (${runs(strayFiles)}); the next writer removes them`,
     );
-
-  return {
-    findings,
-    problems: findings.filter((f) => f.level === 'problem').length,
-    snapshot,
-    log,
-    positionWrong,
-    pending,
-    lock,
-    backups,
-    strayFiles,
-  };
+  c.strayFiles = strayFiles;
 }
 
 /** A free name beside `path` for keeping a file aside: `NAME.damaged-20260301-090000`. */
