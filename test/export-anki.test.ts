@@ -18,7 +18,7 @@ import {
   stepMinutes,
   type AnkiPackage,
   type CardRow,
-} from '../src/export/anki.js';
+} from '../src/export/anki/index.js';
 import { noteGuid } from '../src/export/ids.js';
 import { miniDeck } from './helpers.js';
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run as exportCmd } from '../src/cli/cmd/export.js';
 import type { Env } from '../src/cli/context.js';
 import type { CollectionEvent } from '../src/core/model.js';
-import { buildAnkiPackage, buildAnkiPackageWhile } from '../src/export/anki.js';
+import { buildAnkiPackage, buildAnkiPackageWhile } from '../src/export/anki/index.js';
 import {
   collectionBytes,
   estimateBytes,

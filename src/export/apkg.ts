@@ -19,7 +19,7 @@ import {
   type PackageSize,
   type RevlogJob,
   type RevlogTable,
-} from './anki.js';
+} from './anki/index.js';
 import { writeExport } from './file.js';
 import { SCHEMA_INDEXES, SCHEMA_TABLES } from './schema.js';
 import { bundledScript, replyOf } from '../workers.js';

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { NO_FILTER, type Filter } from '../../core/queue.js';
-import type { AnkiPackage, PackageSize, RevlogJob } from '../../export/anki.js';
+import type { AnkiPackage, PackageSize, RevlogJob } from '../../export/anki/index.js';
 import type { SqliteWorker as SqliteWorkerType } from '../../export/apkg.js';
 import { existsError } from '../../export/file.js';
 import type { ExportSource } from '../../export/notes.js';
@@ -161,7 +161,7 @@ async function ankiPackage(
   withProgress: boolean,
   onJob: (job: RevlogJob, size: PackageSize) => void,
 ): Promise<AnkiPackage> {
-  const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki.js');
+  const { buildAnkiPackage, buildAnkiPackageWhile } = await import('../../export/anki/index.js');
   const { loadSqlJs } = await import('../../export/apkg.js');
   // The log is read (in worker threads) while the collection is opened, the notes are
   // built and SQLite loads; it is never held whole, only the columns its review log needs.
