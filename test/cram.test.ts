@@ -4,11 +4,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CRAM_AGAIN_GAP, CramSession } from '../src/cli/cram.js';
 import { cardLog } from '../src/cli/common.js';
 import type { AnswerEvent } from '../src/core/model.js';
-import { trainingItems } from '../src/core/optimize.js';
+import { historyItems, reviewHistories } from '../src/core/optimize.js';
 import { buildQueue, NO_FILTER, queueCounts } from '../src/core/queue.js';
 import { replayStates } from '../src/core/reschedule.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, openMini, tempDir } from './helpers.js';
+
+/** Every training item of the log: one per answer after a card's first. */
+const trainingItems = (events: Parameters<typeof reviewHistories>[0]) =>
+  [...reviewHistories(events).values()].flatMap(historyItems);
 
 afterEach(cleanup);
 

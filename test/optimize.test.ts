@@ -9,12 +9,15 @@ import {
   historyItems,
   MIN_TRAINING_ITEMS,
   reviewHistories,
-  trainingItems,
 } from '../src/core/optimize.js';
 import { NEW_STATE } from '../src/core/scheduler.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { cleanup, cli, ROOT, tempDir } from './helpers.js';
 import { syntheticLog, TRUE_WEIGHTS } from './optimize-synth.js';
+
+/** Every training item of the log: one per answer after a card's first. */
+const trainingItems = (events: Parameters<typeof reviewHistories>[0]) =>
+  [...reviewHistories(events).values()].flatMap(historyItems);
 
 afterEach(cleanup);
 

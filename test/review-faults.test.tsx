@@ -15,6 +15,10 @@ afterEach(() => {
   cleanup();
 });
 const tick = () => new Promise((r) => setTimeout(r, 30));
+/** Waits until `done()` holds (or 5 s pass): frames and effects land when the machine gets to them. */
+async function until(done: () => boolean): Promise<void> {
+  for (let t = 0; t < 5000 && !done(); t += 10) await new Promise((r) => setTimeout(r, 10));
+}
 
 describe('review screen on a full or read-only disk', () => {
   for (const [code, words] of [
@@ -46,7 +50,7 @@ describe('review screen on a full or read-only disk', () => {
       app.stdin.write(' ');
       await tick();
       app.stdin.write('3');
-      await tick();
+      await until(() => exits.length > 0);
       const frame = app.lastFrame() ?? '';
       expect(frame).toContain(`NOT SAVED: could not write to the collection: ${words} (${code})`);
       expect(frame).toContain('Session done');

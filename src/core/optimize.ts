@@ -53,13 +53,6 @@ export function historyItems(
   return items;
 }
 
-/** Every training item of the log (before the optimiser's own filter). */
-export function trainingItems(events: readonly CollectionEvent[]): TrainingReview[][] {
-  const items: TrainingReview[][] = [];
-  for (const h of reviewHistories(events).values()) items.push(...historyItems(h));
-  return items;
-}
-
 /** Whether an item holds a review on a later day than the one before it (the optimiser's own test). */
 export function hasLongTermReview(item: readonly TrainingReview[]): boolean {
   return item.some((r, i) => i > 0 && r.deltaT > 0);

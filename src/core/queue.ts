@@ -60,10 +60,6 @@ export function emptyCounts(): DayCounts {
   return { new: 0, learning: 0, review: 0, relearning: 0, again: 0, ms: 0 };
 }
 
-export function todayCounts(state: CollectionState, now: Date, clock: DayClock): DayCounts {
-  return state.days[studyDay(now, clock)] ?? emptyCounts();
-}
-
 /** Is this card reviewable at all today (live, not suspended, not buried)? */
 function live(rec: CardRecord, today: string): boolean {
   return !rec.retired && !rec.suspended && !isBuried(rec, today);

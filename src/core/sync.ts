@@ -63,9 +63,3 @@ export function syncDeck(
   }
   return report;
 }
-
-/** Card ids that two decks both claim. */
-export function idClashes(a: readonly Card[], b: readonly Card[]): string[] {
-  const ids = new Set(a.map((c) => c.id));
-  return b.filter((c) => ids.has(c.id)).map((c) => c.id);
-}

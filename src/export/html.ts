@@ -101,11 +101,6 @@ export function markdownToHtml(markdown: string): string {
   return out;
 }
 
-/** Plain text as a field: escaped, newlines as `<br>` (no Markdown). */
-export function textToHtml(text: string): string {
-  return escapeHtml(dropControls(text).trim()).replace(/\n/g, '<br>');
-}
-
 const ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',

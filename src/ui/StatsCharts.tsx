@@ -63,11 +63,6 @@ export function heatmapGrid(h: Heatmap, width: number): HeatGrid {
   return { months: ' '.repeat(HEAT_GUTTER) + months.join('').trimEnd(), rows, start };
 }
 
-/** The text of one grid row: label and glyphs. */
-export function heatRowText(row: { label: string; levels: number[] }): string {
-  return row.label + row.levels.map((l) => (l < 0 ? OUTSIDE : HEAT_GLYPHS[l])).join('');
-}
-
 /** "· none  ░ 1-3  ▒ 4-6  ▓ 7-9  █ 10-12": what each glyph stands for. */
 export function heatLegend(max: number): string {
   if (max === 0) return `${HEAT_GLYPHS[0]} no reviews yet`;

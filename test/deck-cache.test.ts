@@ -1,0 +1,72 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Collection } from '../src/store/collection.js';
+import { cleanup, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
+
+afterEach(() => {
+  cleanup();
+});
+
+const T = new Date('2026-03-01T09:00:00Z');
+
+describe('opening a large collection quickly', () => {
+  it('reads a user deck from its parsed-deck cache while its files are unchanged, and syncs only after a change', () => {
+    const dir = tempDir();
+    const deckDir = writeDeckFolder(join(tempDir(), 'mydeck'));
+    const mini = miniDeck();
+    const builtin = {
+      ...mini,
+      name: 'base',
+      notes: mini.notes.map((n) => ({ ...n, id: `b-${n.id}` })),
+    };
+    const open = (mode: 'read' | 'write' = 'write') =>
+      Collection.open({ dataDir: dir, mode, now: T, timeZone: 'UTC', builtin });
+    let col = open();
+    col.addDeck('mini', deckDir, T, mini);
+    col.close();
+    // The first writer after the deck joined parses it and caches it, and marks it synced.
+    col = open();
+    const cache = join(dir, 'cache', 'deck-mini.json');
+    expect(existsSync(cache)).toBe(true);
+    const key = col.state.decks.mini?.synced;
+    expect(key).toMatch(/day-1\.md/);
+    col.close();
+    // Unchanged files (same names, sizes, times): the cache is used (here, one changed
+    // by hand to tell), and the sync is skipped.
+    writeFileSync(cache, readFileSync(cache, 'utf8').replace('The first.', 'From the cache.'));
+    expect(open('read').get('one-basic').card.back).toBe('From the cache.');
+    // An edit changes the file's time and size: readers and writers see it.
+    const day1 = join(deckDir, 'day-1.md');
+    writeFileSync(day1, readFileSync(day1, 'utf8').replace('The first.', 'The first, edited.'));
+    const before = fileTree(dir);
+    const reader = open('read');
+    expect(reader.get('one-basic').card.back).toBe('The first, edited.');
+    expect(reader.syncReport.edited).toBe(1);
+    expect(fileTree(dir)).toEqual(before);
+    col = open();
+    expect(col.syncReport.edited).toBe(1);
+    expect(col.state.decks.mini?.synced).not.toBe(key);
+    col.close();
+    // A damaged cache is ignored.
+    writeFileSync(cache, '{"parser":');
+    expect(open('read').get('one-basic').card.back).toBe('The first, edited.');
+  });
+
+  it('marks the built-in deck synced too, and still refuses to remove it', () => {
+    const dir = tempDir();
+    const open = () => Collection.open({ dataDir: dir, mode: 'write', now: T, timeZone: 'UTC' });
+    let col = open();
+    expect(col.syncReport.added).toBeGreaterThan(500);
+    const entry = col.state.decks['sre-61-90'];
+    expect(entry).toMatchObject({ name: 'sre-61-90', path: null });
+    expect(typeof entry?.synced).toBe('string');
+    col.close();
+    col = open();
+    expect(col.syncReport).toEqual({ added: 0, edited: 0, retired: 0, restored: 0 });
+    expect(() => col.removeDeck('sre-61-90', T)).toThrow(
+      /built-in deck "sre-61-90" cannot be removed/,
+    );
+    col.close();
+  });
+});
