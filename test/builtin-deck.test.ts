@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deckCards, hasTopic } from '../src/deck/cards.js';
 import { serializeDeck } from '../src/deck/build.js';
+import { listItems } from '../src/deck/parse.js';
 import { loadDeckFolder } from '../src/deck/read.js';
 import { PLAN_LINES } from '../src/deck/types.js';
 import { ROOT, tempDir } from './helpers.js';
@@ -29,6 +30,28 @@ describe('the built-in SRE deck', () => {
       for (const line of PLAN_LINES) expect(lines.has(line), `day ${day} line ${line}`).toBe(true);
     }
     expect(cards.length).toBeGreaterThanOrEqual(500);
+  });
+
+  it('holds itself to its rules: sources, short answers, a checklist a day that its cards cover', () => {
+    const notes = deck?.notes ?? [];
+    expect(cards.length).toBeGreaterThanOrEqual(750);
+    expect(notes.filter((n) => !n.source)).toEqual([]);
+    for (const n of notes)
+      if (n.planLine !== 'story' && n.planLine !== 'design')
+        expect(listItems(n.back), n.id).toBeLessThanOrEqual(4);
+    const stories = notes.filter((n) => n.planLine === 'story');
+    expect(new Set(stories.map((n) => n.day)).size).toBe(30);
+    for (const n of stories) expect(n.back.length, n.id).toBeLessThanOrEqual(420);
+    expect(new Set(stories.map((n) => n.back)).size).toBe(stories.length);
+    expect(notes.filter((n) => n.kind === 'typein').length).toBeGreaterThanOrEqual(30);
+    const ids = new Set(notes.map((n) => n.id));
+    for (const d of deck?.days ?? []) {
+      expect(d.checklist?.length, d.file).toBeGreaterThan(0);
+      for (const item of d.checklist ?? []) {
+        expect(item.notes.length, `${d.file}:${item.line}`).toBeGreaterThan(0);
+        for (const id of item.notes) expect(ids.has(id), `${d.file}:${item.line} ${id}`).toBe(true);
+      }
+    }
   });
 
   it('gives every card a known topic, and unique ids', () => {
@@ -92,7 +115,7 @@ describe('the built-in SRE deck', () => {
     const text = readFileSync(f, 'utf8');
     writeFileSync(
       f,
-      `${text}\n## d61-ha-vs-ft\nQ: A different question?\nA: x\n\n## d61-empty\nQ: Empty?\nA:\n`,
+      `${text}\n## d61-ha-vs-ft\nline: focus\nsource: s\nQ: A different question?\nA: x\n\n## d61-empty\nline: focus\nsource: s\nQ: Empty?\nA:\n`,
     );
     let stderr = '';
     try {

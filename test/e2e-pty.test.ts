@@ -94,17 +94,17 @@ describe('end to end, under a pseudo-terminal', () => {
   it('says when the next card is due when nothing is due, and exits 0', async () => {
     const dir = tempDir();
     const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' };
-    const pty = runInPty('review --topic kubernetes --day 68', env);
+    const pty = runInPty('review --topic performance --day 76', env);
     await pty.waitFor(/shows the answer/);
     pty.send(' 4');
     await pty.waitFor(/1\/2/);
     pty.send(' 4');
     await pty.waitFor(/Session done/);
     expect(await pty.exited).toBe(0);
-    const again = runInPty('review --topic kubernetes --day 68', env);
+    const again = runInPty('review --topic performance --day 76', env);
     expect(await again.exited).toBe(0);
     expect(again.output()).toMatch(
-      /Nothing is due now for topic kubernetes · day 68\. The next card is due/,
+      /Nothing is due now for topic performance · day 76\. The next card is due/,
     );
   });
 

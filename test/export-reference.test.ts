@@ -83,7 +83,7 @@ describe.skipIf(!HAVE_REFERENCE)("beside Anki's own packages", () => {
       ['d61-ha-vs-ft', 'good'],
       ['d61-spof', 'easy'],
       ['d61-resilience', 'easy'],
-      ['d61-nines-per-year:c1', 'again'],
+      ['d61-nines-three:c1', 'again'],
     ])
       expect(cli(['answer', id as string, r as string], env('2026-03-01T09:00:00Z')).status).toBe(
         0,
@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_REFERENCE)("beside Anki's own packages", () => {
     const standard = ref.find((m) => m.type === 0 && m.name === 'Basic') as Json;
     const cloze = ref.find((m) => m.type === 1) as Json;
     const ours = Object.values(col(oursWith).models) as Json[];
-    expect(ours).toHaveLength(3);
+    expect(ours).toHaveLength(4);
     for (const m of ours) {
       const like = m.type === 1 ? cloze : standard;
       expect(keys(m), String(m.name)).toEqual(keys(like));

@@ -53,7 +53,7 @@ describe('export tsv', () => {
       '#guid column:1',
       '#notetype column:2',
       '#deck column:3',
-      '#tags column:8',
+      '#tags column:9',
     ]);
     expect(lines[lines.length - 1]).toBe('');
     const body = lines.slice(6, -1).map(splitLine);
@@ -61,14 +61,17 @@ describe('export tsv', () => {
     const notes = new Map(rows(p.db, 'SELECT * FROM notes').map((n) => [String(n.guid), n]));
     expect(body).toHaveLength(notes.size);
     for (const cols of body) {
-      expect(cols).toHaveLength(8);
+      expect(cols).toHaveLength(9);
       const n = notes.get(cols[0] as string) as Row;
       expect(n, `note ${cols[0]}`).toBeDefined();
       expect(cols[1]).toBe(p.models[String(n.mid)]?.name);
       const card = rows(p.db, `SELECT did FROM cards WHERE nid = ${n.id} LIMIT 1`)[0] as Row;
       expect(cols[2]).toBe(p.decks[String(card.did)]?.name);
-      expect(cols.slice(3, 7).join('\x1f')).toBe(n.flds);
-      expect(cols[7]).toBe(String(n.tags).trim());
+      // Fields, padded to the widest note type's (the type-in notes have five), then tags.
+      const fields = String(n.flds).split('\x1f').length;
+      expect(cols.slice(3, 3 + fields).join('\x1f')).toBe(n.flds);
+      expect(cols.slice(3 + fields, 8).every((f) => f === '')).toBe(true);
+      expect(cols[8]).toBe(String(n.tags).trim());
     }
   });
 
@@ -79,7 +82,12 @@ describe('export tsv', () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines[5]).toBe('#tags column:6');
     const types = new Set(lines.slice(6).map((l) => splitLine(l)[1]));
-    expect([...types].sort()).toEqual(['Basic', 'Basic (and reversed card)', 'Cloze']);
+    expect([...types].sort()).toEqual([
+      'Basic',
+      'Basic (and reversed card)',
+      'Basic (type in the answer)',
+      'Cloze',
+    ]);
     for (const l of lines.slice(6)) expect(splitLine(l)).toHaveLength(6);
   });
 });
