@@ -4,6 +4,7 @@
  * over a snapshot gives the same state as the session that wrote it.
  */
 import type { AnswerEvent, CollectionEvent, UndoableEvent } from './events.js';
+import { isScheduling } from './reviewlog.js';
 import type { SchedState } from './scheduler.js';
 import { NEW_STATE } from './scheduler.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
@@ -108,7 +109,7 @@ function countAnswer(state: CollectionState, e: AnswerEvent, sign: 1 | -1): void
 export function applyEvent(state: CollectionState, e: CollectionEvent): void {
   switch (e.type) {
     case 'undo':
-      revert(state, e.target);
+      change(state, e.target, true);
       break;
     case 'deck-add':
       state.decks[e.name] = { name: e.name, path: e.path };
@@ -118,69 +119,39 @@ export function applyEvent(state: CollectionState, e: CollectionEvent): void {
       for (const c of Object.values(state.cards)) if (c.deck === e.name) c.retired = true;
       break;
     default:
-      forward(state, e);
+      change(state, e, false);
   }
   state.seq = e.seq;
 }
 
-function forward(state: CollectionState, e: UndoableEvent): void {
+/** Applies a change (`undo` false) or takes it back (`undo` true), in place. */
+function change(state: CollectionState, e: UndoableEvent, undo: boolean): void {
   if (e.type === 'settings') {
-    state.settings = { ...DEFAULT_SETTINGS, ...e.after };
+    state.settings = { ...DEFAULT_SETTINGS, ...(undo ? e.before : e.after) };
     for (const [id, m] of Object.entries(e.moved ?? {}))
-      if (state.cards[id]) state.cards[id].sched = m.after;
+      if (state.cards[id]) state.cards[id].sched = undo ? m.before : m.after;
     return;
   }
   const card = state.cards[e.card];
   if (!card) return;
   switch (e.type) {
     case 'answer':
-      if (e.cram) break;
-      card.sched = e.after;
-      countAnswer(state, e, 1);
+      if (!isScheduling(e)) break;
+      card.sched = undo ? e.before : e.after;
+      countAnswer(state, e, undo ? -1 : 1);
       break;
     case 'suspend':
-      card.suspended = true;
-      if (e.leech) card.leech = true;
+      card.suspended = !undo;
+      if (e.leech) card.leech = undo ? e.leech.before : true;
       break;
     case 'unsuspend':
-      card.suspended = false;
+      card.suspended = undo;
       break;
     case 'bury':
-      card.buriedDay = e.day;
+      card.buriedDay = undo ? e.prev : e.day;
       break;
     case 'reset':
-      card.sched = { ...NEW_STATE };
-      break;
-  }
-}
-
-function revert(state: CollectionState, e: UndoableEvent): void {
-  if (e.type === 'settings') {
-    state.settings = { ...DEFAULT_SETTINGS, ...e.before };
-    for (const [id, m] of Object.entries(e.moved ?? {}))
-      if (state.cards[id]) state.cards[id].sched = m.before;
-    return;
-  }
-  const card = state.cards[e.card];
-  if (!card) return;
-  switch (e.type) {
-    case 'answer':
-      if (e.cram) break;
-      card.sched = e.before;
-      countAnswer(state, e, -1);
-      break;
-    case 'suspend':
-      card.suspended = false;
-      if (e.leech) card.leech = e.leech.before;
-      break;
-    case 'unsuspend':
-      card.suspended = true;
-      break;
-    case 'bury':
-      card.buriedDay = e.prev;
-      break;
-    case 'reset':
-      card.sched = e.before;
+      card.sched = undo ? e.before : { ...NEW_STATE };
       break;
   }
 }

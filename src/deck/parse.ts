@@ -482,7 +482,8 @@ function buildNote(
     return null;
   }
   const kind = kinds[0] as NoteKind;
-  if (kind === 'typein') return buildTypeIn(file, raw, byName, fileInfo, ctx, errors);
+  const b: Building = { file, raw, byName, fileInfo, ctx, errors, err };
+  if (kind === 'typein') return buildTypeIn(b);
   const [fk, bk]: [FieldName, FieldName] =
     kind === 'basic' ? ['Q', 'A'] : kind === 'reversible' ? ['Term', 'Definition'] : ['C', 'Extra'];
   const frontF = byName.get(fk);
@@ -501,22 +502,28 @@ function buildNote(
     if (validateCloze(front).length === 0 && clozeNumbers(front).length === 0)
       err(frontF.line, `malformed cloze in note "${raw.id}": no deletion such as {{c1::text}}`);
   }
-  const common = commonFields(file, raw, byName, fileInfo, ctx, errors);
-  if (backF && common.planLine) checkListItems(file, raw.id, backF, common.planLine, ctx, errors);
+  const common = commonFields(b);
+  if (backF && common.planLine) checkListItems(b, backF, common.planLine);
   if (errors.length > before) return null;
   return { id: raw.id, kind, file, line: raw.line, ...common, front, back };
 }
 
+/** A note being built: where it is, its fields, and where its problems go. */
+interface Building {
+  file: string;
+  raw: RawNote;
+  byName: Map<FieldName, RawField>;
+  fileInfo: { day: number | null; title: string; fileTopics: string[] };
+  ctx: ParseContext;
+  errors: DeckError[];
+  err: (line: number, message: string) => void;
+}
+
 /** The fields every kind of note has: plan line, topics, source (with the deck's rules). */
 function commonFields(
-  file: string,
-  raw: RawNote,
-  byName: Map<FieldName, RawField>,
-  fileInfo: { day: number | null; title: string; fileTopics: string[] },
-  ctx: ParseContext,
-  errors: DeckError[],
+  b: Building,
 ): Pick<Note, 'day' | 'dayTitle' | 'planLine' | 'topics' | 'source'> {
-  const err = (line: number, message: string) => errors.push({ file, line, message });
+  const { raw, byName, fileInfo, ctx, err } = b;
   const rules = ctx.rules ?? NO_RULES;
   let planLine: PlanLine | null = null;
   const lineF = byName.get('line');
@@ -553,23 +560,16 @@ function commonFields(
 }
 
 /** The deck's `max-list-items` rule, for a back (story and design notes are exempt). */
-function checkListItems(
-  file: string,
-  id: string,
-  f: RawField,
-  line: PlanLine,
-  ctx: ParseContext,
-  errors: DeckError[],
-): void {
-  const max = ctx.rules?.maxListItems ?? null;
+function checkListItems(b: Building, f: RawField, line: PlanLine): void {
+  const id = b.raw.id;
+  const max = b.ctx.rules?.maxListItems ?? null;
   if (max === null || LONG_LINES.has(line)) return;
   const n = listItems(fieldText(f));
   if (n > max)
-    errors.push({
-      file,
-      line: f.line,
-      message: `${f.name}: of note "${id}" is a list of ${n} items; this deck allows at most ${max} (split it into cards of one fact each)`,
-    });
+    b.err(
+      f.line,
+      `${f.name}: of note "${id}" is a list of ${n} items; this deck allows at most ${max} (split it into cards of one fact each)`,
+    );
 }
 
 /**
@@ -577,16 +577,9 @@ function checkListItems(
  * exact text to type on one line; an optional `A:` explains it. Surrounding backticks
  * are not part of the text.
  */
-function buildTypeIn(
-  file: string,
-  raw: RawNote,
-  byName: Map<FieldName, RawField>,
-  fileInfo: { day: number | null; title: string; fileTopics: string[] },
-  ctx: ParseContext,
-  errors: DeckError[],
-): Note | null {
+function buildTypeIn(b: Building): Note | null {
+  const { file, raw, byName, errors, err } = b;
   const before = errors.length;
-  const err = (line: number, message: string) => errors.push({ file, line, message });
   const q = byName.get('Q');
   const front = q ? fieldText(q) : '';
   if (!q) err(raw.line, `note "${raw.id}" has Type: but no Q:`);
@@ -603,8 +596,8 @@ function buildTypeIn(
     err(typeF.line, `${typeF.name}: in note "${raw.id}" must be one line (the exact text to type)`);
   const a = byName.get('A');
   const back = a ? fieldText(a) : '';
-  const common = commonFields(file, raw, byName, fileInfo, ctx, errors);
-  if (a && common.planLine) checkListItems(file, raw.id, a, common.planLine, ctx, errors);
+  const common = commonFields(b);
+  if (a && common.planLine) checkListItems(b, a, common.planLine);
   if (errors.length > before) return null;
   return {
     id: raw.id,

@@ -24,25 +24,32 @@ export interface Topic {
   description: string;
 }
 
-/** One note as written in a source file. A note gives one or more cards. */
-export interface Note {
-  id: string;
+/** What a note and each of its cards have alike: the plan day and line, topics, source, text. */
+interface Content {
   kind: NoteKind;
-  /** Source file, relative to the deck folder, and the line of the note's heading. */
-  file: string;
-  line: number;
   day: number | null;
   dayTitle: string;
   planLine: PlanLine | null;
   /** File topics first, then the note's own, without repeats. */
   topics: string[];
   source: string | null;
-  /** basic: question; reversible: term; cloze: the text with deletions. */
+  /** A note's: basic: question; reversible: term; cloze: the text with deletions. A card's: its front. */
   front: string;
-  /** basic: answer; reversible: definition; cloze: the extra text (may be empty); type-in: the explanation (may be empty). */
+  /**
+   * A note's: basic: answer; reversible: definition; cloze: the extra text (may be empty);
+   * type-in: the explanation (may be empty). A card's: what its reveal shows.
+   */
   back: string;
-  /** type-in: the text to type. */
+  /** type-in: the text to type, compared with what is typed. */
   type?: TypeAnswer;
+}
+
+/** One note as written in a source file. A note gives one or more cards. */
+export interface Note extends Content {
+  id: string;
+  /** Source file, relative to the deck folder, and the line of the note's heading. */
+  file: string;
+  line: number;
 }
 
 /** One line of a day's checklist: what a strong candidate can state, and the notes that cover it. */
@@ -72,22 +79,12 @@ export interface Deck {
 }
 
 /** One reviewable card, derived from a note. */
-export interface Card {
+export interface Card extends Content {
   id: string;
   note: string;
   deck: string;
-  kind: NoteKind;
   /** Ordinal within the note, from 0 (reverse card: 1; cloze cN: N-1). */
   ord: number;
-  day: number | null;
-  dayTitle: string;
-  planLine: PlanLine | null;
-  topics: string[];
-  source: string | null;
-  front: string;
-  back: string;
-  /** type-in: the text to type, compared with what is typed. */
-  type?: TypeAnswer;
   /** Short hash of the card's text: tells when it was edited. */
   hash: string;
   /** Order of introduction within its deck (plan order). */
