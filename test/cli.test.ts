@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAllEvents } from '../src/store/log/file.js';
-import { BIN, cleanup, cli, tempDir, writeDeckFolder } from './helpers.js';
+import { BIN, cleanup, cli, tempDir, writeDeckFolder, logFile } from './helpers.js';
 
 afterEach(cleanup);
 const NOW = '2026-03-01T09:00:00Z';
@@ -160,16 +160,14 @@ describe('sre-cards CLI', () => {
       ...env(dir, '2026-03-01T08:00:00Z'),
       TZ: 'Asia/Tokyo',
     });
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events[0]).toMatchObject({ type: 'answer', day: '2026-03-01', tz: 'Asia/Tokyo' });
     cli(['answer', 'd61-resilience', 'easy'], {
       ...env(dir, '2026-03-01T17:00:00Z'),
       TZ: 'Asia/Tokyo',
     });
     cli(['answer', 'd61-spof', 'easy'], { ...env(dir, '2026-03-01T20:00:00Z'), TZ: 'Asia/Tokyo' });
-    const days = readAllEvents(join(dir, 'events.jsonl')).map((e) =>
-      e.type === 'answer' ? e.day : '',
-    );
+    const days = readAllEvents(logFile(dir)).map((e) => (e.type === 'answer' ? e.day : ''));
     expect(days).toEqual(['2026-03-01', '2026-03-01', '2026-03-02']);
   });
 

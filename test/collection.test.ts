@@ -5,7 +5,7 @@ import { NO_FILTER } from '../src/core/queue.js';
 import { undoneSeqs } from '../src/core/reviewlog.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { Collection } from '../src/store/collection.js';
-import { DAY1, cleanup, miniDeck, openMini, tempDir } from './helpers.js';
+import { DAY1, cleanup, miniDeck, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(cleanup);
 const T = new Date('2026-03-01T09:00:00Z');
@@ -36,7 +36,7 @@ describe('collection', () => {
     expect(daysBefore).toEqual({});
     expect(col.undo(T)).toBeNull();
     col.close();
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events.map((e) => e.type)).toEqual([
       'answer',
       'answer',
@@ -82,7 +82,7 @@ describe('collection', () => {
     const col = openMini(dir, T);
     col.answer('two-a', 'good', T, 1000);
     col.close();
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     const size = statSync(log).size;
     appendFileSync(log, '{"seq":2,"type":"answ');
     const reopened = openMini(dir, T);

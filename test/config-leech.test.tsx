@@ -1,5 +1,4 @@
 import { render } from 'ink-testing-library';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../src/cli/session.js';
 import { becomesLeech } from '../src/core/leech.js';
@@ -7,7 +6,7 @@ import { NEW_STATE } from '../src/core/scheduler.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import type { Collection } from '../src/store/collection.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
-import { cleanup, cli, openMini, tempDir } from './helpers.js';
+import { cleanup, cli, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -62,7 +61,7 @@ describe('leeches', () => {
     expect(rec.sched.lapses).toBe(2);
     expect(rec.suspended).toBe(true);
     expect(rec.leech).toBe(true);
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     const last = events.slice(-2);
     expect(last.map((e) => e.type)).toEqual(['answer', 'suspend']);
     expect(last[1]).toMatchObject({ card: 'two-a', leech: { before: false } });

@@ -5,7 +5,7 @@ import { applyEvent, type CollectionEvent, type SettingsEvent } from '../src/cor
 import { changesIntervals, replayStates } from '../src/core/reschedule.js';
 import { DEFAULT_SETTINGS, validateSettings } from '../src/core/settings.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { cleanup, cli, openMini, tempDir } from './helpers.js';
+import { cleanup, cli, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -130,7 +130,7 @@ describe('sre-cards config', () => {
     expect(cli(['config', 'unset', 'interview-date'], env).status).toBe(0);
     expect(cli(['config', 'get', 'interview-date'], env).stdout).toBe('-\n');
     // Every change is a settings event in the log.
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events.every((e) => e.type === 'settings')).toBe(true);
     expect(events).toHaveLength(14);
   });
@@ -211,7 +211,7 @@ describe('sre-cards config', () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain('usage: sre-cards config [get KEY | set KEY VALUE | unset KEY]');
     // A rejected value changes nothing.
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     expect(existsSync(log) ? readAllEvents(log) : []).toEqual([]);
   });
 
@@ -229,7 +229,7 @@ describe('rescheduling after a change of settings', () => {
   it('replaying the answers with unchanged settings reproduces every state exactly', () => {
     const dir = tempDir();
     const col = studied(dir);
-    const replay = replayStates(readAllEvents(join(dir, 'events.jsonl')), col.settings);
+    const replay = replayStates(readAllEvents(logFile(dir)), col.settings);
     expect(replay.size).toBe(4);
     for (const [id, s] of replay) expect(s).toEqual(col.state.cards[id]?.sched);
     col.close();
@@ -251,7 +251,7 @@ describe('rescheduling after a change of settings', () => {
       expect(Date.parse(a.due!)).toBeGreaterThan(Date.parse(b.due!));
     }
     expect(col.state.cards['one-rev']?.sched.due).toBe(beforeStates['one-rev']?.sched.due);
-    const ev = readAllEvents(join(dir, 'events.jsonl')).at(-1) as SettingsEvent;
+    const ev = readAllEvents(logFile(dir)).at(-1) as SettingsEvent;
     expect(ev.type).toBe('settings');
     expect(ev.after.desiredRetention).toBe(0.8);
     expect(Object.keys(ev.moved ?? {}).sort()).toEqual(expect.arrayContaining(reviews));
@@ -285,7 +285,7 @@ describe('rescheduling after a change of settings', () => {
     expect(changesIntervals(col.settings, { ...col.settings, fuzz: false })).toBe(true);
     const r = col.updateSettings({ ...col.settings, newPerDay: 3, leechThreshold: 4 }, at(9));
     expect(r).toEqual({ due: 0, changed: 0 });
-    const ev = readAllEvents(join(dir, 'events.jsonl')).at(-1) as SettingsEvent;
+    const ev = readAllEvents(logFile(dir)).at(-1) as SettingsEvent;
     expect(ev.moved).toBeUndefined();
     col.close();
   });
@@ -295,7 +295,7 @@ describe('rescheduling after a change of settings', () => {
     const col = studied(dir);
     const before = structuredClone(col.state);
     col.updateSettings({ ...col.settings, desiredRetention: 0.95 }, at(9));
-    const ev = readAllEvents(join(dir, 'events.jsonl')).at(-1) as SettingsEvent;
+    const ev = readAllEvents(logFile(dir)).at(-1) as SettingsEvent;
     const state = structuredClone(col.state);
     applyEvent(state, { seq: ev.seq + 1, type: 'undo', at: ev.at, target: ev } as CollectionEvent);
     expect(state.settings).toEqual(before.settings);

@@ -1,10 +1,9 @@
 import { render } from 'ink-testing-library';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CramSession } from '../src/cli/cram.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
-import { cleanup, openMini, tempDir } from './helpers.js';
+import { cleanup, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(cleanup);
 /**
@@ -55,7 +54,7 @@ describe('cram on the review screen', () => {
     await until(() => frame().includes('Session done'));
     expect(frame()).toContain('Reviewed 6 cards · Again 17%');
     expect(exits).toHaveLength(1);
-    const answers = readAllEvents(join(dir, 'events.jsonl')).filter((e) => e.type === 'answer');
+    const answers = readAllEvents(logFile(dir)).filter((e) => e.type === 'answer');
     expect(answers).toHaveLength(7);
     expect(answers.slice(1).every((e) => e.type === 'answer' && e.cram === true)).toBe(true);
     expect(col.state.cards).toEqual(cards);

@@ -8,7 +8,7 @@ import { historyItems, reviewHistories } from '../src/core/optimize.js';
 import { buildQueue, NO_FILTER, queueCounts } from '../src/core/queue.js';
 import { replayStates } from '../src/core/reschedule.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { cleanup, cli, openMini, tempDir } from './helpers.js';
+import { cleanup, cli, openMini, tempDir, logFile } from './helpers.js';
 
 /** Every training item of the log: one per answer after a card's first. */
 const trainingItems = (events: Parameters<typeof reviewHistories>[0]) =>
@@ -42,7 +42,7 @@ describe('cram answers', () => {
     expect(e.before).toEqual(e.after);
     expect(col.state.cards).toEqual(cards);
     expect(col.state.days).toEqual(days);
-    const logged = readAllEvents(join(dir, 'events.jsonl')).filter(
+    const logged = readAllEvents(logFile(dir)).filter(
       (x): x is AnswerEvent => x.type === 'answer' && x.cram === true,
     );
     expect(logged).toHaveLength(3);
@@ -78,7 +78,7 @@ describe('cram answers', () => {
     const col = history(dir);
     col.cramAnswer('one-basic', 'again', NIGHT_BEFORE, 1000);
     col.cramAnswer('one-basic', 'good', NIGHT_BEFORE, 1000);
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     const replay = replayStates(events, col.settings);
     expect(replay.get('one-basic')).toEqual(col.state.cards['one-basic']?.sched);
     const plain = events.filter((e) => !(e.type === 'answer' && e.cram));

@@ -6,7 +6,7 @@ import type { Collection } from '../src/store/collection.js';
 import { diagnose, repair, replayCollection } from '../src/store/doctor.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, openMini, tempDir, fileTree } from './helpers.js';
+import { cleanup, openMini, tempDir, fileTree, logFile } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -61,7 +61,7 @@ describe('doctor', () => {
   it('calls a torn last line a note, not damage', () => {
     const dir = tempDir();
     withHistory(dir).close();
-    appendFileSync(join(dir, 'events.jsonl'), '{"type":"answer","at":"2026-03-2');
+    appendFileSync(logFile(dir), '{"type":"answer","at":"2026-03-2');
     const d = diagnose(dataPaths(dir));
     expect(d.problems).toBe(0);
     expect(d.log.tornTail).toBe(true);
@@ -80,7 +80,7 @@ describe('doctor', () => {
     const damagedText = lines.join('\n');
     writeFileSync(paths.log, damagedText);
     expect(() => openMini(dir, T)).toThrow(
-      /event log is damaged \(.*events\.jsonl at byte \d+: a line is not valid JSON\); it was left untouched.*doctor --repair/,
+      /event log is damaged \(.*\.jsonl at byte \d+: a line is not valid JSON\); it was left untouched.*doctor --repair/,
     );
     expect(readFileSync(paths.log, 'utf8')).toBe(damagedText);
     const d = diagnose(paths);

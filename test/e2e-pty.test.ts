@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAllEvents } from '../src/store/log/file.js';
-import { BIN, cleanup, tempDir } from './helpers.js';
+import { BIN, cleanup, tempDir, logFile } from './helpers.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -77,7 +77,7 @@ describe('end to end, under a pseudo-terminal', () => {
     await pty.waitFor(/Session done/, mark);
     expect(await pty.exited).toBe(0);
     expect(pty.output()).toMatch(/Reviewed 1 card · Again 0%/);
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events.map((e) => e.type)).toEqual(['answer', 'undo', 'answer']);
     const first = events[0];
     const last = events[2];
@@ -123,7 +123,7 @@ describe('end to end, under a pseudo-terminal', () => {
     await pty.exited;
     for (let i = 0; i < 100 && existsSync(join(dir, 'lock')); i++)
       await new Promise((r) => setTimeout(r, 50));
-    expect(readAllEvents(join(dir, 'events.jsonl')).map((e) => e.type)).toEqual(['answer']);
+    expect(readAllEvents(logFile(dir)).map((e) => e.type)).toEqual(['answer']);
     expect(existsSync(join(dir, 'lock'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8')).seq).toBe(1);
   });

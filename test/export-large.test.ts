@@ -25,7 +25,7 @@ import { joined, readRows, withoutUndone, type LogRows } from '../src/core/logro
 import { scanLine, scanLogRows, scanned, isoInstant } from '../src/store/log/scan.js';
 import { NO_FILTER } from '../src/core/queue.js';
 import { eachEvent, readAllEvents } from '../src/store/log/file.js';
-import { cleanup, cli, openMini, seededRandom, tempDir } from './helpers.js';
+import { cleanup, cli, openMini, seededRandom, tempDir, logFile } from './helpers.js';
 
 afterAll(cleanup);
 
@@ -50,7 +50,7 @@ function realLog(): { dir: string; lines: string[] } {
     if (i === 40) col.suspend('two-b', minutes(t + 3));
   }
   col.close();
-  const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
+  const lines = readFileSync(logFile(dir), 'utf8').trimEnd().split('\n');
   return { dir, lines };
 }
 
@@ -296,7 +296,7 @@ describe('building the database in two halves', () => {
       now,
       withProgress: true,
     };
-    const path = join(dir, 'events.jsonl');
+    const path = logFile(dir);
     // As a large export has it: the review log still to be made, from the log's rows.
     const rows = withoutUndone(scanLogRows(path));
     const pkg = await buildAnkiPackageWhile(input, Promise.resolve(rows));
@@ -323,7 +323,7 @@ describe('the real binary on a large log', () => {
     const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
     const first = cli(['answer', '--stdin'], env, 'd61-ha-vs-ft good\nd61-ha-vs-ft again\n');
     expect(first.status, first.stderr).toBe(0);
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     const template = readAllEvents(log).filter((e) => e.type === 'answer');
     const ids = (JSON.parse(cli(['list', '--json'], env).stdout) as { id: string }[]).map(
       (c) => c.id,

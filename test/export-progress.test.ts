@@ -6,7 +6,7 @@ import { daysBetween, studyDay, type DayClock } from '../src/core/time.js';
 import { Collection } from '../src/store/collection.js';
 import { undoneSeqs } from '../src/core/reviewlog.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { cleanup, tempDir } from './helpers.js';
+import { cleanup, tempDir, logFile } from './helpers.js';
 
 import type { CardJson, Package } from './package-helpers.js';
 import {
@@ -124,7 +124,7 @@ describe('export anki --with-progress after a scripted week of reviews', () => {
   });
 
   it('writes the review log: one row per answer kept, unique ms ids, ease, intervals, factor, kind', () => {
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     const undone = undoneSeqs(events);
     const answers = events.filter(
       (e): e is AnswerEvent => e.type === 'answer' && !undone.has(e.seq),

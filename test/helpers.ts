@@ -14,6 +14,12 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { parseDeck } from '../src/deck/parse.js';
 import type { Deck } from '../src/deck/types.js';
 import { Collection } from '../src/store/collection.js';
+import { dataPaths } from '../src/store/paths.js';
+
+/** This device's event log in a data folder (`events.jsonl` until a writer gives it a device). */
+export function logFile(dir: string): string {
+  return dataPaths(dir).log;
+}
 
 export const ROOT = join(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'dist', 'sre-cards.js');

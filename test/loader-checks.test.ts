@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, openMini, tempDir, fileTree } from './helpers.js';
+import { cleanup, openMini, tempDir, fileTree, logFile } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -53,12 +53,12 @@ describe('loader checks', () => {
     const col = openMini(dir, T);
     col.answer('two-a', 'good', T, 0);
     col.close();
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     const good = readFileSync(log, 'utf8');
     const ev = JSON.parse(good);
     writeFileSync(log, good + JSON.stringify({ ...ev, seq: 2, after: null }) + '\n');
     expect(() => openMini(dir, T, { mode: 'read' })).toThrow(
-      /events\.jsonl at byte \d+: event 2 \(answer\): a card state is malformed/,
+      /\.jsonl at byte \d+: event 2 \(answer\): a card state is malformed/,
     );
     writeFileSync(log, good + 'PK\u0003\u0004 binary junk');
     const before = fileTree(dir);

@@ -12,7 +12,7 @@ import {
 } from '../src/core/optimize.js';
 import { NEW_STATE } from '../src/core/scheduler.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { cleanup, cli, ROOT, tempDir } from './helpers.js';
+import { cleanup, cli, ROOT, tempDir, logFile } from './helpers.js';
 import { syntheticLog, TRUE_WEIGHTS } from './optimize-synth.js';
 
 /** Every training item of the log: one per answer after a card's first. */
@@ -134,7 +134,7 @@ describe('the optimiser on a synthetic log from known parameters', () => {
 /** A data folder whose log is the synthetic log (cards unknown to the deck keep their history). */
 function dataDirWithLog(events: CollectionEvent[]): string {
   const dir = tempDir();
-  writeFileSync(join(dir, 'events.jsonl'), events.map((e) => JSON.stringify(e) + '\n').join(''));
+  writeFileSync(logFile(dir), events.map((e) => JSON.stringify(e) + '\n').join(''));
   return dir;
 }
 
@@ -160,7 +160,7 @@ describe('sre-cards optimize', () => {
 
   it('--dry-run compares before and after on the same answers and writes nothing', () => {
     const dir = dataDirWithLog(syntheticLog({ cards: 100, perDay: 10, days: 40, seed: 5 }));
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     const size = statSync(log).size;
     const r = cli(['optimize', '--dry-run'], { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: now });
     expect(r.stderr).toContain('fitting: 0%');
@@ -192,7 +192,7 @@ describe('sre-cards optimize', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ better: true, saved: true, moved: 0 });
-    const last = readAllEvents(join(dir, 'events.jsonl')).at(-1);
+    const last = readAllEvents(logFile(dir)).at(-1);
     expect(last?.type).toBe('settings');
     expect(last?.type === 'settings' && last.after.weights).toEqual(j.parameters);
     expect(JSON.parse(cli(['config', 'get', 'parameters', '--json'], env).stdout)).toEqual({

@@ -1,12 +1,11 @@
 import { render } from 'ink-testing-library';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../src/cli/session.js';
 import { NO_FILTER } from '../src/core/queue.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { realIo, setFileIo } from '../src/store/fsio.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
-import { cleanup, openMini, tempDir } from './helpers.js';
+import { cleanup, openMini, tempDir, logFile } from './helpers.js';
 
 let restoreIo: (() => void) | null = null;
 afterEach(() => {
@@ -65,7 +64,7 @@ describe('review screen on a full or read-only disk', () => {
       expect(() => col.close()).not.toThrow();
       restoreIo();
       restoreIo = null;
-      const events = readAllEvents(join(dir, 'events.jsonl'));
+      const events = readAllEvents(logFile(dir));
       expect(events.map((e) => e.type === 'answer' && e.card)).toEqual(['one-basic']);
       const reopened = openMini(dir, now(), { mode: 'read' });
       expect(reopened.state.cards['one-basic']?.sched.state).toBe('learning');

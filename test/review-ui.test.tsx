@@ -1,11 +1,10 @@
 import { render } from 'ink-testing-library';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FILTER } from '../src/core/queue.js';
 import { Session } from '../src/cli/session.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
-import { cleanup, miniDeck, openMini, tempDir } from './helpers.js';
+import { cleanup, miniDeck, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(cleanup);
 const tick = () => new Promise((r) => setTimeout(r, 30));
@@ -61,7 +60,7 @@ describe('review screen', () => {
     frame = app.lastFrame() ?? '';
     expect(frame).toContain('DNS');
     expect(frame).toContain('New 4 · Learning 1 · Due 0');
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'answer', card: 'one-basic', rating: 3, ms: 12000 });
     expect(col.state.cards['one-basic']?.sched.state).toBe('learning');
@@ -84,7 +83,7 @@ describe('review screen', () => {
     await press(app, 'u');
     expect(app.lastFrame()).toContain('What is one?');
     expect(col.state.cards).toEqual(before);
-    const types = readAllEvents(join(dir, 'events.jsonl')).map((e) => e.type);
+    const types = readAllEvents(logFile(dir)).map((e) => e.type);
     expect(types).toEqual(['answer', 'answer', 'undo', 'undo']);
     app.unmount();
     col.close();

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAllEvents } from '../src/store/log/file.js';
-import { BIN, cleanup, cli, tempDir, writeDeckFolder, fileTree } from './helpers.js';
+import { BIN, cleanup, cli, tempDir, writeDeckFolder, fileTree, logFile } from './helpers.js';
 
 afterEach(cleanup);
 const NOW = '2026-03-01T09:00:00Z';
@@ -36,7 +36,7 @@ describe('answer --stdin', () => {
       state: 'learning',
       due: '2026-03-01T09:01:00.000Z',
     });
-    expect(readAllEvents(join(dir, 'events.jsonl')).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(readAllEvents(logFile(dir)).map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
   it('stops at the first line it cannot answer, exit 1, keeping the ones before', () => {
@@ -68,13 +68,13 @@ describe('doctor', () => {
     const ok = cli(['doctor'], env(dir));
     expect(ok.status, ok.stdout).toBe(0);
     expect(ok.stdout).toMatch(/No problems found\./);
-    const log = join(dir, 'events.jsonl');
+    const log = logFile(dir);
     // Garbled in place: same length, no longer JSON.
     writeFileSync(log, readFileSync(log, 'utf8').replace('"type"', "'type'"));
     const bad = cli(['doctor'], env(dir));
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(
-      /PROBLEM +log +.*events\.jsonl is damaged: 1 bad line \(line 1: a line is not valid JSON\)/,
+      /PROBLEM +log +.*\.jsonl is damaged: 1 bad line \(line 1: a line is not valid JSON\)/,
     );
     expect(bad.stdout).toMatch(/1 problem found\. `sre-cards doctor --repair` fixes it/);
     const json = cli(['doctor', '--json'], env(dir));

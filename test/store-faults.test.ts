@@ -9,7 +9,7 @@ import { loadBuiltinDeck } from '../src/deck/builtin.js';
 import { UserError } from '../src/errors.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { realIo, setFileIo, type FileIo } from '../src/store/fsio.js';
-import { cleanup, openMini, tempDir } from './helpers.js';
+import { cleanup, openMini, tempDir, logFile } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -82,7 +82,7 @@ describe('disk full or read-only data folder', () => {
       const col = openMini(dir, T);
       col.answer('one-basic', 'good', T, 1000);
       col.answer('two-a', 'easy', T, 1000);
-      const log = join(dir, 'events.jsonl');
+      const log = logFile(dir);
       const size = statSync(log).size;
       const before = structuredClone(col.state.cards['two-b']);
       faults(code, { write: true, open: code === 'EROFS', rename: code === 'EROFS' });
@@ -129,7 +129,7 @@ describe('disk full or read-only data folder', () => {
     restoreIo = null;
     col.answer('two-b', 'good', T, 0);
     col.close();
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
     expect(events.map((e) => e.type === 'answer' && e.card)).toEqual(['one-basic', 'two-b']);
   });
@@ -176,7 +176,7 @@ describe('disk full or read-only data folder', () => {
     ]);
     restoreIo();
     restoreIo = null;
-    const events = readAllEvents(join(dir, 'events.jsonl'));
+    const events = readAllEvents(logFile(dir));
     expect(events.map((e) => e.type === 'answer' && e.card)).toEqual(ids.slice(0, 2));
     expect(existsSync(join(dir, 'lock'))).toBe(false);
   });

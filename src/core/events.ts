@@ -77,6 +77,11 @@ interface EventBase {
   seq: number;
   /** When it happened (ISO, UTC). */
   at: string;
+  /**
+   * The device whose log holds it: set when the log is read (a log's file is named after
+   * its device), never written in that log. An undo's target carries it.
+   */
+  dev?: string;
 }
 export type AnswerEvent = EventBase & { type: 'answer' } & Fields<typeof ANSWER_FIELDS>;
 export type ResetEvent = EventBase & { type: 'reset' } & Fields<typeof RESET_FIELDS>;
@@ -112,7 +117,12 @@ export interface DeckEvent extends EventBase {
   name: string;
   path: string;
 }
-export type CollectionEvent = UndoableEvent | UndoEvent | DeckEvent;
+/** A device names itself (once, and whenever its name is changed). */
+export interface DeviceEvent extends EventBase {
+  type: 'device';
+  name: string;
+}
+export type CollectionEvent = UndoableEvent | UndoEvent | DeckEvent | DeviceEvent;
 /** An event before it is given its sequence number. */
 export type NewEvent = DistributiveOmit<CollectionEvent, 'seq'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

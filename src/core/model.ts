@@ -4,9 +4,10 @@
  * over a snapshot gives the same state as the session that wrote it.
  */
 import type { AnswerEvent, CollectionEvent, UndoableEvent } from './events.js';
-import { isScheduling } from './reviewlog.js';
+import { compareKeys, eventId, sameKey, targetId, type EventKey } from './merge.js';
+import { isScheduling, undoneIds } from './reviewlog.js';
 import type { SchedState } from './scheduler.js';
-import { NEW_STATE } from './scheduler.js';
+import { answer as schedule, NEW_STATE, ratingName } from './scheduler.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export const SCHEMA_VERSION = 1;
@@ -62,6 +63,16 @@ export interface CollectionState {
   decks: Record<string, DeckEntry>;
   cards: Record<string, CardRecord>;
   days: Record<string, DayCounts>;
+  /** This device's id: `seq` and `logOffset` are its log's. */
+  device?: string;
+  /** How far into each other device's log the state goes. */
+  peers?: Record<string, { seq: number; offset: number }>;
+  /** The settings event in force (the latest, in the merged order). */
+  settingsAt?: EventKey;
+  /** By card id: the last event that changed the card, in the merged order of the devices' logs. */
+  last?: Record<string, EventKey>;
+  /** Devices' names, by id, from their `device` events. */
+  devices?: Record<string, string>;
 }
 
 export function emptyState(): CollectionState {
@@ -105,11 +116,81 @@ function countAnswer(state: CollectionState, e: AnswerEvent, sign: 1 | -1): void
   c.ms += sign * e.ms;
 }
 
-/** Applies one event to the state, in place. Events for unknown cards are ignored. */
-export function applyEvent(state: CollectionState, e: CollectionEvent): void {
+/** Is `e` from this device (or from no device's log in particular)? */
+function isOwn(state: CollectionState, e: { dev?: string }): boolean {
+  return e.dev === undefined || e.dev === state.device;
+}
+
+/**
+ * Does `e` come after everything applied to the card? A device's events always follow
+ * its own; another device's follow when their key is later.
+ */
+function inOrder(state: CollectionState, card: CardRecord, e: CollectionEvent): boolean {
+  const last = state.last?.[card.id];
+  return !last || last[1] === devOf(state, e) || compareKeys(keyIn(state, e), last) > 0;
+}
+
+/** The device an event comes from: an event read from no device's log is this device's. */
+function devOf(state: CollectionState, e: { dev?: string }): string {
+  return e.dev ?? state.device ?? '';
+}
+
+function keyIn(state: CollectionState, e: CollectionEvent): EventKey {
+  return [e.at, devOf(state, e), e.seq];
+}
+
+function setLast(state: CollectionState, id: string, key: EventKey): void {
+  (state.last ??= {})[id] = key;
+}
+
+const SCHED_FIELDS: readonly (keyof SchedState)[] = [
+  'state',
+  'due',
+  'stability',
+  'difficulty',
+  'reps',
+  'lapses',
+  'step',
+  'scheduledDays',
+  'lastReview',
+];
+
+function sameSched(a: SchedState, b: SchedState): boolean {
+  for (const k of SCHED_FIELDS) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * An answer's effect on its card. The state the device that gave it saw is in `before`:
+ * when the card is in that state (or its last change came from the same device), the
+ * answer's `after` is what FSRS gave. Otherwise another device answered the card in
+ * between, and this answer is scheduled again from the card's state as it now is, as
+ * FSRS would have seen the two answers in time order.
+ */
+function answered(state: CollectionState, card: CardRecord, e: AnswerEvent): SchedState {
+  const last = state.last?.[card.id];
+  if (!last || last[1] === devOf(state, e) || sameSched(card.sched, e.before)) return e.after;
+  return schedule(
+    card.sched,
+    new Date(e.at),
+    ratingName(e.rating),
+    state.settings,
+    { timeZone: e.tz, rolloverHour: e.rollover },
+    card.id,
+  );
+}
+
+/**
+ * Applies one event to the state, in place. Events for unknown cards are ignored.
+ * Returns the cards whose state must be recomputed from their whole history (see
+ * `rebuildCards`): another device's event that falls before changes already applied to
+ * the card, or an undo that cannot simply take its event back.
+ */
+export function applyEvent(state: CollectionState, e: CollectionEvent): string[] {
+  const rebuild: string[] = [];
   switch (e.type) {
     case 'undo':
-      change(state, e.target, true);
+      undo(state, e.target, e, rebuild);
       break;
     case 'deck-add':
       state.decks[e.name] = { name: e.name, path: e.path };
@@ -118,43 +199,183 @@ export function applyEvent(state: CollectionState, e: CollectionEvent): void {
       delete state.decks[e.name];
       for (const c of Object.values(state.cards)) if (c.deck === e.name) c.retired = true;
       break;
+    case 'device':
+      (state.devices ??= {})[e.dev ?? state.device ?? ''] = e.name;
+      break;
     default:
-      change(state, e, false);
+      forward(state, e, rebuild);
   }
-  state.seq = e.seq;
+  if (isOwn(state, e)) state.seq = e.seq;
+  return rebuild;
 }
 
-/** Applies a change (`undo` false) or takes it back (`undo` true), in place. */
-function change(state: CollectionState, e: UndoableEvent, undo: boolean): void {
+function forward(state: CollectionState, e: UndoableEvent, rebuild: string[]): void {
+  const key = keyIn(state, e);
   if (e.type === 'settings') {
-    state.settings = { ...DEFAULT_SETTINGS, ...(undo ? e.before : e.after) };
-    for (const [id, m] of Object.entries(e.moved ?? {}))
-      if (state.cards[id]) state.cards[id].sched = undo ? m.before : m.after;
+    // The later change wins; a device's own changes follow each other.
+    const at = state.settingsAt;
+    if (!at || at[1] === key[1] || compareKeys(key, at) > 0) {
+      state.settings = { ...DEFAULT_SETTINGS, ...e.after };
+      state.settingsAt = key;
+    }
+    for (const [id, m] of Object.entries(e.moved ?? {})) {
+      const card = state.cards[id];
+      if (!card) continue;
+      if (!inOrder(state, card, e)) rebuild.push(id);
+      else {
+        card.sched = m.after;
+        setLast(state, id, key);
+      }
+    }
     return;
   }
   const card = state.cards[e.card];
   if (!card) return;
+  if (e.type === 'answer' && isScheduling(e)) countAnswer(state, e, 1);
+  if (!inOrder(state, card, e)) {
+    rebuild.push(card.id);
+    return;
+  }
+  step(state, card, e);
+}
+
+/** An event's effect on its card (the day's counts aside). */
+function step(state: CollectionState, card: CardRecord, e: UndoableEvent): void {
+  if (e.type === 'settings') return;
   switch (e.type) {
     case 'answer':
-      if (!isScheduling(e)) break;
-      card.sched = undo ? e.before : e.after;
-      countAnswer(state, e, undo ? -1 : 1);
+      if (!isScheduling(e)) return;
+      card.sched = answered(state, card, e);
       break;
     case 'suspend':
-      card.suspended = !undo;
-      if (e.leech) card.leech = undo ? e.leech.before : true;
+      card.suspended = true;
+      if (e.leech) card.leech = true;
       break;
     case 'unsuspend':
-      card.suspended = undo;
+      card.suspended = false;
       break;
     case 'bury':
-      card.buriedDay = undo ? e.prev : e.day;
+      card.buriedDay = e.day;
       break;
     case 'reset':
-      card.sched = undo ? e.before : { ...NEW_STATE };
+      card.sched = { ...NEW_STATE };
       break;
   }
+  setLast(state, card.id, keyIn(state, e));
 }
+
+/** Was the card last changed by this device (or never)? */
+function lastOwn(state: CollectionState, id: string): boolean {
+  const last = state.last?.[id];
+  return !last || last[1] === (state.device ?? '');
+}
+
+/**
+ * Takes an event back. When the event is this device's, the card was last changed here
+ * and is as the event left it, its `before` is exact (this is how a session undoes);
+ * otherwise the card is recomputed from its history without the event.
+ */
+function undo(
+  state: CollectionState,
+  t: UndoableEvent,
+  u: CollectionEvent,
+  rebuild: string[],
+): void {
+  const target = { ...t, dev: t.dev ?? devOf(state, u) };
+  const tkey = keyIn(state, target);
+  const ukey = keyIn(state, u);
+  const own = isOwn(state, target);
+  if (target.type === 'settings') {
+    if (sameKey(state.settingsAt, tkey)) {
+      state.settings = { ...DEFAULT_SETTINGS, ...target.before };
+      state.settingsAt = ukey;
+    }
+    for (const [id, m] of Object.entries(target.moved ?? {})) {
+      const card = state.cards[id];
+      if (!card) continue;
+      if (own && lastOwn(state, id) && sameSched(card.sched, m.after)) {
+        card.sched = m.before;
+        setLast(state, id, ukey);
+      } else rebuild.push(id);
+    }
+    return;
+  }
+  const card = state.cards[target.card];
+  if (!card) return;
+  if (target.type === 'answer' && isScheduling(target)) countAnswer(state, target, -1);
+  if (!own || !lastOwn(state, card.id)) {
+    rebuild.push(card.id);
+    return;
+  }
+  switch (target.type) {
+    case 'answer':
+      if (!isScheduling(target)) return;
+      if (!sameSched(card.sched, target.after)) {
+        rebuild.push(card.id);
+        return;
+      }
+      card.sched = target.before;
+      break;
+    case 'suspend':
+      card.suspended = false;
+      if (target.leech) card.leech = target.leech.before;
+      break;
+    case 'unsuspend':
+      card.suspended = true;
+      break;
+    case 'bury':
+      card.buriedDay = target.prev;
+      break;
+    case 'reset':
+      card.sched = target.before;
+      break;
+  }
+  setLast(state, card.id, ukey);
+}
+
+/**
+ * Recomputes cards from their whole history: each starts new, and every event that
+ * touches it and was not undone is applied in the merged order. `events` is every
+ * device's log, merged (see `mergeLogs`). The day counts are not touched (they add up
+ * the same in any order).
+ */
+export function rebuildCards(
+  state: CollectionState,
+  ids: Iterable<string>,
+  events: readonly CollectionEvent[],
+): void {
+  const todo = new Set<string>();
+  for (const id of ids) {
+    const card = state.cards[id];
+    if (!card) continue;
+    todo.add(id);
+    card.sched = { ...NEW_STATE };
+    card.suspended = false;
+    card.buriedDay = null;
+    delete card.leech;
+    delete state.last?.[id];
+  }
+  if (todo.size === 0) return;
+  const undone = undoneIds(events, state.device);
+  for (const e of events) {
+    if (e.type === 'undo' || e.type === 'deck-add' || e.type === 'deck-remove') continue;
+    if (e.type === 'device' || undone.has(eventId(e, state.device))) continue;
+    if (!('card' in e) && e.type !== 'settings') continue;
+    if (e.type === 'settings') {
+      for (const [id, m] of Object.entries(e.moved ?? {})) {
+        const card = state.cards[id];
+        if (!card || !todo.has(id)) continue;
+        card.sched = m.after;
+        setLast(state, id, keyIn(state, e));
+      }
+      continue;
+    }
+    if (!todo.has(e.card)) continue;
+    step(state, state.cards[e.card] as CardRecord, e);
+  }
+}
+
+export { targetId };
 
 /** A card is buried on a study day if it was buried on that day. */
 export function isBuried(card: CardRecord, today: string): boolean {

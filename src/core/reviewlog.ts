@@ -8,11 +8,19 @@
  * Pure: takes events, returns events.
  */
 import type { AnswerEvent, CollectionEvent, ResetEvent } from './events.js';
+import { eventId, targetId } from './merge.js';
 
 /** Sequence numbers of the events cancelled by an undo. */
 export function undoneSeqs(events: Iterable<CollectionEvent>): Set<number> {
   const s = new Set<number>();
   for (const e of events) if (e.type === 'undo') s.add(e.target.seq);
+  return s;
+}
+
+/** Ids (device#seq, see `merge.ts`) of the events cancelled by an undo. */
+export function undoneIds(events: Iterable<CollectionEvent>, own = ''): Set<string> {
+  const s = new Set<string>();
+  for (const e of events) if (e.type === 'undo') s.add(targetId(e, own));
   return s;
 }
 
@@ -23,8 +31,8 @@ export function isScheduling(e: AnswerEvent): boolean {
 
 /** Every answer not undone, cram answers included (marked), in log order. */
 export function keptAnswers(events: readonly CollectionEvent[]): AnswerEvent[] {
-  const undone = undoneSeqs(events);
-  return events.filter((e): e is AnswerEvent => e.type === 'answer' && !undone.has(e.seq));
+  const undone = undoneIds(events);
+  return events.filter((e): e is AnswerEvent => e.type === 'answer' && !undone.has(eventId(e)));
 }
 
 /** The answers that count: not undone, not cram, in log order. */
@@ -37,10 +45,10 @@ export type HistoryStep = AnswerEvent | ResetEvent;
 
 /** Each card's answers that count and its resets (not undone), in log order. */
 export function cardHistories(events: readonly CollectionEvent[]): Map<string, HistoryStep[]> {
-  const undone = undoneSeqs(events);
+  const undone = undoneIds(events);
   const out = new Map<string, HistoryStep[]>();
   for (const e of events) {
-    if (undone.has(e.seq)) continue;
+    if (undone.has(eventId(e))) continue;
     if (e.type !== 'reset' && !(e.type === 'answer' && isScheduling(e))) continue;
     let h = out.get(e.card);
     if (!h) out.set(e.card, (h = []));

@@ -14,8 +14,10 @@ import { UserError, writeErrorText } from '../errors.js';
 import { answerEvents, cramAnswerEvent, undoEvents, undoTargets } from '../core/answer.js';
 import { keptAnswers, reviewLog } from '../core/reviewlog.js';
 import type { LogRows } from '../core/logrows.js';
+import { clockProblem, mergeLogs } from '../core/merge.js';
 import {
   applyEvent,
+  rebuildCards,
   emptyState,
   SCHEMA_VERSION,
   type AnswerEvent,
@@ -37,6 +39,9 @@ import { readLogRows } from './log/scan.js';
 import { isAtomicTmp } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
+import { ensureDevice, migrateLegacyLog, readDevice, type DeviceInfo } from './device.js';
+import { listLogFolder, readConflictCopies, readDeviceLog, type Cursor } from './log/devices.js';
+import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
@@ -64,8 +69,21 @@ export interface OpenOptions {
   snapshotWhenIdle?: boolean;
 }
 
+/** What other devices' events brought (see `Collection.pickUp`). */
+export interface Arrival {
+  /** Events taken in, and answers among them, by device id. */
+  events: number;
+  answers: Record<string, number>;
+  /** Cards whose scheduling state, suspension or burial changed. */
+  changed: string[];
+  /** Devices whose log was refused (file:line: why), or whose clock looks wrong. */
+  problems: string[];
+}
+
 export class Collection {
-  readonly paths: DataPaths;
+  paths: DataPaths;
+  /** This data folder's device. */
+  device: DeviceInfo = { id: 'local', name: 'this device' };
   state: CollectionState;
   /** The text of every card in the decks read, by id. */
   readonly cards = new Map<string, Card>();
@@ -117,15 +135,28 @@ export class Collection {
       mkdirSync(this.paths.dir, { recursive: true });
       this.lock = acquireLock(this.paths.lock, opts.command ?? 'sre-cards');
     }
+    this.now = opts.now;
     let hadSnapshot = false;
     if (existsSync(this.paths.snapshot)) {
       this.db = openSnapshot(this.paths.snapshot, emptyState());
       this.state = this.db.data;
       hadSnapshot = true;
     }
+    // The snapshot read well: a one-log collection's log may become this device's.
+    if (write) {
+      const { paths, device } = ensureDevice(this.paths.dir);
+      this.paths = paths;
+      this.device = device;
+    } else {
+      this.device = readDevice(this.paths) ?? { id: 'local', name: hostname() };
+    }
+    this.state.device = this.device.id;
     // Deck registrations live in the log: replaying first tells which decks to read.
     const tail = readLog(this.paths.log, this.state.logOffset, this.state.seq);
-    for (const e of tail.events)
+    for (const e of tail.events) e.dev = this.device.id;
+    const peers = this.readPeers();
+    const fresh = mergeLogs([tail.events, ...peers.lists]);
+    for (const e of fresh)
       if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
     this.loadDecks(opts);
     let syncedKeys = false;
@@ -145,9 +176,12 @@ export class Collection {
         syncedKeys = true;
       }
     }
-    for (const e of tail.events) applyEvent(this.state, e);
+    this.takeIn(fresh);
+    this.state.peers = { ...this.state.peers, ...peers.cursors };
+    this.warnings.push(...peers.problems);
     this.state.logOffset = tail.end;
     if (write) {
+      this.paths = migrateLegacyLog(this.paths.dir, this.device);
       this.log = EventLog.openForAppend(this.paths.log, tail);
       this.state.logOffset = this.log.offset;
       this.removeStaleTmp();
@@ -162,8 +196,7 @@ export class Collection {
           this.syncReport.restored >
         0;
       const migrated = readSchema !== null && readSchema < SCHEMA_VERSION;
-      if (!hadSnapshot || changed || migrated || syncedKeys || tail.events.length > 0)
-        this.snapshot();
+      if (!hadSnapshot || changed || migrated || syncedKeys || fresh.length > 0) this.snapshot();
     }
   }
 
@@ -202,6 +235,112 @@ export class Collection {
     this.syncReport.edited += r.edited;
     this.syncReport.retired += r.retired;
     this.syncReport.restored += r.restored;
+  }
+
+  /**
+   * Other devices' logs past what the state covers: their new events (each log's in its
+   * order), the cursors they bring the state to, and the logs refused.
+   */
+  private readPeers(): {
+    lists: CollectionEvent[][];
+    cursors: Record<string, Cursor>;
+    problems: string[];
+  } {
+    const folder = listLogFolder(this.paths.logs);
+    const lists: CollectionEvent[][] = [];
+    const cursors: Record<string, Cursor> = {};
+    const problems: string[] = [];
+    const devices = new Set([...folder.logs.keys(), ...folder.conflicts.keys()]);
+    for (const dev of devices) {
+      if (dev === this.device.id) continue;
+      const from: Cursor = this.state.peers?.[dev] ?? { seq: 0, offset: 0, line: 0 };
+      const path = folder.logs.get(dev);
+      const r = path
+        ? readDeviceLog(dev, path, from)
+        : { events: [], cursor: from, problem: null, partial: false };
+      const events = r.events;
+      const copies = folder.conflicts.get(dev);
+      if (copies && !r.problem) events.push(...readConflictCopies(dev, copies, r.cursor.seq));
+      if (r.problem)
+        problems.push(
+          `the log of device ${this.deviceName(dev)} is refused from ${r.problem}; its events before that are merged, and the other devices' too`,
+        );
+      const prevAt = this.peerLastAt.get(dev) ?? null;
+      const clock = clockProblem(this.deviceName(dev), events, this.now, prevAt);
+      if (clock) problems.push(clock);
+      if (events.length === 0 && r.cursor.offset === from.offset) continue;
+      const last = events[events.length - 1];
+      if (last) this.peerLastAt.set(dev, last.at);
+      lists.push(events);
+      cursors[dev] = { ...r.cursor, seq: Math.max(r.cursor.seq, last?.seq ?? 0) };
+    }
+    return { lists, cursors, problems };
+  }
+
+  private readonly peerLastAt = new Map<string, string>();
+  private now = new Date(0);
+
+  /** A device's name as it gave it, with its id. */
+  deviceName(dev: string): string {
+    if (dev === this.device.id) return `${this.device.name} (${dev}, this device)`;
+    const name = this.state.devices?.[dev];
+    return name ? `${name} (${dev})` : dev;
+  }
+
+  /** Applies events in the merged order; cards they reach out of order are recomputed. */
+  private takeIn(events: readonly CollectionEvent[]): void {
+    const rebuild = new Set<string>();
+    for (const e of events) for (const id of applyEvent(this.state, e)) rebuild.add(id);
+    if (rebuild.size === 0) return;
+    this.allEvents = null;
+    rebuildCards(this.state, rebuild, this.events());
+  }
+
+  /**
+   * Takes in what other devices added to their logs since the state last read them (a
+   * sync, a synced folder). Writes the snapshot when something arrived (in write mode).
+   */
+  pickUp(now: Date): Arrival {
+    this.now = now;
+    const peers = this.readPeers();
+    const fresh = mergeLogs(peers.lists);
+    const arrival: Arrival = {
+      events: fresh.length,
+      answers: {},
+      changed: [],
+      problems: peers.problems,
+    };
+    const touched = new Map<string, string>();
+    const look = (id: string) => {
+      const c = this.state.cards[id];
+      if (c && !touched.has(id))
+        touched.set(id, JSON.stringify([c.sched, c.suspended, c.buriedDay]));
+    };
+    for (const e of fresh) {
+      const t = e.type === 'undo' ? e.target : e;
+      if ('card' in t && typeof t.card === 'string') look(t.card);
+      if (t.type === 'settings') for (const id of Object.keys(t.moved ?? {})) look(id);
+      if (e.type === 'answer')
+        arrival.answers[e.dev ?? ''] = (arrival.answers[e.dev ?? ''] ?? 0) + 1;
+    }
+    if (this.allEvents) {
+      // kept whole: the merged order may put the new events anywhere
+      this.allEvents = null;
+    }
+    for (const e of fresh)
+      if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+    this.takeIn(fresh);
+    this.state.peers = { ...this.state.peers, ...peers.cursors };
+    for (const [id, before] of touched) {
+      const c = this.state.cards[id];
+      if (c && JSON.stringify([c.sched, c.suspended, c.buriedDay]) !== before)
+        arrival.changed.push(id);
+    }
+    if (fresh.length > 0 || Object.keys(peers.cursors).length > 0) {
+      this.allEvents = null;
+      if (this.log && !this.closed) this.snapshot();
+    }
+    return arrival;
   }
 
   private loadDecks(opts: OpenOptions): void {
@@ -301,6 +440,11 @@ export class Collection {
   private commit(e: NewEvent): CollectionEvent {
     const log = this.writable();
     const event = { ...e, seq: this.state.seq + 1 } as CollectionEvent;
+    // An undo of this device's own event names it as its log does: by seq alone.
+    if (event.type === 'undo' && event.target.dev === this.device.id) {
+      const { dev: _dev, ...target } = event.target;
+      event.target = target as UndoableEvent;
+    }
     try {
       log.append(event);
     } catch (err) {
@@ -314,8 +458,10 @@ export class Collection {
       this.writeFailed = failure;
       throw failure;
     }
-    applyEvent(this.state, event);
+    event.dev = this.device.id;
     this.allEvents?.push(event);
+    const rebuild = applyEvent(this.state, event);
+    if (rebuild.length) rebuildCards(this.state, rebuild, this.events());
     this.state.logOffset = log.offset;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.snapshotSoon();
     return event;
@@ -403,8 +549,31 @@ export class Collection {
 
   /** Every event of the log, in order: read on first use, then kept up to date. Read-only. */
   events(): readonly CollectionEvent[] {
-    this.allEvents ??= readAllEvents(this.paths.log);
+    this.allEvents ??= this.readMerged();
     return this.allEvents;
+  }
+
+  /** Every device's log as far as the state goes, merged (see `core/merge.ts`). */
+  private readMerged(): CollectionEvent[] {
+    const own = readAllEvents(this.paths.log);
+    for (const e of own) e.dev = this.device.id;
+    const lists = [own];
+    const folder = listLogFolder(this.paths.logs);
+    for (const [dev, cursor] of Object.entries(this.state.peers ?? {})) {
+      if (dev === this.device.id) continue;
+      const path = folder.logs.get(dev);
+      const r = path
+        ? readDeviceLog(dev, path, { seq: 0, offset: 0 })
+        : { events: [] as CollectionEvent[], cursor: { seq: 0, offset: 0 } };
+      const events = r.events.filter((e) => e.seq <= cursor.seq);
+      const copies = folder.conflicts.get(dev);
+      if (copies)
+        events.push(
+          ...readConflictCopies(dev, copies, r.cursor.seq).filter((e) => e.seq <= cursor.seq),
+        );
+      lists.push(events);
+    }
+    return mergeLogs(lists);
   }
 
   /** The answers that count (undone and cram answers left out), in order. */

@@ -102,8 +102,53 @@ export function checkSnapshot(path: string, v: unknown): CheckedSnapshot {
       decks: s.decks as CollectionState['decks'],
       cards: s.cards as CollectionState['cards'],
       days: s.days as CollectionState['days'],
+      ...syncFields(path, s),
     },
   };
+}
+
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+const isKey = (v: unknown) =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  typeof v[0] === 'string' &&
+  typeof v[1] === 'string' &&
+  isCount(v[2]);
+
+/** The fields that follow the other devices' logs, checked. */
+function syncFields(path: string, s: Record<string, unknown>): Partial<CollectionState> {
+  const out: Partial<CollectionState> = {};
+  if (typeof s.device === 'string') out.device = s.device;
+  if (s.peers !== undefined) {
+    if (!isObject(s.peers)) throw damagedSnapshot(path, "the devices' positions are malformed");
+    for (const [dev, c] of Object.entries(s.peers))
+      if (
+        !isObject(c) ||
+        !isCount(c.seq) ||
+        !isCount(c.offset) ||
+        !(c.line === undefined || isCount(c.line))
+      )
+        throw damagedSnapshot(
+          path,
+          `the position in device ${dev.slice(0, 40)}'s log is malformed`,
+        );
+    out.peers = s.peers as CollectionState['peers'];
+  }
+  if (s.settingsAt !== undefined) {
+    if (!isKey(s.settingsAt)) throw damagedSnapshot(path, "the settings' time is malformed");
+    out.settingsAt = s.settingsAt as CollectionState['settingsAt'];
+  }
+  if (s.last !== undefined) {
+    if (!isObject(s.last) || !Object.values(s.last).every(isKey))
+      throw damagedSnapshot(path, "the cards' last changes are malformed");
+    out.last = s.last as CollectionState['last'];
+  }
+  if (s.devices !== undefined) {
+    if (!isObject(s.devices) || !Object.values(s.devices).every((n) => typeof n === 'string'))
+      throw damagedSnapshot(path, 'the device names are malformed');
+    out.devices = s.devices as CollectionState['devices'];
+  }
+  return out;
 }
 
 /** Parses a snapshot's text; damage is a UserError naming the file. */

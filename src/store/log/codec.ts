@@ -25,7 +25,10 @@ import {
 
 /** The line an event is written as (without its newline). */
 export function encodeEvent(e: CollectionEvent): string {
-  return JSON.stringify(e);
+  if (e.dev === undefined) return JSON.stringify(e);
+  // A device's own log does not name the device (its file does).
+  const { dev: _dev, ...rest } = e;
+  return JSON.stringify(rest);
 }
 
 /** Whether a value read back is of a field's kind. */
@@ -112,6 +115,9 @@ export function eventProblem(v: unknown): string | null {
         typeof v.name === 'string' && typeof v.path === 'string'
           ? null
           : 'a field is missing or of the wrong type';
+      break;
+    case 'device':
+      why = typeof v.name === 'string' ? null : 'a field is missing or of the wrong type';
       break;
     case 'answer':
     case 'suspend':
