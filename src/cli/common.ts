@@ -140,14 +140,18 @@ export interface LogEntryJson {
   rating: string;
   /** A cram answer (it did not change the schedule). */
   cram?: true;
+  /** The device that gave it, once the collection syncs with others. */
+  device?: string;
 }
 
 /** A card's answers from the event log, undone ones left out. */
 export function cardLog(col: Collection, id: string): LogEntryJson[] {
+  const shared = Object.keys(col.state.peers ?? {}).length > 0;
   return col.history(id).map((e) => ({
     at: e.at,
     rating: ratingName(e.rating),
     ...(e.cram ? { cram: true as const } : {}),
+    ...(shared ? { device: col.deviceName(e.dev ?? col.device.id) } : {}),
   }));
 }
 
@@ -171,7 +175,10 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
     lines.push(
       '',
       'log:',
-      ...j.log.map((l) => `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}`),
+      ...j.log.map(
+        (l) =>
+          `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}${l.device ? `  ${l.device}` : ''}`,
+      ),
     );
   return lines.join('\n') + '\n';
 }

@@ -14,6 +14,7 @@ import * as review from './cmd/review.js';
 import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
+import * as sync from './cmd/sync.js';
 import * as topics from './cmd/topics.js';
 
 declare const __VERSION__: string;
@@ -50,6 +51,10 @@ const COMMANDS: Record<string, Command> = {
   doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
   config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
   optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },
+  sync: {
+    ...sync,
+    summary: 'share the collection between devices, through git or a synced folder',
+  },
 };
 
 export const MAIN_USAGE = 'sre-cards [COMMAND] [OPTIONS]   (sre-cards --help lists the commands)';

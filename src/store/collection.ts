@@ -176,8 +176,7 @@ export class Collection {
         syncedKeys = true;
       }
     }
-    this.takeIn(fresh);
-    this.state.peers = { ...this.state.peers, ...peers.cursors };
+    this.arrived = this.intake(fresh, peers.cursors, peers.problems);
     this.warnings.push(...peers.problems);
     this.state.logOffset = tail.end;
     if (write) {
@@ -304,12 +303,38 @@ export class Collection {
     this.now = now;
     const peers = this.readPeers();
     const fresh = mergeLogs(peers.lists);
-    const arrival: Arrival = {
-      events: fresh.length,
-      answers: {},
-      changed: [],
-      problems: peers.problems,
+    for (const e of fresh)
+      if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+    const a = this.intake(fresh, peers.cursors, peers.problems);
+    if (fresh.length > 0 || Object.keys(peers.cursors).length > 0) {
+      this.allEvents = null;
+      if (this.log && !this.closed) this.snapshot();
+    }
+    // What opening took in counts too: it is news to whoever asks.
+    const out: Arrival = {
+      events: this.arrived.events + a.events,
+      answers: { ...this.arrived.answers },
+      changed: [...new Set([...this.arrived.changed, ...a.changed])],
+      problems: a.problems,
     };
+    for (const [d, n] of Object.entries(a.answers)) out.answers[d] = (out.answers[d] ?? 0) + n;
+    this.arrived = { events: 0, answers: {}, changed: [], problems: [] };
+    return out;
+  }
+
+  /** What other devices' events brought at open, until `pickUp` reports it. */
+  private arrived: Arrival = { events: 0, answers: {}, changed: [], problems: [] };
+
+  /**
+   * Takes in events (merged) with the positions they bring the other logs to, and says
+   * what the other devices' events among them brought.
+   */
+  private intake(
+    fresh: readonly CollectionEvent[],
+    cursors: Record<string, Cursor>,
+    problems: string[],
+  ): Arrival {
+    const arrival: Arrival = { events: 0, answers: {}, changed: [], problems };
     const touched = new Map<string, string>();
     const look = (id: string) => {
       const c = this.state.cards[id];
@@ -317,28 +342,21 @@ export class Collection {
         touched.set(id, JSON.stringify([c.sched, c.suspended, c.buriedDay]));
     };
     for (const e of fresh) {
+      if (e.dev === this.device.id) continue;
+      arrival.events++;
       const t = e.type === 'undo' ? e.target : e;
       if ('card' in t && typeof t.card === 'string') look(t.card);
       if (t.type === 'settings') for (const id of Object.keys(t.moved ?? {})) look(id);
-      if (e.type === 'answer')
-        arrival.answers[e.dev ?? ''] = (arrival.answers[e.dev ?? ''] ?? 0) + 1;
+      const d = e.dev ?? '';
+      if (e.type === 'answer') arrival.answers[d] = (arrival.answers[d] ?? 0) + 1;
     }
-    if (this.allEvents) {
-      // kept whole: the merged order may put the new events anywhere
-      this.allEvents = null;
-    }
-    for (const e of fresh)
-      if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+    // The positions first: a card recomputed reads every log up to them.
+    this.state.peers = { ...this.state.peers, ...cursors };
     this.takeIn(fresh);
-    this.state.peers = { ...this.state.peers, ...peers.cursors };
     for (const [id, before] of touched) {
       const c = this.state.cards[id];
       if (c && JSON.stringify([c.sched, c.suspended, c.buriedDay]) !== before)
         arrival.changed.push(id);
-    }
-    if (fresh.length > 0 || Object.keys(peers.cursors).length > 0) {
-      this.allEvents = null;
-      if (this.log && !this.closed) this.snapshot();
     }
     return arrival;
   }
@@ -639,6 +657,12 @@ export class Collection {
 
   get canUndo(): boolean {
     return this.undoStack.length > 0;
+  }
+
+  /** Names this device (a `device` event, so the other devices show the name). */
+  nameDevice(name: string, now: Date): void {
+    this.device = { ...this.device, name };
+    this.commit({ type: 'device', at: now.toISOString(), name });
   }
 
   /** Registers a user's deck folder. */

@@ -18,7 +18,8 @@ export interface DeviceInfo {
 }
 
 export type SyncConfig =
-  { mode: 'git'; remote: string; auto?: boolean } | { mode: 'folder'; dir: string; auto?: boolean };
+  | { mode: 'git'; remote: string; auto?: boolean; collection?: string }
+  | { mode: 'folder'; dir: string; auto?: boolean };
 
 /** A device id: lower-case letters, digits and dashes (it names a file on every device). */
 export const DEVICE_ID_RE = /^[a-z0-9][a-z0-9-]{2,39}$/;
@@ -48,7 +49,12 @@ export function readSyncConfig(paths: DataPaths): SyncConfig | null {
   const v = readJsonFile(paths.sync, 'sync settings') as Record<string, unknown> | null;
   const auto = v?.auto === true ? { auto: true } : {};
   if (v?.mode === 'git' && typeof v.remote === 'string')
-    return { mode: 'git', remote: v.remote, ...auto };
+    return {
+      mode: 'git',
+      remote: v.remote,
+      ...auto,
+      ...(typeof v.collection === 'string' ? { collection: v.collection } : {}),
+    };
   if (v?.mode === 'folder' && typeof v.dir === 'string')
     return { mode: 'folder', dir: v.dir, ...auto };
   throw new UserError(
