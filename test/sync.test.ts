@@ -287,3 +287,50 @@ describe('merging, property', () => {
     }
   });
 });
+
+describe('sync, killed', () => {
+  it('a SIGKILL during sync loses no acknowledged answer, and the next sync recovers', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers.js');
+    const repo = bareRepo();
+    const a = tempDir();
+    const T = '2026-03-01T09:00:00Z';
+    ok(a, T, ['sync', 'setup', repo]);
+    const ids = (
+      JSON.parse(ok(a, T, ['list', '--day', '61-62', '--json'])) as { id: string }[]
+    ).map((c) => c.id);
+    const rnd = seededRandom(7);
+    const acknowledged: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const now = new Date(Date.parse(T) + round * 3600_000).toISOString();
+      const batch = ids.slice(round * 3, round * 3 + 3);
+      const out = ok(a, now, ['answer', '--stdin'], batch.map((id) => `${id} good\n`).join(''));
+      for (const l of out.trim().split('\n')) acknowledged.push(l.split(' ')[2] as string);
+      await new Promise<void>((done) => {
+        const p = spawn(process.execPath, [BIN, 'sync'], {
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: process.env.HOME ?? '/tmp',
+            TZ: 'UTC',
+            ...env(a, now),
+          },
+          stdio: 'ignore',
+        });
+        const t = setTimeout(() => p.kill('SIGKILL'), Math.floor(rnd() * 400));
+        p.on('exit', () => {
+          clearTimeout(t);
+          done();
+        });
+      });
+    }
+    const end = '2026-03-02T09:00:00Z';
+    ok(a, end, ['sync']);
+    expect(ok(a, end, ['doctor'])).toMatch(/No problems found/);
+    const b = tempDir();
+    expect(ok(b, end, ['sync', 'setup', repo])).toMatch(
+      new RegExp(`received \\d+ \\(${acknowledged.length} answers`),
+    );
+    for (const id of acknowledged)
+      expect(JSON.parse(ok(b, end, ['show', id, '--json'])).reps, id).toBe(1);
+  }, 120_000);
+});

@@ -241,8 +241,8 @@ export function gitSync(
     if (!tryGit(dir, ['diff', '--cached', '--quiet']).ok)
       git(dir, ['commit', '-q', '--no-verify', '-m', msg], 'git commit');
   };
-  if (sent > 0 || !tryGit(dir, ['rev-parse', '--verify', '-q', 'HEAD']).ok)
-    commitAll(`${device}: ${sent} events`);
+  // Also what a sync killed before its commit left written.
+  commitAll(`${device}: ${sent} events`);
   let collection = expected;
   for (let attempt = 1; ; attempt++) {
     const f = tryGit(dir, ['fetch', '-q', 'origin']);
