@@ -14,7 +14,7 @@
 //   - due: `sre-cards due`, and on the built-in deck alone, beside a bare `node -e ''`
 //   - deck build: `build-decks` on the generated deck folder
 //   - export: `export anki --with-progress` of the whole collection, median of 3
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   cpSync,
@@ -47,6 +47,9 @@ const opt = (name, dflt) => {
 const SIZES = opt('--sizes', '1000,10000,100000').split(',').map(Number);
 const ANSWERS = Number(opt('--answers', '400'));
 const KEEP = args.includes('--keep');
+/** Only the sync figures (skips first card, answers, due, deck build and export). */
+const SYNC_ONLY = args.includes('--sync-only');
+const SYNC_NEW = Number(opt('--sync-new', '1000'));
 const NOW = '2026-06-01T09:00:00Z';
 const RUNS = 5;
 
@@ -383,6 +386,47 @@ function exportTime(dataDir, dir) {
   );
 }
 
+/**
+ * Sync through a bare repository on disk: this collection's first push, then another
+ * device that answers SYNC_NEW cards and pushes, then the median of this device's
+ * `sync` taking those in (each run from the same state), and the first card after it.
+ */
+async function syncFigures(dataDir, dir, deckDir) {
+  const git = (a, cwd = dir) => execFileSync('git', a, { cwd, stdio: 'pipe' });
+  const repo = join(dir, 'remote.git');
+  git(['init', '-q', '--bare', repo]);
+  const firstPush = timed(process.execPath, [BIN, 'sync', 'setup', repo], envFor(dataDir));
+  const other = join(dir, 'other');
+  execFileSync(process.execPath, [BIN, 'deck', 'add', deckDir], {
+    env: envFor(other),
+    stdio: 'pipe',
+  });
+  const lines = [];
+  for (let i = 0; i < SYNC_NEW; i++) lines.push(`b${i} good`);
+  execFileSync(process.execPath, [BIN, 'answer', '--stdin'], {
+    env: envFor(other),
+    input: lines.join('\n') + '\n',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 28,
+  });
+  execFileSync(process.execPath, [BIN, 'sync', 'setup', repo], {
+    env: envFor(other),
+    stdio: 'pipe',
+  });
+  // Each run starts from the state before the sync: keep it and put it back.
+  const keep = join(dir, 'before-sync');
+  cpSync(dataDir, keep, { recursive: true });
+  const runs = [];
+  let after = null;
+  for (let i = 0; i < 3; i++) {
+    rmSync(dataDir, { recursive: true, force: true });
+    cpSync(keep, dataDir, { recursive: true });
+    runs.push(timed(process.execPath, [BIN, 'sync'], envFor(dataDir)));
+  }
+  after = await firstCard(dataDir);
+  return { firstPush, sync: median(runs), firstCardAfter: after };
+}
+
 async function main() {
   const base = process.env.BENCH_DIR ?? tmpdir();
   mkdirSync(base, { recursive: true });
@@ -434,6 +478,15 @@ async function main() {
     console.log(
       `${n} cards: generated in ${ms(performance.now() - g0)}: ${events} events (log ${(logBytes / 1e6).toFixed(1)} MB), snapshot ${(snapBytes / 1e6).toFixed(1)} MB`,
     );
+    if (SYNC_ONLY) {
+      await firstCard(dataDir);
+      const f = await syncFigures(dataDir, dir, deckDir);
+      console.log(
+        `  sync: first push of ${events} events ${ms(f.firstPush)}; sync taking in ${SYNC_NEW} answers from another device ${ms(f.sync)} (median of 3); first card after it ${ms(f.firstCardAfter)}`,
+      );
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
     const build = [];
     for (let i = 0; i < 3; i++)
       build.push(timed(process.execPath, [BUILD_DECKS, deckRoot, join(dir, 'build')], envFor(dir)));

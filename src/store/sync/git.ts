@@ -120,34 +120,59 @@ function segments(dir: string): [number, number, string][] {
 
 const pad = (n: number) => String(n).padStart(10, '0');
 
+/** Where this device's log was last exported to: kept inside .git, never synced. */
+function exportedMark(paths: DataPaths): string {
+  return join(paths.git, '.git', 'sre-cards-exported');
+}
+
 /** Writes this device's events past its last segment as a new segment. Returns how many. */
 function exportOwn(paths: DataPaths, device: string): number {
   const dir = join(paths.git, device);
   const done = segments(dir).at(-1)?.[1] ?? 0;
   if (!existsSync(paths.log)) return 0;
+  // Reading from where the last export ended, when that is still where `done` ends.
+  let start = 0;
+  try {
+    const m = JSON.parse(readFileSync(exportedMark(paths), 'utf8')) as {
+      seq: number;
+      offset: number;
+    };
+    if (m.seq === done && m.offset <= fstatSizeOf(paths.log)) start = m.offset;
+  } catch {
+    // no mark: read the whole log
+  }
   const lines: string[] = [];
   let first = 0;
   let last = 0;
-  const it = logLines(paths.log);
+  let end = start;
+  const it = logLines(paths.log, undefined, { start, end: Infinity });
   for (let r = it.next(); !r.done; r = it.next()) {
     const text = r.value.text;
+    end = r.value.end;
     // Only the seq is needed to pick the lines: it is the last field the log writes.
     const m = /"seq":(\d+)\}$/.exec(text);
-    const seq = m
-      ? Number(m[1])
-      : (() => {
-          const p = parseLine(text);
-          return 'event' in p ? p.event.seq : 0;
-        })();
+    const p = m ? null : parseLine(text);
+    const seq = m ? Number(m[1]) : p && 'event' in p ? p.event.seq : 0;
     if (seq <= done) continue;
     if (!first) first = seq;
     last = seq;
     lines.push(text);
   }
-  if (lines.length === 0) return 0;
-  mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, `${pad(first)}-${pad(last)}.jsonl`), lines.join('\n') + '\n');
+  if (lines.length > 0) {
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, `${pad(first)}-${pad(last)}.jsonl`), lines.join('\n') + '\n');
+  }
+  writeFileAtomic(exportedMark(paths), JSON.stringify({ seq: last || done, offset: end }));
   return lines.length;
+}
+
+function fstatSizeOf(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The seq of a log's last whole line, and the byte length of its whole lines. */
