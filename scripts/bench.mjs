@@ -417,13 +417,12 @@ async function syncFigures(dataDir, dir, deckDir) {
   const keep = join(dir, 'before-sync');
   cpSync(dataDir, keep, { recursive: true });
   const runs = [];
-  let after = null;
   for (let i = 0; i < 3; i++) {
     rmSync(dataDir, { recursive: true, force: true });
     cpSync(keep, dataDir, { recursive: true });
     runs.push(timed(process.execPath, [BIN, 'sync'], envFor(dataDir)));
   }
-  after = await firstCard(dataDir);
+  const after = await firstCard(dataDir);
   return { firstPush, sync: median(runs), firstCardAfter: after };
 }
 
