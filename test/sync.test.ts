@@ -334,3 +334,32 @@ describe('sync, killed', () => {
       expect(JSON.parse(ok(b, end, ['show', id, '--json'])).reps, id).toBe(1);
   }, 120_000);
 });
+
+describe('merging a collection from before devices', () => {
+  it('keeps its history when another device answers the same card', () => {
+    const deck = miniDeck();
+    const shared = tempDir('sre-cards-shared-');
+    const [a, b] = [tempDir(), tempDir()];
+    const t = (h: number) => new Date(Date.parse('2026-03-01T09:00:00Z') + h * 3600_000);
+    const open = (d: string, now: Date) =>
+      Collection.open({ dataDir: d, mode: 'write', now, timeZone: 'UTC', builtin: deck });
+    for (const d of [a, b]) {
+      open(d, t(0)).close();
+      writeSyncConfig(dataPaths(d), { mode: 'folder', dir: shared });
+    }
+    let col = open(a, t(0));
+    col.answer('two-a', 'good', t(0), 0);
+    col.answer('two-a', 'good', t(1), 0);
+    col.close();
+    // A snapshot written before devices records no card's last change.
+    const snap = JSON.parse(readFileSync(join(a, 'collection.json'), 'utf8'));
+    delete snap.last;
+    writeFileSync(join(a, 'collection.json'), JSON.stringify(snap));
+    col = open(b, t(2));
+    col.answer('two-a', 'again', t(2), 0);
+    col.close();
+    col = open(a, t(3));
+    expect(col.state.cards['two-a']?.sched.reps).toBe(3);
+    col.close();
+  });
+});

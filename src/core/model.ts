@@ -169,7 +169,11 @@ function sameSched(a: SchedState, b: SchedState): boolean {
  */
 function answered(state: CollectionState, card: CardRecord, e: AnswerEvent): SchedState {
   const last = state.last?.[card.id];
-  if (!last || last[1] === devOf(state, e) || sameSched(card.sched, e.before)) return e.after;
+  const dev = devOf(state, e);
+  // With no change recorded (a collection from before devices), this device's own events
+  // are taken as they were written.
+  if ((last ? last[1] === dev : dev === (state.device ?? '')) || sameSched(card.sched, e.before))
+    return e.after;
   return schedule(
     card.sched,
     new Date(e.at),
@@ -192,9 +196,12 @@ export function applyEvent(state: CollectionState, e: CollectionEvent): string[]
     case 'undo':
       undo(state, e.target, e, rebuild);
       break;
-    case 'deck-add':
-      state.decks[e.name] = { name: e.name, path: e.path };
+    case 'deck-add': {
+      // Another device adding a deck this one has keeps what this one knows of its sources.
+      const had = state.decks[e.name];
+      state.decks[e.name] = had && had.path === e.path ? had : { name: e.name, path: e.path };
       break;
+    }
     case 'deck-remove':
       delete state.decks[e.name];
       for (const c of Object.values(state.cards)) if (c.deck === e.name) c.retired = true;
