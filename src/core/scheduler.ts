@@ -4,6 +4,8 @@
  * Pure: takes `now` and the clock, returns values.
  */
 import {
+  BasicLearningStepsStrategy,
+  ConvertStepUnitToMinutes,
   fsrs,
   generatorParameters,
   Rating,
@@ -14,6 +16,7 @@ import {
   type FSRS,
   type Grade,
   type StepUnit,
+  type TLearningStepsStrategy,
 } from 'ts-fsrs';
 import type { Settings } from './settings.js';
 import {
@@ -105,11 +108,33 @@ export function scheduler(s: Settings): FSRS {
         relearning_steps: s.relearningSteps as StepUnit[],
         ...(s.weights ? { w: s.weights } : {}),
       }),
-    ).useStrategy(StrategyMode.SEED, fuzzSeed);
+    )
+      .useStrategy(StrategyMode.SEED, fuzzSeed)
+      .useStrategy(StrategyMode.LEARNING_STEPS, ankiSteps);
     cache.set(key, f);
   }
   return f;
 }
+
+/**
+ * Learning steps as Anki takes them (`rslib/src/scheduler/states/steps.rs`): Hard on a
+ * later step repeats that step's delay (ts-fsrs would average the first two steps on
+ * every step), and Hard on a lone step is half as long again, but at most a day more.
+ * Only the delay changes: stability and difficulty are FSRS's as ever.
+ */
+const ankiSteps: TLearningStepsStrategy = (params, state, step) => {
+  const out = BasicLearningStepsStrategy(params, state, step);
+  const hard = out[Rating.Hard];
+  if (!hard || state === State.Review) return out;
+  const steps = state === State.Relearning ? params.relearning_steps : params.learning_steps;
+  const current = steps[step];
+  if (step > 0 && current !== undefined) hard.scheduled_minutes = ConvertStepUnitToMinutes(current);
+  else if (steps.length === 1 && current !== undefined) {
+    const first = ConvertStepUnitToMinutes(current);
+    hard.scheduled_minutes = Math.min(Math.round(first * 1.5), first + 1440);
+  }
+  return out;
+};
 
 /**
  * The fuzz seed: the card, its review count and the study day of the review. Fuzz is then
