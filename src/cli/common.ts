@@ -2,9 +2,12 @@
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
 import { UserError } from '../errors.js';
+import { cardInfo, type CardInfo } from '../core/cardinfo.js';
 import { ratingName } from '../core/scheduler.js';
+import { FLAG_NAMES } from './cmd/flag.js';
 import { isBuried } from '../core/model.js';
 import type { Filter, StudyCard } from '../core/queue.js';
+import { describeSearch } from '../core/search.js';
 import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
 import { zoneToRecord } from './context.js';
@@ -84,6 +87,9 @@ export function describeFilter(f: Filter): string {
   if (f.topics.length) parts.push(`topic ${f.topics.join(', ')}`);
   if (f.days)
     parts.push(f.days[0] === f.days[1] ? `day ${f.days[0]}` : `days ${f.days[0]}-${f.days[1]}`);
+  if (f.search) parts.push(`search ${describeSearch(f.search)}`);
+  if (f.flags?.length) parts.push(`flag ${f.flags.join(', ')}`);
+  if (f.marked) parts.push('marked');
   return parts.join(' · ');
 }
 
@@ -107,6 +113,10 @@ export interface CardJson {
   buried: boolean;
   /** Tagged a leech (reached the leech threshold in lapses). */
   leech: boolean;
+  /** Anki's flag colour, 1-7; 0 for none. */
+  flag: number;
+  /** Its note is marked. */
+  marked: boolean;
 }
 
 export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
@@ -132,6 +142,21 @@ export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
     suspended: rec.suspended,
     buried: isBuried(rec, studyDay(now, col.clock)),
     leech: rec.leech ?? false,
+    flag: rec.flag ?? 0,
+    marked: rec.marked ?? false,
+  };
+}
+
+/** Card info (`show`): dates, interval, memory, recall now, time, every answer, where it is written. */
+export function cardInfoJson(
+  sc: StudyCard,
+  col: Collection,
+  now: Date,
+): CardInfo & { file: string | null } {
+  const note = col.decks.get(sc.card.deck)?.notes.find((n) => n.id === sc.card.note);
+  return {
+    ...cardInfo(sc.rec, col.history(sc.card.id), now, col.settings, col.clock),
+    file: note ? `${note.file}:${note.line}` : null,
   };
 }
 
@@ -151,7 +176,9 @@ export function cardLog(col: Collection, id: string): LogEntryJson[] {
   }));
 }
 
-export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
+export function showText(
+  j: CardJson & { log?: LogEntryJson[]; info?: CardInfo & { file: string | null } },
+): string {
   const lines = [
     `id:         ${j.id}`,
     `note:       ${j.note}  (deck ${j.deck}${j.day !== null ? `, day ${j.day}` : ''}${j.line ? `, ${j.line}` : ''})`,
@@ -165,9 +192,32 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
       `difficulty: ${j.difficulty?.toFixed(2)}`,
     );
   lines.push(`reps:       ${j.reps}   lapses: ${j.lapses}`);
+  if (j.flag) lines.push(`flag:       ${j.flag} (${FLAG_NAMES[j.flag]})`);
+  if (j.marked) lines.push('marked:     yes');
   if (j.source) lines.push(`source:     ${j.source}`);
+  const info = j.info;
+  const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+  if (info) {
+    const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+    lines.push(
+      `added:      ${info.added ?? '-'}`,
+      `reviewed:   first ${info.firstReview ?? '-'}, latest ${info.latestReview ?? '-'}`,
+      `interval:   ${info.interval} day${info.interval === 1 ? '' : 's'}   recall now: ${pct(info.retrievability)}`,
+      `time:       ${secs(info.averageMs)} on average, ${secs(info.totalMs)} in all`,
+    );
+    if (info.file) lines.push(`written in: ${info.file}`);
+  }
   lines.push('', j.front, '---', j.back);
-  if (j.log && j.log.length)
+  if (info && info.log.length)
+    lines.push(
+      '',
+      'log:        answered              rating  state       interval  time',
+      ...info.log.map(
+        (l) =>
+          `  ${l.at.slice(0, 19).replace('T', ' ')}   ${l.rating.padEnd(6)}  ${l.state.padEnd(10)}  ${l.interval.padEnd(8)}  ${secs(l.ms)}${l.cram ? '  (cram)' : ''}`,
+      ),
+    );
+  else if (j.log && j.log.length)
     lines.push(
       '',
       'log:',

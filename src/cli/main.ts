@@ -7,6 +7,8 @@ import * as deck from './cmd/deck.js';
 import * as doctor from './cmd/doctor.js';
 import * as due from './cmd/due.js';
 import * as exportCmd from './cmd/export.js';
+import * as flag from './cmd/flag.js';
+import * as forget from './cmd/forget.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
@@ -15,6 +17,7 @@ import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
 import * as topics from './cmd/topics.js';
+import * as undo from './cmd/undo.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -42,6 +45,10 @@ const COMMANDS: Record<string, Command> = {
     run: (a, e) => suspend.run(a, e, false),
     summary: 'bring a suspended card back',
   },
+  forget: { ...forget, summary: 'make cards new again (keeping their history)' },
+  undo: { ...undo, summary: 'undo the last change (or N), whichever session made it' },
+  flag: { ...flag, run: (a, e) => flag.run(a, e, 'flag'), summary: 'flag a card (1-7, 0 clears)' },
+  mark: { ...flag, run: (a, e) => flag.run(a, e, 'mark'), summary: "mark a card's note" },
   topics: { ...topics, summary: 'the topics, with card counts and days' },
   stats: { ...stats, summary: 'counts, forecast, heatmap, retention, readiness by topic' },
   lint: { ...lint, summary: 'check a folder of deck sources' },

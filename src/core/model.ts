@@ -27,6 +27,12 @@ export interface CardRecord {
   mod: string;
   /** Tagged a leech: it reached the leech threshold in lapses (absent means no). */
   leech?: boolean;
+  /** Anki's flag colour, 1–7 (absent or 0: none). */
+  flag?: number;
+  /** Its note is marked (absent means no). */
+  marked?: boolean;
+  /** When the collection first saw the card (ISO); absent for cards from before it was kept. */
+  added?: string;
 }
 
 /** What a study day holds, counted as answers are given (undo subtracts). */
@@ -79,6 +85,8 @@ export function emptyState(): CollectionState {
 export type {
   AnswerEvent,
   BuryEvent,
+  FlagEvent,
+  MarkEvent,
   CollectionEvent,
   DeckEvent,
   NewEvent,
@@ -151,9 +159,21 @@ function change(state: CollectionState, e: UndoableEvent, undo: boolean): void {
       card.buriedDay = undo ? e.prev : e.day;
       break;
     case 'reset':
-      card.sched = undo ? e.before : { ...NEW_STATE };
+      card.sched = undo ? e.before : forgotten(e.before, e.keepCounts === true);
+      break;
+    case 'flag':
+      card.flag = undo ? e.prev : e.flag;
+      break;
+    case 'mark':
+      for (const c of Object.values(state.cards))
+        if (c.note === card.note && c.deck === card.deck) c.marked = undo ? !e.marked : e.marked;
       break;
   }
+}
+
+/** A card made new again, keeping its answer and lapse counts or not. */
+export function forgotten(before: SchedState, keepCounts: boolean): SchedState {
+  return keepCounts ? { ...NEW_STATE, reps: before.reps, lapses: before.lapses } : { ...NEW_STATE };
 }
 
 /** A card is buried on a study day if it was buried on that day. */

@@ -7,6 +7,7 @@
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
 import { newCardPacing } from './interview.js';
+import { matchesSearch, type Search } from './search.js';
 import { isBuried, type CardRecord, type CollectionState, type DayCounts } from './model.js';
 import { retrievability } from './scheduler.js';
 import { endOfStudyDay, MINUTE, studyDay, studyDayStart, addDays, type DayClock } from './time.js';
@@ -22,14 +23,23 @@ export interface Filter {
   /** Inclusive range of plan days, or null for all. */
   days: [number, number] | null;
   decks: string[];
+  /** Words of the front, back or source (`--search`). */
+  search?: Search | null;
+  /** Cards with any of these flags (`--flag`; 0 is no flag). */
+  flags?: number[];
+  /** Only cards of marked notes (`--marked`). */
+  marked?: boolean;
 }
 
 export const NO_FILTER: Filter = { topics: [], days: null, decks: [] };
 
-export function matchesFilter(c: Card, f: Filter): boolean {
+export function matchesFilter(c: Card, f: Filter, rec?: CardRecord): boolean {
   if (f.decks.length > 0 && !f.decks.includes(c.deck)) return false;
   if (f.days && (c.day === null || c.day < f.days[0] || c.day > f.days[1])) return false;
   if (f.topics.length > 0 && !f.topics.some((t) => hasTopic(c.topics, t))) return false;
+  if (f.search && !matchesSearch(c, f.search)) return false;
+  if (f.flags && f.flags.length > 0 && !f.flags.includes(rec?.flag ?? 0)) return false;
+  if (f.marked && !rec?.marked) return false;
   return true;
 }
 

@@ -5,7 +5,7 @@
  * memory state and due date as if those settings had been in force all along.
  * Pure: takes the events, returns the cards whose state changes.
  */
-import type { CollectionEvent, CollectionState } from './model.js';
+import { forgotten, type CollectionEvent, type CollectionState } from './model.js';
 import { cardHistories } from './reviewlog.js';
 import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
 import type { Settings } from './settings.js';
@@ -36,7 +36,7 @@ export function replayStates(
   for (const [card, steps] of cardHistories(events)) {
     let s: SchedState = { ...NEW_STATE };
     for (const e of steps) {
-      if (e.type === 'reset') s = { ...NEW_STATE };
+      if (e.type === 'reset') s = forgotten(s, e.keepCounts === true);
       else
         s = answer(
           s,

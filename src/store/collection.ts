@@ -11,7 +11,13 @@ import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
 import { formatDeckError, type Card, type Deck } from '../deck/types.js';
 import { UserError, writeErrorText } from '../errors.js';
-import { answerEvents, cramAnswerEvent, undoEvents, undoTargets } from '../core/answer.js';
+import {
+  answerEvents,
+  cramAnswerEvent,
+  lastChanges,
+  undoEvents,
+  undoTargets,
+} from '../core/answer.js';
 import { keptAnswers, reviewLog } from '../core/reviewlog.js';
 import type { LogRows } from '../core/logrows.js';
 import {
@@ -271,7 +277,7 @@ export class Collection {
     for (const card of this.cards.values()) {
       const rec = this.state.cards[card.id];
       if (!rec || rec.retired || card.deck !== rec.deck) continue;
-      if (!matchesFilter(card, filter)) continue;
+      if (!matchesFilter(card, filter, rec)) continue;
       out.push({ card, rec });
     }
     return out;
@@ -466,6 +472,45 @@ export class Collection {
     const targets = undoTargets(this.undoStack);
     for (const e of undoEvents(targets, now)) this.commit(e);
     return targets[targets.length - 1] ?? null;
+  }
+
+  /** Makes a card new again (Anki's Forget), keeping its answer and lapse counts or not. */
+  forget(id: string, now: Date, keepCounts: boolean): void {
+    const { rec } = this.get(id);
+    this.commitUndoable({
+      type: 'reset',
+      at: now.toISOString(),
+      card: id,
+      before: rec.sched,
+      ...(keepCounts ? { keepCounts: true } : {}),
+    });
+  }
+
+  /** Sets a card's flag (1-7) or clears it (0); false when it already had that flag. */
+  setFlag(id: string, flag: number, now: Date): boolean {
+    const { rec } = this.get(id);
+    const prev = rec.flag ?? 0;
+    if (prev === flag) return false;
+    this.commitUndoable({ type: 'flag', at: now.toISOString(), card: id, flag, prev });
+    return true;
+  }
+
+  /** Marks the card's note (or unmarks it); false when it already was. */
+  setMarked(id: string, marked: boolean, now: Date): boolean {
+    const { rec } = this.get(id);
+    if ((rec.marked ?? false) === marked) return false;
+    this.commitUndoable({ type: 'mark', at: now.toISOString(), card: id, marked });
+    return true;
+  }
+
+  /**
+   * Undoes the last `n` changes of the log, whichever session made them (`sre-cards
+   * undo`), latest first. Returns what each undo took back.
+   */
+  undoChanges(n: number, now: Date): UndoableEvent[][] {
+    const groups = lastChanges(this.events(), n);
+    for (const g of groups) for (const e of undoEvents(g, now)) this.commit(e);
+    return groups;
   }
 
   get canUndo(): boolean {

@@ -1,13 +1,22 @@
 import { planOrder } from '../../core/queue.js';
-import { COMMON_OPTIONS, FILTER_OPTIONS, JSON_OPTION, filterFrom, parse } from '../args.js';
+import {
+  COMMON_OPTIONS,
+  FILTER_HELP,
+  FILTER_OPTIONS,
+  JSON_OPTION,
+  filterFrom,
+  parse,
+} from '../args.js';
 import { assertNoExtra, cardJson, checkFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 
-export const usage = 'sre-cards list [--topic T]... [--day N|N-M] [--deck NAME]... [--json]';
+export const usage =
+  'sre-cards list [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--json]';
 export const help = `Lists the cards (retired ones left out), in plan order. Read-only.
 
 ${usage}
 
+${FILTER_HELP}
   --json   print an array of cards (schema in the README)`;
 
 export function run(args: string[], env: Env): number {

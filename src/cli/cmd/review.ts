@@ -1,19 +1,18 @@
 import { BUILTIN_DECK } from '../../deck/builtin.js';
 import { UserError } from '../../errors.js';
-import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
+import { COMMON_OPTIONS, FILTER_HELP, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
 import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { CramSession } from '../cram.js';
 import { Session } from '../session.js';
 
-export const usage = 'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]...';
+export const usage =
+  'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
 export const help = `Reviews the cards due today, in the terminal. FSRS schedules every answer.
 
 ${usage}
 
-  --topic T      only cards of topic T or its sub-topics (repeatable: any of them)
-  --day N|N-M    only cards of plan day N, or days N to M
-  --deck NAME    only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+${FILTER_HELP}
   --cram         review every matching card now, due or not, weakest first, without
                  changing its schedule or the day's limits (answers are logged as cram;
                  Again brings a card back a few cards later)

@@ -4,6 +4,7 @@ import { studyDay } from '../../core/time.js';
 import type { Filter } from '../../core/queue.js';
 import {
   COMMON_OPTIONS,
+  FILTER_HELP,
   FILTER_OPTIONS,
   JSON_OPTION,
   filterFrom,
@@ -14,16 +15,14 @@ import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../c
 import type { Env } from '../context.js';
 
 export const usage =
-  'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--on YYYY-MM-DD] [--json]';
+  'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--on YYYY-MM-DD] [--json]';
 export const help = `Your study at a glance: card counts, today, the due forecast for 30 days, a
 heatmap of reviews over the last year with your streak, true retention over 7 and
 30 days beside the desired retention, readiness by topic, and leeches. Read-only.
 
 ${usage}
 
-  --topic T         only cards of topic T or its sub-topics (repeatable)
-  --day N|N-M       only cards of plan day N, or days N to M
-  --deck NAME       only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+${FILTER_HELP}
   --on YYYY-MM-DD   also project readiness to that study day (default: the interview
                     date of the settings, if one is set)
   --json            print the same figures as JSON (schema in the README)`;
@@ -40,7 +39,7 @@ function round(_key: string, v: unknown): unknown {
 }
 
 function isFiltered(f: Filter): boolean {
-  return f.topics.length > 0 || f.decks.length > 0 || f.days !== null;
+  return describeFilter(f) !== '';
 }
 
 export async function run(args: string[], env: Env): Promise<number> {
