@@ -6,7 +6,7 @@ import { scheduler } from '../../core/scheduler.js';
 import { offsetMinutes, studyDay } from '../../core/time.js';
 import { fieldChecksum, stripHtml } from '../html.js';
 import { collectNotes, NoteCollector, type CollectedNotes, type ExportNote } from '../notes.js';
-import { NOTE_TYPES, noteTypeJson } from '../notetypes.js';
+import { ALL_NOTE_TYPES, NOTE_TYPES, noteTypeJson } from '../notetypes.js';
 import { collectLogRows, type LogRows } from '../../core/logrows.js';
 import { trace } from '../../trace.js';
 import { deckJson, defaultOptions, ourOptions } from './col.js';
@@ -198,7 +198,7 @@ function finishPackage(
   const dconf: Record<string, unknown> = { '1': defaultOptions() };
   if (input.withProgress) dconf[String(OPTIONS_ID)] = ourOptions(settings, crtSecs);
   const models: Record<string, unknown> = {};
-  for (const def of Object.values(NOTE_TYPES)) {
+  for (const def of ALL_NOTE_TYPES) {
     const did = modelDeck.get(def.id);
     if (did !== undefined) models[String(def.id)] = noteTypeJson(def, did);
   }
