@@ -2,13 +2,13 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { pacingText } from '../core/interview.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
-import type { Session, Summary } from '../cli/session.js';
+import type { ReviewSession, Summary } from '../session/types.js';
 import type { StudyCard } from '../core/queue.js';
 import { Markdown } from './Markdown.js';
 import { sanitize } from './text.js';
 
 export interface ReviewAppProps {
-  session: Session;
+  session: ReviewSession;
   /** What is being reviewed: the deck title, or the filter. */
   label: string;
   now: () => Date;
@@ -57,7 +57,7 @@ function Header({
   now,
   width,
 }: {
-  session: Session;
+  session: ReviewSession;
   label: string;
   now: () => Date;
   width: number;

@@ -1,11 +1,10 @@
 import { render } from 'ink';
-import type { Summary } from '../cli/session.js';
-import type { Session } from '../cli/session.js';
+import type { ReviewSession, Summary } from '../session/types.js';
 import { ReviewApp } from './ReviewApp.js';
 
 /** Runs the review screen in the terminal until the session ends. */
 export async function runReview(
-  session: Session,
+  session: ReviewSession,
   label: string,
   now: () => Date,
 ): Promise<{ summary: Summary; error: string | null }> {

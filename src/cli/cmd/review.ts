@@ -3,8 +3,8 @@ import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
 import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
-import { CramSession } from '../cram.js';
-import { Session } from '../session.js';
+import { cramSession } from '../../session/cram.js';
+import { Session } from '../../session/session.js';
 
 export const usage = 'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]...';
 export const help = `Reviews the cards due today, in the terminal. FSRS schedules every answer.
@@ -66,7 +66,7 @@ export async function run(
   try {
     checkFilter(col, filter, usage);
     const session = values.cram
-      ? new CramSession(col, filter, env.now)
+      ? cramSession(col, filter, env.now)
       : new Session(col, filter, env.now);
     const label = [
       values.cram ? 'Cram' : '',
