@@ -1,10 +1,11 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { pacingText } from '../core/interview.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
 import type { ReviewSession, Summary } from '../session/types.js';
 import type { StudyCard } from '../core/queue.js';
 import { Markdown } from './Markdown.js';
+import { createReviewStore, keyAction } from './review-state.js';
 import { sanitize } from './text.js';
 
 export interface ReviewAppProps {
@@ -16,13 +17,6 @@ export interface ReviewAppProps {
   onExit?: (result: { summary: Summary; error: string | null }) => void;
 }
 
-type Phase = 'question' | 'answer';
-const RATING_KEYS: Record<string, RatingName> = {
-  '1': 'again',
-  '2': 'hard',
-  '3': 'good',
-  '4': 'easy',
-};
 const LABELS: Record<RatingName, string> = {
   again: 'Again',
   hard: 'Hard',
@@ -54,12 +48,13 @@ function ProgressBar({ done, total, width }: { done: number; total: number; widt
 function Header({
   session,
   label,
-  now,
+  at,
   width,
 }: {
   session: ReviewSession;
   label: string;
-  now: () => Date;
+  /** The instant the screen is drawn for (ms). */
+  at: number;
   width: number;
 }) {
   const c = session.counts();
@@ -78,8 +73,7 @@ function Header({
         <ProgressBar done={done} total={done + remaining} width={Math.min(40, width - 24)} />
         <Text>
           {' '}
-          {done}/{done + remaining} ·{' '}
-          {formatDuration(now().getTime() - session.startedAt.getTime())}
+          {done}/{done + remaining} · {formatDuration(at - session.startedAt.getTime())}
         </Text>
       </Box>
     </Box>
@@ -145,103 +139,34 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = stdout?.columns || 80;
-  const [card, setCard] = useState<StudyCard | null>(() => session.next());
-  const [phase, setPhase] = useState<Phase>('question');
-  const [shownAt, setShownAt] = useState(() => now().getTime());
-  const [help, setHelp] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [store] = useState(() => createReviewStore({ session, now }));
+  const state = useSyncExternalStore(store.subscribe, store.getState);
   const [pacing] = useState(() => session.pacing());
-  const [ended, setEnded] = useState<{ summary: Summary; error: string | null } | null>(null);
-  const [, setTick] = useState(0);
 
   useEffect(() => {
-    const t = setInterval(() => setTick((n) => n + 1), 1000);
+    const t = setInterval(() => store.dispatch({ type: 'tick' }), 1000);
     return () => clearInterval(t);
-  }, []);
+  }, [store]);
 
+  const { ended } = state;
   useEffect(() => {
     if (!ended) return;
     onExit?.(ended);
     exit();
   }, [ended, exit, onExit]);
 
-  // What the keys act on, kept in a ref as well as in state: keys can arrive before the
-  // screen has re-rendered, and each must see the result of the one before it.
-  const live = useRef({ card, phase, shownAt, ended: false });
-  const finish = (error: string | null = null) => {
-    if (live.current.ended) return;
-    live.current.ended = true;
-    setEnded({ summary: session.summary(), error });
-  };
-  const setPhaseNow = (p: Phase) => {
-    live.current.phase = p;
-    setPhase(p);
-  };
-  const show = (next: StudyCard | null) => {
-    const t = now().getTime();
-    live.current = { ...live.current, card: next, phase: 'question', shownAt: t };
-    setCard(next);
-    setPhase('question');
-    setShownAt(t);
-    if (!next) finish();
-  };
-  /** Runs a change; a failure to save ends the session, saying so. */
-  const attempt = (f: () => void): boolean => {
-    try {
-      f();
-      return true;
-    } catch (e) {
-      finish(`NOT SAVED: ${(e as Error).message}`);
-      return false;
-    }
-  };
-
   useInput((input, key) => {
-    if (live.current.ended) return;
-    if ((key.ctrl && input === 'c') || key.escape) return finish();
+    if ((key.ctrl && input === 'c') || key.escape) return store.dispatch({ type: 'quit' });
     if (key.return) input = ' ';
-    // Keys that arrive together come as one string: handle each in turn.
+    // Keys that arrive together come as one string: each acts on the state the one
+    // before it left, read from the store (the screen may not have redrawn yet).
     for (const ch of input) {
-      const cur = live.current.card;
-      if (!cur || live.current.ended) return;
-      if (ch === 'q') return finish();
-      if (ch === '?') {
-        setHelp((h) => !h);
-        continue;
-      }
-      if (ch === 'u') {
-        let undone: string | null = null;
-        if (!attempt(() => (undone = session.undo()))) return;
-        setNotice(undone ? 'Undone.' : 'Nothing to undo.');
-        if (undone) show(session.next());
-        continue;
-      }
-      if (ch === 's' || ch === 'b') {
-        const id = cur.card.id;
-        if (!attempt(() => (ch === 's' ? session.suspend(id) : session.bury(id)))) return;
-        setNotice(ch === 's' ? 'Suspended. u undoes.' : 'Buried until tomorrow. u undoes.');
-        show(session.next());
-        continue;
-      }
-      if (live.current.phase === 'question') {
-        if (ch === ' ') {
-          setPhaseNow('answer');
-          setNotice(null);
-        }
-        continue;
-      }
-      const rating = ch === ' ' ? 'good' : RATING_KEYS[ch];
-      if (!rating) continue;
-      const id = cur.card.id;
-      const taken = now().getTime() - live.current.shownAt;
-      if (!attempt(() => session.answer(id, rating, taken))) return;
-      setNotice(
-        session.leech ? `Leech: ${id} was forgotten too often and is suspended. u undoes.` : null,
-      );
-      show(session.next());
+      const action = keyAction(ch, store.getState());
+      if (action) store.dispatch(action);
     }
   });
 
+  const { card, phase, help, notice } = state;
   if (ended) {
     return (
       <Box flexDirection="column">
@@ -254,7 +179,7 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
   const previews = phase === 'answer' ? session.previews(card.card.id) : null;
   return (
     <Box flexDirection="column" width={width}>
-      <Header session={session} label={label} now={now} width={width} />
+      <Header session={session} label={label} at={state.at} width={width} />
       {pacing && pacing.unseen > 0 ? <Text dimColor>{pacingText(pacing)}</Text> : null}
       <Text dimColor>{'─'.repeat(Math.max(10, width - 1))}</Text>
       <CardMeta sc={card} />
