@@ -11,6 +11,7 @@ import { zoneToRecord } from './context.js';
 import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
 import { usageError } from './args.js';
 import type { Env } from './context.js';
+import { sanitize } from '../text/terminal.js';
 
 /** SRE_CARDS_SNAPSHOT_EVERY: events between snapshots (tests and benchmarks set it). */
 export function snapshotEveryFromEnv(value: string | undefined): number | undefined {
@@ -39,7 +40,7 @@ export function openCollection(
     snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
     ...opts,
   });
-  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${w}\n`);
+  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${sanitize(w)}\n`);
   return col;
 }
 
@@ -181,7 +182,8 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
       'log:',
       ...j.log.map((l) => `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}`),
     );
-  return lines.join('\n') + '\n';
+  // Card text comes from deck files: no control character of it reaches the terminal.
+  return sanitize(lines.join('\n')) + '\n';
 }
 
 export function topicCount(cards: readonly Card[], topic: string): number {

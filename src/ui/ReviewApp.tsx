@@ -6,7 +6,7 @@ import type { ReviewSession, Summary } from '../session/types.js';
 import type { StudyCard } from '../core/queue.js';
 import { Markdown } from './Markdown.js';
 import { createReviewStore, keyAction } from './review-state.js';
-import { sanitize } from './text.js';
+import { sanitize } from '../text/terminal.js';
 
 export interface ReviewAppProps {
   session: ReviewSession;

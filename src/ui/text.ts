@@ -2,21 +2,7 @@
  * Card text for the terminal: control characters and escape sequences are made visible
  * (never sent raw), and a small Markdown subset is split into blocks and inline spans.
  */
-
-/** Replaces control characters (C0 but newline and tab, DEL, C1) with visible symbols. */
-export function sanitize(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => {
-        const c = ch.charCodeAt(0);
-        if (c < 0x20) return String.fromCharCode(0x2400 + c); // ␛ for ESC, ␀ for NUL, …
-        if (c === 0x7f) return '\u2421'; // ␡
-        return '\ufffd';
-      })
-      .replace(/\t/g, '    ')
-  );
-}
+import { sanitize } from '../text/terminal.js';
 
 export type Span = { text: string; bold?: boolean; code?: boolean };
 export type Block =

@@ -1,6 +1,7 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
 import { assertNoExtra, cardJson, cardLog, need, openCollection, showText } from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage = 'sre-cards show CARD_ID [--json]';
 export const help = `Shows one card: its text, its scheduling state, and its answers. Read-only.
@@ -15,6 +16,6 @@ export function run(args: string[], env: Env): number {
   assertNoExtra(positionals, 1, usage);
   const col = openCollection(env, 'read', 'show');
   const j = { ...cardJson(col.get(id), col, env.now()), log: cardLog(col, id) };
-  env.stdout.write(values.json ? JSON.stringify(j) + '\n' : showText(j));
+  env.stdout.write(values.json ? toJson(j) + '\n' : showText(j));
   return 0;
 }

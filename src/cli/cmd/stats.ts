@@ -14,6 +14,7 @@ import {
 } from '../args.js';
 import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage =
   'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--on YYYY-MM-DD] [--json]';
@@ -79,7 +80,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   });
   if (values.json) {
     const out: StatsJson = { ...stats, filter: { ...filter } };
-    env.stdout.write(JSON.stringify(out, round) + '\n');
+    env.stdout.write(toJson(out, round) + '\n');
     return 0;
   }
   const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]

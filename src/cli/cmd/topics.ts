@@ -1,6 +1,7 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
 import { assertNoExtra, openCollection, topicCount } from '../common.js';
 import type { Env } from '../context.js';
+import { sanitize, toJson } from '../../text/terminal.js';
 import { hasTopic } from '../../deck/cards.js';
 import { NO_FILTER } from '../../core/queue.js';
 
@@ -31,14 +32,14 @@ export function run(args: string[], env: Env): number {
     return { topic, description, cards: topicCount(cards, topic), days };
   });
   if (values.json) {
-    env.stdout.write(JSON.stringify(rows) + '\n');
+    env.stdout.write(toJson(rows) + '\n');
     return 0;
   }
   const w = Math.max(...rows.map((r) => r.topic.length));
   for (const r of rows) {
     const indent = r.topic.includes('/') ? '  ' : '';
     env.stdout.write(
-      `${indent}${r.topic.padEnd(w - indent.length)}  ${String(r.cards).padStart(4)}  ${compactDays(r.days).padEnd(12)}  ${r.description}\n`,
+      `${indent}${r.topic.padEnd(w - indent.length)}  ${String(r.cards).padStart(4)}  ${compactDays(r.days).padEnd(12)}  ${sanitize(r.description)}\n`,
     );
   }
   return 0;
