@@ -184,12 +184,12 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
       <Text dimColor>{'─'.repeat(Math.max(10, width - 1))}</Text>
       <CardMeta sc={card} />
       <Box marginTop={1}>
-        <Markdown text={card.card.front} />
+        <Markdown text={card.card.front} width={width} />
       </Box>
       {previews ? (
         <Box flexDirection="column" marginTop={1}>
           <Text dimColor>{'┄'.repeat(Math.max(10, Math.min(width - 1, 40)))}</Text>
-          <Markdown text={card.card.back} />
+          <Markdown text={card.card.back} width={width} />
           {card.card.source ? <Text dimColor>Source: {sanitize(card.card.source)}</Text> : null}
           <Box marginTop={1}>
             <Buttons previews={previews} />
