@@ -18,6 +18,16 @@ function oneCard(back: string, front = 'What does the runbook say?') {
   });
 }
 
+/** A paragraph hard-wrapped at 95 columns, as the deck sources are. */
+const HARD_WRAPPED = `A baseline of the old version started at the same time, at the same size and on the same traffic
+differs from the canary only in the new version. Long-running production hosts also differ in
+uptime, warm caches and memory state, which adds noise and false verdicts.`;
+
+const CODE = '```\nkubectl rollout status deploy/api\nkubectl get pods -l app=api -o wide\n```';
+
+/** A card holding a long wrapped list, a hard-wrapped paragraph and a code block. */
+const RICH = `${HARD_WRAPPED}\n- **Action**: page the on-call engineer, open an incident channel, and post a status update every thirty minutes\n- **Check**: the canary's error rate and latency against the\n  baseline's, over the same window\n${CODE}`;
+
 const LONG_ITEM =
   '- **Action**: page the on-call engineer, open an incident channel, and post a status update every thirty minutes until it is mitigated\n- short one';
 
@@ -54,6 +64,39 @@ describe('review screen layout', () => {
       );
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
       expect(lines).toContain('• short one');
+      term.unmount();
+      col.close();
+    });
+  }
+
+  for (const columns of [40, 80, 100]) {
+    it(`joins a hard-wrapped paragraph and wraps it to ${columns} columns; code keeps its lines`, async () => {
+      const { col, el } = open(oneCard(RICH));
+      const term = renderTerm(el, columns);
+      await settle(term);
+      await press(term, ' ');
+      const lines = term.lines();
+      const start = lines.findIndex((l) => l.startsWith('A baseline of the old'));
+      const end = lines.findIndex((l) => l.startsWith('• Action'));
+      expect(start).toBeGreaterThan(0);
+      const para = lines.slice(start, end);
+      expect(para.join(' ')).toBe(HARD_WRAPPED.replace(/\n/g, ' '));
+      // Filled greedily: the next line's first word would not have fitted on the line before.
+      for (let i = 0; i + 1 < para.length; i++) {
+        const next = (para[i + 1] ?? '').split(' ')[0] ?? '';
+        expect((para[i] ?? '').length + 1 + next.length).toBeGreaterThan(columns);
+      }
+      // The list item's continuation line joins it.
+      expect(
+        itemLines(lines, '• Check: ')
+          .map((l) => l.trim())
+          .join(' '),
+      ).toBe(
+        "• Check: the canary's error rate and latency against the baseline's, over the same window",
+      );
+      expect(lines).toContain('│ kubectl rollout status deploy/api');
+      expect(lines).toContain('│ kubectl get pods -l app=api -o wide');
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
       term.unmount();
       col.close();
     });
