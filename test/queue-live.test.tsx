@@ -146,3 +146,46 @@ describe('the live queue agrees with `due` at every moment', () => {
     col.close();
   });
 });
+
+describe('sibling burying never starves a review', () => {
+  /** one-cloze:c1 a review card due on 10 March; its sibling :c2 in learning since 1 March. */
+  function setup() {
+    const col = openMini(tempDir(), T);
+    col.state.settings.fuzz = false;
+    col.answer('one-cloze:c1', 'easy', T, 0); // 8 days: due 9 March
+    col.answer('one-cloze:c2', 'again', T, 0); // learning, due a minute later
+    return col;
+  }
+
+  it('shows the overdue review before its sibling in learning, which would hide it', () => {
+    const col = setup();
+    const day = new Date('2026-03-10T09:00:00Z');
+    const s = new Session(col, NO_FILTER, () => day);
+    expect(s.counts()).toMatchObject({ learning: 1, review: 1 });
+    expect(s.next()?.card.id).toBe('one-cloze:c1');
+    s.answer('one-cloze:c1', 'good', 1000);
+    expect(s.next()?.card.id).toBe('one-cloze:c2');
+    col.close();
+  });
+
+  it('hides a sibling only for the rest of the study day', () => {
+    const col = setup();
+    // 03:00 on 11 March is still the study day of 10 March.
+    const now = { t: new Date('2026-03-11T03:00:00Z') };
+    const s = new Session(col, NO_FILTER, () => now.t);
+    expect(s.next()?.card.id).toBe('one-cloze:c1');
+    // Answered first anyway (a script, or another session): c1 waits for tomorrow...
+    col.answer('one-cloze:c2', 'again', now.t, 0);
+    const s2 = new Session(col, NO_FILTER, () => now.t);
+    expect(s2.counts().review).toBe(0);
+    s2.answer('one-cloze:c2', 'good', 1000);
+    // ...which starts at 04:00, in the same session.
+    now.t = new Date('2026-03-11T04:30:00Z');
+    expect(s2.counts()).toEqual(
+      queueCounts(buildQueue(col.state, col.studyCards(NO_FILTER), now.t, col.clock)),
+    );
+    expect(s2.counts().review).toBe(1);
+    expect(s2.next()?.card.id).toBe('one-cloze:c1');
+    col.close();
+  });
+});

@@ -3,7 +3,8 @@
  * the end of the study day, lowest retrievability first, up to the reviews-per-day limit;
  * then new cards in plan order up to the new-per-day limit. Limits count the whole study
  * day, across sessions. Siblings (cards of one note): once a card is answered, the
- * note's other new and review cards wait for the next study day (as Anki buries them).
+ * note's other new and review cards wait for the next study day (as Anki buries them),
+ * and a review goes before its sibling in learning, so that no review waits for ever.
  */
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
@@ -237,11 +238,25 @@ export function queueCounts(q: Queue): QueueCounts {
 
 export type NextPick = { id: string; from: 'learning' | 'review' | 'new' } | null;
 
-/** The card to show now: learning due now, then reviews, then new, then learning ahead. */
-export function pickNext(q: Queue, now: Date): NextPick {
+/**
+ * The card to show now: learning due now, then reviews, then new, then learning ahead.
+ * A learning card whose note has a review in the queue lets that review go first:
+ * answering it would hide the review for the day, and a card that stays in learning
+ * from one day to the next would then hide it every day (`noteOf` tells the notes).
+ */
+export function pickNext(
+  q: Queue,
+  now: Date,
+  noteOf?: (id: string) => string | undefined,
+): NextPick {
   const t = now.getTime();
   const first = q.learning[0];
-  if (first && first.due <= t) return { id: first.id, from: 'learning' };
+  if (first && first.due <= t) {
+    const note = noteOf?.(first.id);
+    const sibling = note === undefined ? undefined : q.review.find((r) => noteOf?.(r) === note);
+    if (sibling) return { id: sibling, from: 'review' };
+    return { id: first.id, from: 'learning' };
+  }
   if (q.review[0]) return { id: q.review[0], from: 'review' };
   if (q.new[0]) return { id: q.new[0], from: 'new' };
   if (first && first.due <= t + LEARN_AHEAD_MS) return { id: first.id, from: 'learning' };

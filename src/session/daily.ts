@@ -60,7 +60,7 @@ export class DailyQueue implements QueueSource {
       const s = this.ctx.collection.get(this.front).rec.sched.state;
       return { id: this.front, from: s === 'new' ? 'new' : s === 'review' ? 'review' : 'learning' };
     }
-    return pickNext(queue, this.ctx.now());
+    return pickNext(queue, this.ctx.now(), this.ctx.collection.noteOf);
   }
 
   previews(id: string): Preview[] {
