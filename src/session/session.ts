@@ -4,10 +4,11 @@
  * collection (store) to the queue rules (core); the review screen drives it.
  */
 import { newCardPacing, type Pacing } from '../core/interview.js';
-import { nextDue, type Filter, type QueueCounts } from '../core/queue.js';
+import { buildQueue, nextDue, queueCounts, type Filter, type QueueCounts } from '../core/queue.js';
+import { forecast } from '../core/stats.js';
 import type { AnswerEvent, UndoableEvent } from '../core/model.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
-import { addDays, endOfStudyDay, studyDay, studyDayStart } from '../core/time.js';
+import { addDays, studyDay, studyDayStart } from '../core/time.js';
 import type { Collection } from '../store/collection.js';
 import { dailyQueue } from './daily.js';
 import type { CardFrom, ReviewSession, SessionCard, Summary } from './types.js';
@@ -122,20 +123,19 @@ export class Session<S extends QueueSource = QueueSource> implements ReviewSessi
     const col = this.collection;
     const clock = col.clock;
     const tomorrow = addDays(studyDay(now, clock), 1);
-    const endTomorrow = endOfStudyDay(studyDayStart(tomorrow, clock), clock).getTime();
     const cards = col.studyCards(this.filter);
-    let dueTomorrow = 0;
-    let unseen = 0;
-    for (const { rec } of cards) {
-      if (rec.suspended) continue;
-      if (rec.sched.state === 'new') unseen++;
-      else if (rec.sched.due && Date.parse(rec.sched.due) < endTomorrow) dueTomorrow++;
-    }
+    const today = buildQueue(col.state, cards, now, clock);
+    const unseen = cards.filter((c) => !c.rec.suspended && c.rec.sched.state === 'new').length;
+    const later = today.learning[0];
     return {
+      at: now,
       reviewed: this.reviewed,
       again: this.again,
       ms: this.ms,
-      dueTomorrow,
+      leftToday: queueCounts(today),
+      nextToday: later ? new Date(later.due) : null,
+      // As stats counts it: cards due on the next study day, not those due later today.
+      dueTomorrow: forecast(cards, now, clock).tomorrow,
       newTomorrow: Math.min(
         unseen,
         newCardPacing(col.state, studyDayStart(tomorrow, clock), clock)?.limit ??

@@ -13,10 +13,16 @@ export type CardFrom = 'learning' | 'review' | 'new';
 export type SessionCard = StudyCard & { from: CardFrom };
 
 export interface Summary {
+  /** When the session ended. */
+  at: Date;
   reviewed: number;
   again: number;
   ms: number;
-  /** Reviews and learning cards due by the end of the next study day. */
+  /** What is still due today, after the limits: the counts of `sre-cards due`. */
+  leftToday: QueueCounts;
+  /** When the next learning card left today is due (null when none is). */
+  nextToday: Date | null;
+  /** Reviews and learning cards due on the next study day (as `stats` counts them). */
   dueTomorrow: number;
   /** New cards the next study day will offer. */
   newTomorrow: number;

@@ -6,6 +6,7 @@ import type { ReviewSession, Summary } from '../session/types.js';
 import type { StudyCard } from '../core/queue.js';
 import { Markdown } from './Markdown.js';
 import { createReviewStore, keyAction } from './review-state.js';
+import { formatDuration, summaryLines } from './summary.js';
 import { sanitize } from '../text/terminal.js';
 
 export interface ReviewAppProps {
@@ -23,16 +24,6 @@ const LABELS: Record<RatingName, string> = {
   good: 'Good',
   easy: 'Easy',
 };
-
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0
-    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
-    : `${m}:${String(sec).padStart(2, '0')}`;
-}
 
 function ProgressBar({ done, total, width }: { done: number; total: number; width: number }) {
   const w = Math.max(4, width);
@@ -118,18 +109,12 @@ const HELP: [string, string][] = [
 ];
 
 export function SummaryView({ summary }: { summary: Summary }) {
-  const share = summary.reviewed === 0 ? 0 : Math.round((summary.again / summary.reviewed) * 100);
   return (
     <Box flexDirection="column">
       <Text bold>Session done</Text>
-      <Text>
-        Reviewed {summary.reviewed} card{summary.reviewed === 1 ? '' : 's'} · Again {share}% · Time{' '}
-        {formatDuration(summary.ms)}
-      </Text>
-      <Text>
-        Tomorrow: {summary.dueTomorrow} review{summary.dueTomorrow === 1 ? '' : 's'} and up to{' '}
-        {summary.newTomorrow} new card{summary.newTomorrow === 1 ? '' : 's'}
-      </Text>
+      {summaryLines(summary).map((l, i) => (
+        <Text key={i}>{l}</Text>
+      ))}
     </Box>
   );
 }
