@@ -114,3 +114,137 @@ describe('review screen layout', () => {
     col.close();
   });
 });
+
+/** An answer far taller than a terminal of 24 rows. */
+const TALL = Array.from({ length: 40 }, (_, i) => `- step ${i + 1} of the runbook`).join('\n');
+
+describe('a card taller than the terminal', () => {
+  it('scrolls inside the screen at 80×24, keeping the header, with a marker', async () => {
+    const { col, el } = open(oneCard(TALL));
+    const term = renderTerm(el, 80, 24);
+    await settle(term);
+    await press(term, ' ');
+    let lines = term.lines();
+    expect(lines.length).toBeLessThan(24);
+    expect(lines[0]).toMatch(/^Mini Deck +New 1 · Learning 0 · Due 0$/);
+    expect(lines).toContain('• step 1 of the runbook');
+    expect(lines.join('\n')).not.toContain('step 40 of');
+    const marker = lines.find((l) => l.includes('lines below'));
+    expect(marker).toMatch(/↓ \d+ lines below/);
+    // The buttons stay on screen, below the card's window.
+    expect(lines.join('\n')).toMatch(/1 +Again 1m/);
+    await press(term, 'jj');
+    lines = term.lines();
+    expect(lines[0]).toContain('New 1');
+    expect(lines.find((l) => l.includes('above'))).toMatch(/↑ 2 lines above/);
+    // Page down to the end: the last step shows, and nothing is below.
+    for (let i = 0; i < 5; i++) await press(term, '\u001b[6~');
+    lines = term.lines();
+    expect(lines).toContain('• step 40 of the runbook');
+    expect(lines.join('\n')).not.toContain('below');
+    expect(lines.length).toBeLessThan(24);
+    await press(term, 'k');
+    expect(term.lines().join('\n')).toMatch(/↓ 1 line below/);
+    // The next card starts at its top.
+    await press(term, '3');
+    expect(term.lines()[0]).toContain('Mini Deck');
+    term.unmount();
+    col.close();
+  });
+
+  it('never draws more lines than the terminal has, whatever its size', async () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [80, 36],
+      [40, 24],
+      [40, 12],
+    ] as const) {
+      const { col, el } = open(oneCard(RICH + '\n' + TALL));
+      const term = renderTerm(el, columns, rows);
+      await settle(term);
+      for (const keys of ['', ' ', '?', '?', 'jjjj']) {
+        await press(term, keys);
+        const lines = term.lines();
+        expect(lines.length, `${columns}×${rows} after "${keys}"`).toBeLessThan(rows);
+        for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
+      }
+      term.unmount();
+      col.close();
+    }
+  });
+});
+
+describe('narrow terminals', () => {
+  it('at 40 columns: title and counts apart, buttons in rows without blank lines', async () => {
+    const { col, el } = open(oneCard(RICH));
+    const term = renderTerm(el, 40);
+    await settle(term);
+    let lines = term.lines();
+    expect(lines[0]).toMatch(/^Mini Deck +New 1 · Learning 0 · Due 0$/);
+    await press(term, ' ');
+    lines = term.lines();
+    const again = lines.findIndex((l) => /1 +Again/.test(l));
+    expect(lines[again]).toMatch(/^ 1 +Again 1m +2 +Hard 6m$/);
+    expect(lines[again + 1]).toMatch(/^ 3 +Good 10m +4 +Easy \d+d$/);
+    // The two rows of buttons are aligned in columns.
+    expect(lines[again]?.indexOf('2 ')).toBe(lines[again + 1]?.indexOf('4 '));
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+    await press(term, '?');
+    for (const l of term.lines()) expect(l.length).toBeLessThanOrEqual(40);
+    expect(term.lines().join('\n')).toContain('bury this card until');
+    await press(term, '?4');
+    lines = term.lines();
+    expect(lines.join('\n')).toContain('Session done');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+    term.unmount();
+    col.close();
+  });
+
+  it('cuts a title too long for the line, and never lets it run into the counts', async () => {
+    const col = openMini(tempDir(), T, { deck: oneCard('A.') });
+    const session = new Session(col, NO_FILTER, () => T);
+    const label = 'A deck with a title far too long for a narrow terminal';
+    const term = renderTerm(<ReviewApp session={session} label={label} now={() => T} />, 40);
+    await settle(term);
+    const lines = term.lines();
+    expect(lines[0]).toBe('A deck with a title far too long for a…');
+    expect(lines[1]).toBe('New 1 · Learning 0 · Due 0');
+    term.unmount();
+    col.close();
+  });
+
+  it('a line that exactly fills the width does not push a space onto the next', async () => {
+    // "Exactly forty columns wide, then more." fills 40 columns up to "then".
+    const text = 'Exactly forty columns of text go here ok then the rest follows';
+    const { col, el } = open(oneCard('A.', text));
+    const term = renderTerm(el, 40);
+    await settle(term);
+    const lines = term.lines();
+    const i = lines.findIndex((l) => l.startsWith('Exactly'));
+    expect(lines[i]).toBe('Exactly forty columns of text go here ok');
+    expect(lines[i + 1]).toBe('then the rest follows');
+    term.unmount();
+    col.close();
+  });
+
+  it('lays the screen out again when the terminal is resized', async () => {
+    const { col, el } = open(oneCard(RICH));
+    const term = renderTerm(el, 100, 40);
+    await settle(term);
+    await press(term, ' ');
+    term.resize(40, 24);
+    await settle(term);
+    let lines = term.lines();
+    expect(lines[0]).toMatch(/^Mini Deck +New 1 · Learning 0 · Due 0$/);
+    expect(lines[0]?.length).toBe(40);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
+    expect(lines.length).toBeLessThan(24);
+    term.resize(100, 40);
+    await settle(term);
+    lines = term.lines();
+    expect(lines[0]).toMatch(/^Mini Deck +New 1 · Learning 0 · Due 0$/);
+    expect(lines[0]?.length).toBe(100);
+    term.unmount();
+    col.close();
+  });
+});

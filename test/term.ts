@@ -8,7 +8,7 @@ import type { ReactElement } from 'react';
 
 class StubStdout extends EventEmitter {
   frames: string[] = [];
-  isTTY = true;
+  isTTY = false;
   constructor(
     public columns: number,
     public rows: number,

@@ -15,7 +15,12 @@ export type ReviewAction =
   | { type: 'bury' }
   | { type: 'help' }
   | { type: 'quit' }
-  /** The clock moved on: redraw the time, and end when nothing is left. */
+  /** Scroll a card taller than the screen, by lines or by a page. */
+  | { type: 'scroll'; lines: number }
+  | { type: 'page'; dir: 1 | -1 }
+  /** The terminal changed size. */
+  | { type: 'resize'; columns: number; rows: number }
+  /** The clock moved on: redraw the time. */
   | { type: 'tick' };
 
 export type Phase = 'question' | 'answer';
@@ -35,15 +40,25 @@ export interface ReviewState {
   at: number;
   help: boolean;
   notice: string | null;
+  /** The first line of the card shown; 'answer' scrolls to the answer just revealed. */
+  scroll: number | 'answer';
+  /** The terminal's size (rows 0 when unknown). */
+  columns: number;
+  rows: number;
   ended: Ended | null;
 }
 
 export interface ReviewContext {
   session: ReviewSession;
   now: () => Date;
+  /** Where the card is scrolled in a state, and how far it can be: for the scroll keys. */
+  scrollRange?: (s: ReviewState) => { scroll: number; maxScroll: number; page: number };
 }
 
-export function initialState({ session, now }: ReviewContext): ReviewState {
+export function initialState(
+  { session, now }: ReviewContext,
+  size: { columns: number; rows: number } = { columns: 80, rows: 0 },
+): ReviewState {
   const t = now().getTime();
   return {
     card: session.next(),
@@ -52,6 +67,9 @@ export function initialState({ session, now }: ReviewContext): ReviewState {
     at: t,
     help: false,
     notice: null,
+    scroll: 0,
+    columns: size.columns,
+    rows: size.rows,
     ended: null,
   };
 }
@@ -70,6 +88,7 @@ function show(s: ReviewState, ctx: ReviewContext, notice: string | null): Review
     shownAt: t,
     at: t,
     notice,
+    scroll: 0,
   };
   return next.card ? next : end(next, ctx);
 }
@@ -94,14 +113,22 @@ export function reduce(s: ReviewState, a: ReviewAction, ctx: ReviewContext): Rev
   const { session } = ctx;
   if (a.type === 'quit') return end(s, ctx);
   if (a.type === 'tick') return { ...s, at: ctx.now().getTime() };
+  if (a.type === 'resize') return { ...s, columns: a.columns, rows: a.rows };
+  if (a.type === 'scroll' || a.type === 'page') {
+    const range = ctx.scrollRange?.(s);
+    const from = range ? range.scroll : typeof s.scroll === 'number' ? s.scroll : 0;
+    const by = a.type === 'page' ? a.dir * Math.max(1, (range?.page ?? 10) - 1) : a.lines;
+    const to = Math.max(0, Math.min(range?.maxScroll ?? Number.POSITIVE_INFINITY, from + by));
+    return to === s.scroll ? s : { ...s, scroll: to };
+  }
   const card = s.card;
   if (!card) return end(s, ctx);
   const id = card.card.id;
   switch (a.type) {
     case 'help':
-      return { ...s, help: !s.help };
+      return { ...s, help: !s.help, scroll: 0 };
     case 'reveal':
-      return s.phase === 'question' ? { ...s, phase: 'answer', notice: null } : s;
+      return s.phase === 'question' ? { ...s, phase: 'answer', notice: null, scroll: 'answer' } : s;
     case 'grade': {
       if (s.phase !== 'answer') return s;
       const taken = ctx.now().getTime() - s.shownAt;
@@ -159,6 +186,8 @@ export function keyAction(ch: string, s: ReviewState): ReviewAction | null {
   if (ch === 'u') return { type: 'undo' };
   if (ch === 's') return { type: 'suspend' };
   if (ch === 'b') return { type: 'bury' };
+  if (ch === 'j') return { type: 'scroll', lines: 1 };
+  if (ch === 'k') return { type: 'scroll', lines: -1 };
   if (ch === ' ')
     return s.phase === 'question' ? { type: 'reveal' } : { type: 'grade', rating: 'good' };
   const rating = RATING_KEYS[ch];
@@ -171,8 +200,11 @@ export interface ReviewStore {
   subscribe(listener: () => void): () => void;
 }
 
-export function createReviewStore(ctx: ReviewContext): ReviewStore {
-  let state = initialState(ctx);
+export function createReviewStore(
+  ctx: ReviewContext,
+  size?: { columns: number; rows: number },
+): ReviewStore {
+  let state = initialState(ctx, size);
   if (!state.card) state = end(state, ctx);
   const listeners = new Set<() => void>();
   return {

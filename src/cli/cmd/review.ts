@@ -19,7 +19,8 @@ ${usage}
                  Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
-u undo · s suspend · b bury until tomorrow · ? keys · q/Esc/Ctrl-C quit.
+u undo · s suspend · b bury until tomorrow · ↑↓/j k/PgUp PgDn scroll a card taller
+than the screen · ? keys · q/Esc/Ctrl-C quit.
 Every answer is saved before the next card is shown.`;
 
 export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
