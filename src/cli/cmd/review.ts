@@ -49,6 +49,9 @@ export async function run(
   assertNoExtra(positionals, 0, usage);
   const filter = filterFrom(values, usage);
   if (!stdin.isTTY) {
+    // Usage errors come first: a topic, deck or day that does not exist exits 2 here too.
+    const read = openCollection(env, 'read', 'review');
+    checkFilter(read, filter, usage);
     throw new UserError(
       'review needs a terminal (stdin is not one); for scripts, use `sre-cards due`, `sre-cards list` and `sre-cards answer CARD_ID good`',
     );

@@ -1,0 +1,19 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, cli, tempDir } from './helpers.js';
+
+afterEach(cleanup);
+
+const env = () => ({ SRE_CARDS_DATA_DIR: tempDir(), SRE_CARDS_NOW: '2026-03-01T09:00:00Z' });
+
+describe('usage errors come first', () => {
+  it('review without a terminal and with an unknown topic exits 2, not 1', () => {
+    const r = cli(['review', '--topic', 'nope'], env(), '\n');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown topic "nope"');
+    expect(r.stderr).toContain('usage: sre-cards [review]');
+    // A valid filter without a terminal is still the terminal's failure.
+    const ok = cli(['review', '--topic', 'networking'], env(), '\n');
+    expect(ok.status).toBe(1);
+    expect(ok.stderr).toContain('review needs a terminal');
+  });
+});
