@@ -17,3 +17,14 @@ describe('usage errors come first', () => {
     expect(ok.stderr).toContain('review needs a terminal');
   });
 });
+
+describe('--day given twice', () => {
+  it('is refused with exit 2 by every command that filters, rather than the last one winning', () => {
+    for (const cmd of [['due'], ['list'], ['stats'], ['review'], ['export', 'tsv']]) {
+      const r = cli([...cmd, '--day', '61', '--day', '62'], env(), '\n');
+      expect(r.status, `${cmd.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('--day is given 2 times (61, 62); give one day or one range');
+    }
+    expect(cli(['due', '--day', '61-62', '--json'], env()).status).toBe(0);
+  });
+});
