@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, cli, tempDir } from './helpers.js';
+import { cleanup, cli, ROOT, tempDir } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -26,5 +27,32 @@ describe('--day given twice', () => {
       expect(r.stderr).toContain('--day is given 2 times (61, 62); give one day or one range');
     }
     expect(cli(['due', '--day', '61-62', '--json'], env()).status).toBe(0);
+  });
+});
+
+describe('npm start', () => {
+  it('takes a command and its options after --, review included', () => {
+    const run = (args: string[]) =>
+      spawnSync('npm', ['start', '--silent', '--', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        input: '\n',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          TZ: 'UTC',
+          ...env(),
+        },
+        timeout: 30_000,
+      });
+    const review = run(['review', '--topic', 'networking']);
+    // Not "unexpected argument": it got as far as asking for a terminal.
+    expect(review.stderr).not.toContain('unexpected argument');
+    expect(review.stderr).toContain('review needs a terminal');
+    const bare = run(['--topic', 'networking']);
+    expect(bare.stderr).toContain('review needs a terminal');
+    const due = run(['due', '--json']);
+    expect(due.status).toBe(0);
+    expect(JSON.parse(due.stdout)).toEqual({ new: 20, learning: 0, review: 0 });
   });
 });
