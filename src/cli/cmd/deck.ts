@@ -5,7 +5,7 @@ import { loadDeckFolder } from '../../deck/read.js';
 import { formatDeckError } from '../../deck/types.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
-import { assertNoExtra, need, openCollection } from '../common.js';
+import { assertNoExtra, columns, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
 
@@ -30,10 +30,13 @@ export function run(args: string[], env: Env): number {
     }));
     if (values.json) env.stdout.write(toJson(rows) + '\n');
     else
-      for (const r of rows)
-        env.stdout.write(
-          sanitize(`${r.name}  ${r.cards} cards  ${r.path ?? '(built in)'}  ${r.title}`) + '\n',
-        );
+      for (const line of columns(
+        rows.map((r) =>
+          [r.name, `${r.cards} cards`, r.path ?? '(built in)', r.title].map(sanitize),
+        ),
+        [1],
+      ))
+        env.stdout.write(line + '\n');
     return 0;
   }
   if (sub === 'add') {

@@ -1,6 +1,6 @@
 import { planOrder } from '../../core/queue.js';
 import { COMMON_OPTIONS, FILTER_OPTIONS, JSON_OPTION, filterFrom, parse } from '../args.js';
-import { assertNoExtra, cardJson, checkFilter, openCollection } from '../common.js';
+import { assertNoExtra, cardJson, checkFilter, columns, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
 
@@ -28,15 +28,15 @@ export function run(args: string[], env: Env): number {
     env.stdout.write(toJson(rows) + '\n');
     return 0;
   }
-  const width = Math.max(4, ...rows.map((r) => r.id.length));
-  for (const r of rows) {
+  const table = rows.map((r) => {
     const due = r.due ? r.due.slice(0, 16).replace('T', ' ') : '-';
-    const flags = (r.suspended ? ' S' : '') + (r.buried ? ' B' : '') + (r.leech ? ' L' : '');
+    const flags = [r.suspended ? 'S' : '', r.buried ? 'B' : '', r.leech ? 'L' : '']
+      .filter(Boolean)
+      .join(' ');
     const front = sanitize(r.front).replace(/\s+/g, ' ');
-    env.stdout.write(
-      `${r.id.padEnd(width)}  ${r.state.padEnd(10)} ${due.padEnd(16)}${flags}  ${front.length > 60 ? front.slice(0, 59) + '…' : front}\n`,
-    );
-  }
+    return [r.id, r.state, due, flags, front.length > 60 ? front.slice(0, 59) + '…' : front];
+  });
+  for (const line of columns(table)) env.stdout.write(line + '\n');
   env.stderr.write(`${rows.length} card${rows.length === 1 ? '' : 's'}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
-import { assertNoExtra, openCollection, topicCount } from '../common.js';
+import { assertNoExtra, columns, openCollection, topicCount } from '../common.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
 import { hasTopic } from '../../deck/cards.js';
@@ -35,13 +35,13 @@ export function run(args: string[], env: Env): number {
     env.stdout.write(toJson(rows) + '\n');
     return 0;
   }
-  const w = Math.max(...rows.map((r) => r.topic.length));
-  for (const r of rows) {
-    const indent = r.topic.includes('/') ? '  ' : '';
-    env.stdout.write(
-      `${indent}${r.topic.padEnd(w - indent.length)}  ${String(r.cards).padStart(4)}  ${compactDays(r.days).padEnd(12)}  ${sanitize(r.description)}\n`,
-    );
-  }
+  const table = rows.map((r) => [
+    `${r.topic.includes('/') ? '  ' : ''}${r.topic}`,
+    String(r.cards),
+    compactDays(r.days),
+    sanitize(r.description),
+  ]);
+  for (const line of columns(table, [1])) env.stdout.write(line + '\n');
   return 0;
 }
 
