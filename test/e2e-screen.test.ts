@@ -52,6 +52,9 @@ describe('the review screen in a real terminal of 80×24', () => {
     expect(cli(['deck', 'add', folder], env).status).toBe(0);
     const pty = runInPty('review --deck mini', 80, 24, env);
     await pty.waitFor(/Space or Enter shows the answer/);
+    // The header names the deck reviewed, by its own title.
+    expect(pty.raw().replace(ANSI, '')).toMatch(/Mini Deck +New 1 · Learning 0 · Due 0/);
+    expect(pty.raw()).not.toContain('SRE Interview Prep');
     let mark = pty.raw().length;
     pty.send(' ');
     await pty.waitFor(/lines below/, mark);
@@ -72,5 +75,24 @@ describe('the review screen in a real terminal of 80×24', () => {
     const after = raw.slice(raw.lastIndexOf(LEAVE_ALT) + LEAVE_ALT.length).replace(ANSI, '');
     expect(after).toMatch(/^Session done\r?\nReviewed 1 card · Again 0% · Time 0:00\r?\n/);
     expect(after).toMatch(/Tomorrow: [^\n]*\r?\n$/);
+  });
+
+  it('says which filter matched nothing, rather than that no cards are scheduled', async () => {
+    const dir = tempDir();
+    const folder = writeDeckFolder(join(tempDir(), 'mini'));
+    const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    expect(cli(['deck', 'add', folder], env).status).toBe(0);
+    // Day 2 of the mini deck is all networking: no reliability card.
+    const pty = runInPty('review --deck mini --topic reliability --day 2', 80, 24, env);
+    expect(await pty.exited).toBe(0);
+    const out = pty.raw().replace(ANSI, '');
+    expect(out).toContain('No card matches deck mini · topic reliability · day 2');
+    expect(out).not.toContain('No cards are scheduled');
+    // Every card suspended: it says so.
+    expect(cli(['suspend', 'two-a'], env).status).toBe(0);
+    expect(cli(['suspend', 'two-b'], env).status).toBe(0);
+    const all = runInPty('review --deck mini --day 2', 80, 24, env);
+    expect(await all.exited).toBe(0);
+    expect(all.raw().replace(ANSI, '')).toContain('Every card of deck mini · day 2 is suspended');
   });
 });

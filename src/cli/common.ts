@@ -10,6 +10,7 @@ import { Collection } from '../store/collection.js';
 import { zoneToRecord } from './context.js';
 import { readAllEvents, undoneSeqs } from '../store/eventlog.js';
 import { usageError } from './args.js';
+import { BUILTIN_DECK } from '../deck/builtin.js';
 import type { Env } from './context.js';
 import stringWidth from 'string-width';
 import { sanitize } from '../text/terminal.js';
@@ -79,6 +80,35 @@ export function checkFilter(col: Collection, f: Filter, usage: string): void {
       );
     }
   }
+}
+
+/**
+ * What a filter selects, for a header: the title of its deck (or the titles of its
+ * decks, joined), then the rest of the filter (`Mini Deck · topic dns · day 2`).
+ */
+export function selectionLabel(col: Collection, f: Filter): string {
+  const names = f.decks.length
+    ? f.decks
+    : [...new Set(col.studyCards(f).map((sc) => sc.card.deck))].sort((a, b) =>
+        a === BUILTIN_DECK ? -1 : b === BUILTIN_DECK ? 1 : a < b ? -1 : 1,
+      );
+  const titles = names.map((n) => col.decks.get(n)?.title || n);
+  const title = titles.length
+    ? titles.join(' + ')
+    : (col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards');
+  // The title names the decks already.
+  return [title, describeFilter({ ...f, decks: [] })].filter(Boolean).join(' · ');
+}
+
+/** Why a session has no card to show when nothing matches: which filter matched nothing. */
+export function noCardText(col: Collection, f: Filter): string | null {
+  const cards = col.studyCards(f);
+  const what = describeFilter(f) || 'the collection';
+  if (cards.length === 0)
+    return `No card matches ${what}: each part is known, but no card has them all (\`sre-cards topics\` lists the days of each topic).`;
+  if (cards.every((c) => c.rec.suspended))
+    return `Every card of ${what} is suspended (\`sre-cards list\` marks them S; \`sre-cards unsuspend CARD_ID\` brings one back).`;
+  return null;
 }
 
 export function describeFilter(f: Filter): string {

@@ -1,7 +1,14 @@
 import { BUILTIN_DECK } from '../../deck/builtin.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import {
+  assertNoExtra,
+  checkFilter,
+  describeFilter,
+  noCardText,
+  openCollection,
+  selectionLabel,
+} from '../common.js';
 import type { Env } from '../context.js';
 import { cramSession } from '../../session/cram.js';
 import { Session } from '../../session/session.js';
@@ -72,13 +79,14 @@ export async function run(
     const session = values.cram
       ? cramSession(col, filter, env.now)
       : new Session(col, filter, env.now);
-    const label = [
-      values.cram ? 'Cram' : '',
-      col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards',
-      describeFilter(filter),
-    ]
+    const label = [values.cram ? 'Cram' : '', selectionLabel(col, filter)]
       .filter(Boolean)
       .join(' · ');
+    const none = noCardText(col, filter);
+    if (none && !session.next()) {
+      env.stdout.write(none + '\n');
+      return 0;
+    }
     if (values.cram && !session.next()) {
       env.stdout.write(
         `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,

@@ -12,7 +12,7 @@ import {
   parse,
   usageError,
 } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import { assertNoExtra, checkFilter, openCollection, selectionLabel } from '../common.js';
 import type { Env } from '../context.js';
 import { toJson } from '../../text/terminal.js';
 
@@ -83,9 +83,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     env.stdout.write(toJson(out, round) + '\n');
     return 0;
   }
-  const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]
-    .filter(Boolean)
-    .join(' · ');
+  const label = selectionLabel(col, filter);
   const stdout = env.stdout as NodeJS.WriteStream;
   const columns = stdout.isTTY && stdout.columns ? stdout.columns : 80;
   const { renderStats } = await import('../../ui/Stats.js');

@@ -61,3 +61,15 @@ describe('tables keep their columns aligned, whatever the lengths', () => {
     expect(lines[1]).toMatch(/^my-own-notes-with-a-long-name {2,}\d+ cards/);
   });
 });
+
+describe('a user deck is called by its own title', () => {
+  it('in the stats header', () => {
+    const env = setup();
+    const r = cli(['stats', '--deck', 'my-own-notes-with-a-long-name'], env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Stats · My notes · /);
+    expect(cli(['stats'], env).stdout.split('\n')[0]).toMatch(
+      /^Stats · SRE Interview Prep \+ My notes · /,
+    );
+  });
+});
