@@ -52,3 +52,15 @@ describe('the session summary', () => {
     col.close();
   });
 });
+
+describe('a session that answered nothing', () => {
+  it('shows no share of Again rather than 0%', async () => {
+    const col = openMini(tempDir(), T);
+    const session = new Session(col, NO_FILTER, () => T);
+    const app = render(<ReviewApp session={session} label="Mini" now={() => T} />);
+    await press(app, '');
+    await press(app, 'q');
+    expect(app.lastFrame()).toContain('Reviewed 0 cards · Again — · Time 0:00');
+    col.close();
+  });
+});

@@ -38,7 +38,8 @@ function inTime(ms: number): string {
 }
 
 export function summaryLines(s: Summary): string[] {
-  const share = `${s.reviewed === 0 ? 0 : Math.round((s.again / s.reviewed) * 100)}%`;
+  // A share of nothing is no figure at all.
+  const share = s.reviewed === 0 ? '—' : `${Math.round((s.again / s.reviewed) * 100)}%`;
   const left = s.leftToday;
   const leftTotal = left.new + left.learning + left.review;
   let today = 'Nothing more is due today.';
