@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { ReviewSession, Summary } from '../session/types.js';
+import { Pager } from './Pager.js';
 import { ReviewApp } from './ReviewApp.js';
 import { summaryLines } from './summary.js';
 
@@ -59,4 +60,31 @@ export async function runReview(
     stdout.write(text.join('\n') + '\n');
   }
   return result;
+}
+
+/**
+ * Shows text taller than the terminal in a pager, on the alternate screen (the terminal
+ * shows what it showed before once it is quit).
+ */
+export async function runPager(
+  linesFor: (width: number) => string[],
+  stdout: NodeJS.WriteStream = process.stdout,
+): Promise<void> {
+  const resized = () => stdout.write(CLEAR);
+  const leave = () => stdout.write(LEAVE_ALT);
+  stdout.write(ENTER_ALT);
+  stdout.on('resize', resized);
+  process.once('exit', leave);
+  try {
+    const lines = linesFor(stdout.columns || 80);
+    const app = render(<Pager linesFor={linesFor} lines={lines} />, {
+      stdout,
+      exitOnCtrlC: false,
+    });
+    await app.waitUntilExit();
+  } finally {
+    stdout.off('resize', resized);
+    process.off('exit', leave);
+    leave();
+  }
 }

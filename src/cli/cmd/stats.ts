@@ -87,8 +87,19 @@ export async function run(args: string[], env: Env): Promise<number> {
   const stdout = env.stdout as NodeJS.WriteStream;
   const columns = stdout.isTTY && stdout.columns ? stdout.columns : 80;
   const { renderStats } = await import('../../ui/Stats.js');
-  env.stdout.write(
-    renderStats(stats, { width: columns, label, focusTopics: filter.topics }) + '\n',
-  );
+  const text = (width: number) => renderStats(stats, { width, label, focusTopics: filter.topics });
+  const screen = text(columns);
+  // Taller than the terminal: page it there, rather than let its top scroll away.
+  if (
+    stdout.isTTY &&
+    process.stdin.isTTY &&
+    stdout.rows &&
+    screen.split('\n').length >= stdout.rows
+  ) {
+    const { runPager } = await import('../../ui/run.js');
+    await runPager((width) => text(width).split('\n'), stdout);
+    return 0;
+  }
+  env.stdout.write(screen + '\n');
   return 0;
 }
