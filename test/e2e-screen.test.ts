@@ -14,11 +14,15 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 const ENTER_ALT = '\u001b[?1049h';
 const LEAVE_ALT = '\u001b[?1049l';
 
-/** The real binary under a pseudo-terminal of `columns` × `rows`; the raw bytes it wrote. */
+/**
+ * The real binary under a pseudo-terminal of `columns` × `rows` (0 × 0: of a size it
+ * does not report, as `script` makes one by default); the raw bytes it wrote.
+ */
 function runInPty(args: string, columns: number, rows: number, env: Record<string, string>) {
+  const size = columns > 0 ? `stty cols ${columns} rows ${rows}; ` : '';
   const child = spawn(
     'script',
-    ['-qec', `stty cols ${columns} rows ${rows}; ${process.execPath} ${BIN} ${args}`, '/dev/null'],
+    ['-qec', `${size}${process.execPath} ${BIN} ${args}`, '/dev/null'],
     {
       env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', TZ: 'UTC', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -94,5 +98,15 @@ describe('the review screen in a real terminal of 80×24', () => {
     const all = runInPty('review --deck mini --day 2', 80, 24, env);
     expect(await all.exited).toBe(0);
     expect(all.raw().replace(ANSI, '')).toContain('Every card of deck mini · day 2 is suspended');
+  });
+
+  it('draws the screen in a terminal that does not report its size', async () => {
+    const dir = tempDir();
+    const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    const pty = runInPty('review --day 61', 0, 0, env);
+    await pty.waitFor(/Space or Enter shows the answer/);
+    expect(pty.raw().replace(ANSI, '')).toMatch(/SRE Interview Prep · day 61 +New \d+/);
+    pty.send('q');
+    expect(await pty.exited).toBe(0);
   });
 });

@@ -96,9 +96,11 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
     }
   });
 
+  // The lines are laid out for `columns`: the box is as wide, whatever width Ink takes
+  // the terminal to have (a pseudo-terminal of unknown size reports 0).
   if (ended) {
     return (
-      <Box flexDirection="column">
+      <Box flexDirection="column" width={state.columns}>
         {ended.error ? (
           <Lines lines={wrap([{ text: ended.error, color: 'red' }], state.columns)} />
         ) : null}
@@ -106,5 +108,9 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
       </Box>
     );
   }
-  return <Lines lines={screen(state)?.lines ?? []} />;
+  return (
+    <Box flexDirection="column" width={state.columns}>
+      <Lines lines={screen(state)?.lines ?? []} />
+    </Box>
+  );
 }
