@@ -16,8 +16,12 @@ export interface Seg {
 }
 export type Line = Seg[];
 
-export const textWidth = (s: string): number => stringWidth(s);
-export const lineWidth = (l: Line): number => l.reduce((n, s) => n + stringWidth(s.text), 0);
+// Printable ASCII is one column a character: most card text, measured without
+// string-width's grapheme segmentation (the screen is laid out again on every key).
+const ASCII = /^[\x20-\x7e]*$/;
+
+export const textWidth = (s: string): number => (ASCII.test(s) ? s.length : stringWidth(s));
+export const lineWidth = (l: Line): number => l.reduce((n, s) => n + textWidth(s.text), 0);
 
 type Token =
   { kind: 'word'; segs: Seg[]; width: number } | { kind: 'space'; seg: Seg } | { kind: 'break' };
@@ -53,7 +57,7 @@ function cut(segs: readonly Seg[], room: number, width: number): Seg[][] {
   let limit = Math.max(1, room);
   for (const seg of segs) {
     for (const ch of seg.text) {
-      const w = stringWidth(ch);
+      const w = textWidth(ch);
       if (used + w > limit && used > 0) {
         pieces.push([]);
         used = 0;
