@@ -13,7 +13,8 @@ export const COMMON_OPTIONS = {
 
 export const FILTER_OPTIONS = {
   topic: { type: 'string', multiple: true },
-  day: { type: 'string' },
+  // Repeatable only to refuse a second one: a filter holds one day or one range.
+  day: { type: 'string', multiple: true },
   deck: { type: 'string', multiple: true },
   search: { type: 'string', multiple: true },
   flag: { type: 'string', multiple: true },
@@ -52,7 +53,7 @@ const DAY_RE = /^(\d{1,4})(?:-(\d{1,4}))?$/;
 export function filterFrom(
   values: {
     topic?: string[];
-    day?: string;
+    day?: string[];
     deck?: string[];
     search?: string[];
     flag?: string[];
@@ -76,16 +77,19 @@ export function filterFrom(
     ...(values.marked ? { marked: true } : {}),
   };
   let days: [number, number] | null = null;
-  if (values.day !== undefined) {
-    const m = DAY_RE.exec(values.day);
+  if (values.day && values.day.length > 1)
+    throw usageError(
+      `--day is given ${values.day.length} times (${values.day.join(', ')}); give one day or one range, such as --day 61-65`,
+      usage,
+    );
+  const day = values.day?.[0];
+  if (day !== undefined) {
+    const m = DAY_RE.exec(day);
     if (!m)
-      throw usageError(
-        `--day takes a day or a range such as 61 or 61-65, not "${values.day}"`,
-        usage,
-      );
+      throw usageError(`--day takes a day or a range such as 61 or 61-65, not "${day}"`, usage);
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (b < a) throw usageError(`--day ${values.day}: the range must run from low to high`, usage);
+    if (b < a) throw usageError(`--day ${day}: the range must run from low to high`, usage);
     days = [a, b];
   }
   return { topics: values.topic ?? [], days, decks: values.deck ?? [], ...extra };

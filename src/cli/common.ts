@@ -12,7 +12,10 @@ import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
 import { zoneToRecord } from './context.js';
 import { usageError } from './args.js';
+import { BUILTIN_DECK } from '../deck/builtin.js';
 import type { Env } from './context.js';
+import stringWidth from 'string-width';
+import { sanitize } from '../text/terminal.js';
 
 /** SRE_CARDS_SNAPSHOT_EVERY: events between snapshots (tests and benchmarks set it). */
 export function snapshotEveryFromEnv(value: string | undefined): number | undefined {
@@ -41,7 +44,7 @@ export function openCollection(
     snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
     ...opts,
   });
-  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${w}\n`);
+  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${sanitize(w)}\n`);
   return col;
 }
 
@@ -79,6 +82,35 @@ export function checkFilter(col: Collection, f: Filter, usage: string): void {
       );
     }
   }
+}
+
+/**
+ * What a filter selects, for a header: the title of its deck (or the titles of its
+ * decks, joined), then the rest of the filter (`Mini Deck · topic dns · day 2`).
+ */
+export function selectionLabel(col: Collection, f: Filter): string {
+  const names = f.decks.length
+    ? f.decks
+    : [...new Set(col.studyCards(f).map((sc) => sc.card.deck))].sort((a, b) =>
+        a === BUILTIN_DECK ? -1 : b === BUILTIN_DECK ? 1 : a < b ? -1 : 1,
+      );
+  const titles = names.map((n) => col.decks.get(n)?.title || n);
+  const title = titles.length
+    ? titles.join(' + ')
+    : (col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards');
+  // The title names the decks already.
+  return [title, describeFilter({ ...f, decks: [] })].filter(Boolean).join(' · ');
+}
+
+/** Why a session has no card to show when nothing matches: which filter matched nothing. */
+export function noCardText(col: Collection, f: Filter): string | null {
+  const cards = col.studyCards(f);
+  const what = describeFilter(f) || 'the collection';
+  if (cards.length === 0)
+    return `No card matches ${what}: each part is known, but no card has them all (\`sre-cards topics\` lists the days of each topic).`;
+  if (cards.every((c) => c.rec.suspended))
+    return `Every card of ${what} is suspended (\`sre-cards list\` marks them S; \`sre-cards unsuspend CARD_ID\` brings one back).`;
+  return null;
 }
 
 export function describeFilter(f: Filter): string {
@@ -223,7 +255,29 @@ export function showText(
       'log:',
       ...j.log.map((l) => `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}`),
     );
-  return lines.join('\n') + '\n';
+  // Card text comes from deck files: no control character of it reaches the terminal.
+  return sanitize(lines.join('\n')) + '\n';
+}
+
+/**
+ * Rows of cells as aligned columns, two spaces apart, each as wide as its widest cell
+ * (measured as the terminal does); `right` lists the columns aligned right. The last
+ * column is not padded; a column empty on every row is left out.
+ */
+export function columns(rows: readonly string[][], right: readonly number[] = []): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
+  return rows.map((r) =>
+    r
+      .flatMap((c, i) => (widths[i] === 0 ? [] : [{ c, i }]))
+      .map(({ c, i }) => {
+        if (i === r.length - 1 && !right.includes(i)) return c;
+        const pad = ' '.repeat((widths[i] ?? 0) - stringWidth(c));
+        return right.includes(i) ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function topicCount(cards: readonly Card[], topic: string): number {

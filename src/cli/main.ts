@@ -1,6 +1,7 @@
 /** `sre-cards`: the command line. Each command lives in its own module under cmd/. */
 import { UserError, writeErrorText } from '../errors.js';
 import { makeEnv, type Env } from './context.js';
+import { sanitize } from '../text/terminal.js';
 import * as answer from './cmd/answer.js';
 import * as config from './cmd/config.js';
 import * as deck from './cmd/deck.js';
@@ -119,7 +120,7 @@ function dataDirFlag(args: string[]): string | undefined {
 
 function fail(e: unknown): number {
   if (e instanceof UserError) {
-    process.stderr.write(`sre-cards: ${e.message}\n`);
+    process.stderr.write(`sre-cards: ${sanitize(e.message)}\n`);
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;

@@ -9,7 +9,7 @@ import type { ReactNode } from 'react';
 import type { PassFail, Readiness, RetentionWindow, Stats } from '../core/stats.js';
 import { daysBetween } from '../core/time.js';
 import { ForecastChart, formatDay, HeatmapGrid, shortDay } from './StatsCharts.js';
-import { sanitize } from './text.js';
+import { sanitize } from '../text/terminal.js';
 
 export interface StatsViewProps {
   stats: Stats;

@@ -1,10 +1,16 @@
-import { BUILTIN_DECK } from '../../deck/builtin.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_HELP, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import {
+  assertNoExtra,
+  checkFilter,
+  describeFilter,
+  noCardText,
+  openCollection,
+  selectionLabel,
+} from '../common.js';
 import type { Env } from '../context.js';
-import { CramSession } from '../cram.js';
-import { Session } from '../session.js';
+import { cramSession } from '../../session/cram.js';
+import { Session } from '../../session/session.js';
 
 export const usage =
   'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
@@ -18,7 +24,8 @@ ${FILTER_HELP}
                  Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
-u undo · s suspend · b bury until tomorrow · ? keys · q/Esc/Ctrl-C quit.
+u undo · s suspend · b bury until tomorrow · ↑↓/j k/PgUp PgDn scroll a card taller
+than the screen · ? keys · q/Esc/Ctrl-C quit.
 Every answer is saved before the next card is shown.`;
 
 export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
@@ -47,6 +54,9 @@ export async function run(
   assertNoExtra(positionals, 0, usage);
   const filter = filterFrom(values, usage);
   if (!stdin.isTTY) {
+    // Usage errors come first: a topic, deck or day that does not exist exits 2 here too.
+    const read = openCollection(env, 'read', 'review');
+    checkFilter(read, filter, usage);
     throw new UserError(
       'review needs a terminal (stdin is not one); for scripts, use `sre-cards due`, `sre-cards list` and `sre-cards answer CARD_ID good`',
     );
@@ -65,15 +75,16 @@ export async function run(
   try {
     checkFilter(col, filter, usage);
     const session = values.cram
-      ? new CramSession(col, filter, env.now)
+      ? cramSession(col, filter, env.now)
       : new Session(col, filter, env.now);
-    const label = [
-      values.cram ? 'Cram' : '',
-      col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards',
-      describeFilter(filter),
-    ]
+    const label = [values.cram ? 'Cram' : '', selectionLabel(col, filter)]
       .filter(Boolean)
       .join(' · ');
+    const none = noCardText(col, filter);
+    if (none && !session.next()) {
+      env.stdout.write(none + '\n');
+      return 0;
+    }
     if (values.cram && !session.next()) {
       env.stdout.write(
         `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,

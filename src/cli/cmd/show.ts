@@ -9,6 +9,7 @@ import {
   showText,
 } from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage = 'sre-cards show CARD_ID [--json]';
 export const help = `Shows one card: its text, its scheduling state, and its answers. Read-only.
@@ -31,6 +32,6 @@ export function run(args: string[], env: Env): number {
     log: cardLog(col, id),
     info: cardInfoJson(sc, col, env.now()),
   };
-  env.stdout.write(values.json ? JSON.stringify(j) + '\n' : showText(j));
+  env.stdout.write(values.json ? toJson(j) + '\n' : showText(j));
   return 0;
 }

@@ -1,4 +1,3 @@
-import { BUILTIN_DECK } from '../../deck/builtin.js';
 import { computeStats, isDay, type Stats } from '../../core/stats.js';
 import { studyDay } from '../../core/time.js';
 import type { Filter } from '../../core/queue.js';
@@ -11,8 +10,15 @@ import {
   parse,
   usageError,
 } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import {
+  assertNoExtra,
+  checkFilter,
+  describeFilter,
+  openCollection,
+  selectionLabel,
+} from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage =
   'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--on YYYY-MM-DD] [--json]';
@@ -74,17 +80,26 @@ export async function run(args: string[], env: Env): Promise<number> {
   });
   if (values.json) {
     const out: StatsJson = { ...stats, filter: { ...filter } };
-    env.stdout.write(JSON.stringify(out, round) + '\n');
+    env.stdout.write(toJson(out, round) + '\n');
     return 0;
   }
-  const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]
-    .filter(Boolean)
-    .join(' · ');
+  const label = selectionLabel(col, filter);
   const stdout = env.stdout as NodeJS.WriteStream;
   const columns = stdout.isTTY && stdout.columns ? stdout.columns : 80;
   const { renderStats } = await import('../../ui/Stats.js');
-  env.stdout.write(
-    renderStats(stats, { width: columns, label, focusTopics: filter.topics }) + '\n',
-  );
+  const text = (width: number) => renderStats(stats, { width, label, focusTopics: filter.topics });
+  const screen = text(columns);
+  // Taller than the terminal: page it there, rather than let its top scroll away.
+  if (
+    stdout.isTTY &&
+    process.stdin.isTTY &&
+    stdout.rows &&
+    screen.split('\n').length >= stdout.rows
+  ) {
+    const { runPager } = await import('../../ui/run.js');
+    await runPager((width) => text(width).split('\n'), stdout);
+    return 0;
+  }
+  env.stdout.write(screen + '\n');
   return 0;
 }

@@ -1,6 +1,6 @@
 import type { UndoableEvent } from '../../core/events.js';
 import { ratingName } from '../../core/scheduler.js';
-import { sanitize } from '../../ui/text.js';
+import { sanitize } from '../../text/terminal.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, openCollection } from '../common.js';
 import type { Env } from '../context.js';
