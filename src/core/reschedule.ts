@@ -7,24 +7,12 @@
  */
 import type { CollectionEvent, CollectionState } from './model.js';
 import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
-import type { Settings } from './settings.js';
+import { changesIntervals as intervalsChange, type Settings } from './settings.js';
 
 export type Moved = Record<string, { before: SchedState; after: SchedState }>;
 
 /** Does going from `a` to `b` change the intervals FSRS gives (so cards need rescheduling)? */
-export function changesIntervals(a: Settings, b: Settings): boolean {
-  const key = (s: Settings) =>
-    JSON.stringify([
-      s.desiredRetention,
-      s.weights,
-      s.learningSteps,
-      s.relearningSteps,
-      s.maximumInterval,
-      s.fuzz,
-      s.interviewDate,
-    ]);
-  return key(a) !== key(b);
-}
+export const changesIntervals = intervalsChange;
 
 /** Sequence numbers of events cancelled by an undo. */
 function undone(events: readonly CollectionEvent[]): Set<number> {

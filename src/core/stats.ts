@@ -13,12 +13,13 @@ import { predictedRetentionOn, type RetentionForecast } from './interview.js';
 import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
 import { retrievability } from './scheduler.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 import { addDays, daysBetween, studyDay, studyDayStart, type DayClock } from './time.js';
 
 /** A review card is mature from this interval (days) on, as in Anki. */
 export const MATURE_INTERVAL = 21;
 /** A card with this many lapses or more is a leech, as in Anki (unless the settings say otherwise). */
-export const LEECH_LAPSES = 8;
+export const LEECH_LAPSES = DEFAULT_SETTINGS.leechThreshold;
 export const FORECAST_DAYS = 30;
 export const HEATMAP_DAYS = 365;
 /** Intensity levels of a heatmap cell with reviews (0 is a day without). */
