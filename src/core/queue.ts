@@ -6,9 +6,10 @@
  */
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
-import { newCardPacing } from './interview.js';
+import { deckLimitsLeft, newCardPacing } from './interview.js';
 import { isBuried, type CardRecord, type CollectionState, type DayCounts } from './model.js';
 import { retrievability } from './scheduler.js';
+import { settingsForDeck } from './settings.js';
 import { endOfStudyDay, MINUTE, studyDay, studyDayStart, addDays, type DayClock } from './time.js';
 
 /** A card's text with its record in the collection. */
@@ -96,7 +97,7 @@ export function buildQueue(
       studiedNotes.add(rec.note);
   }
   const learning: LearningEntry[] = [];
-  const reviews: { id: string; note: string; r: number; due: number }[] = [];
+  const reviews: { id: string; note: string; deck: string; r: number; due: number }[] = [];
   const news: StudyCard[] = [];
   for (const sc of cards) {
     const { rec } = sc;
@@ -111,7 +112,8 @@ export function buildQueue(
         reviews.push({
           id: rec.id,
           note: rec.note,
-          r: retrievability(s, now, settings, clock) ?? 0,
+          deck: rec.deck,
+          r: retrievability(s, now, settingsForDeck(settings, rec.deck), clock) ?? 0,
           due,
         });
       }
@@ -125,9 +127,13 @@ export function buildQueue(
   const taken = new Set<string>();
   const review: string[] = [];
   const reviewLeft = Math.max(0, settings.reviewsPerDay - done.review);
+  // Decks with limits of their own are held to them too (config --deck NAME set ...).
+  const deckLeft = deckLimitsLeft(state, now, clock);
   for (const r of reviews) {
     if (review.length >= reviewLeft) break;
     if (taken.has(r.note)) continue;
+    const own = deckLeft.get(r.deck);
+    if (own && own.review-- <= 0) continue;
     taken.add(r.note);
     review.push(r.id);
   }
@@ -138,6 +144,8 @@ export function buildQueue(
   for (const n of news) {
     if (fresh.length >= newLeft) break;
     if (taken.has(n.rec.note)) continue;
+    const own = deckLeft.get(n.rec.deck);
+    if (own && own.new-- <= 0) continue;
     taken.add(n.rec.note);
     fresh.push(n.rec.id);
   }

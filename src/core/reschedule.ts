@@ -7,7 +7,12 @@
  */
 import type { CollectionEvent, CollectionState } from './model.js';
 import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
-import { changesIntervals as intervalsChange, type Settings } from './settings.js';
+import {
+  changesIntervals as intervalsChange,
+  intervalKey,
+  settingsForDeck,
+  type Settings,
+} from './settings.js';
 
 export type Moved = Record<string, { before: SchedState; after: SchedState }>;
 
@@ -21,23 +26,28 @@ function undone(events: readonly CollectionEvent[]): Set<number> {
   return s;
 }
 
-/** Each card's state from replaying its answers with `settings`, for cards with any answer or reset. */
+/**
+ * Each card's state from replaying its answers with `settings`, for cards with any answer
+ * or reset. `deckOf` names a card's deck, whose own settings then apply; `only` limits
+ * the replay to some cards.
+ */
 export function replayStates(
   events: readonly CollectionEvent[],
   settings: Settings,
+  deckOf?: (card: string) => string | undefined,
+  only?: (card: string) => boolean,
 ): Map<string, SchedState> {
   const cancelled = undone(events);
   const out = new Map<string, SchedState>();
   for (const e of events) {
     if (cancelled.has(e.seq)) continue;
+    if ((e.type === 'reset' || e.type === 'answer') && only && !only(e.card)) continue;
     if (e.type === 'reset') out.set(e.card, { ...NEW_STATE });
     else if (e.type === 'answer' && !e.cram) {
       const before = out.get(e.card) ?? { ...NEW_STATE };
       const clock = { timeZone: e.tz, rolloverHour: e.rollover };
-      out.set(
-        e.card,
-        answer(before, new Date(e.at), ratingName(e.rating), settings, clock, e.card),
-      );
+      const s = deckOf ? settingsForDeck(settings, deckOf(e.card)) : settings;
+      out.set(e.card, answer(before, new Date(e.at), ratingName(e.rating), s, clock, e.card));
     }
   }
   return out;
@@ -57,14 +67,29 @@ function same(a: SchedState, b: SchedState): boolean {
   );
 }
 
-/** The cards whose state differs once their answers are replayed with `settings`. */
+/**
+ * The cards whose state differs once their answers are replayed with `settings`. Only
+ * the cards of decks whose intervals the change touches are replayed: a deck's own
+ * settings changing moves that deck's cards alone.
+ */
 export function reschedule(
   state: CollectionState,
   events: readonly CollectionEvent[],
   settings: Settings,
 ): Moved {
+  const changed = new Map<string, boolean>();
+  const touched = (deck: string | undefined): boolean => {
+    const key = deck ?? '';
+    let c = changed.get(key);
+    if (c === undefined) {
+      c = intervalKey(state.settings, deck) !== intervalKey(settings, deck);
+      changed.set(key, c);
+    }
+    return c;
+  };
+  const deckOf = (id: string) => state.cards[id]?.deck;
   const moved: Moved = {};
-  for (const [id, after] of replayStates(events, settings)) {
+  for (const [id, after] of replayStates(events, settings, deckOf, (id) => touched(deckOf(id)))) {
     const rec = state.cards[id];
     if (rec && !same(rec.sched, after)) moved[id] = { before: rec.sched, after };
   }

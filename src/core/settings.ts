@@ -4,6 +4,9 @@
  * means, and how it is read, checked and shown. The defaults, `validateSettings` (and so
  * the checks of what is read back from disk), `config` and its help, and the README's
  * table of settings all come from it.
+ *
+ * Some settings can be overridden for one deck (`perDeck`), as Anki's deck presets do:
+ * `settingsForDeck` gives the settings a deck's cards are scheduled with.
  */
 import { CLAMP_PARAMETERS, W17_W18_Ceiling } from 'ts-fsrs';
 
@@ -27,9 +30,25 @@ export interface Settings {
   interviewLeadDays: number;
   /** Daily backups of the collection to keep (0 keeps none). */
   backups: number;
+  /** Settings of one deck that differ from the ones above, by deck name. */
+  deckSettings: Record<string, DeckSettings>;
 }
 
-export type SettingField = keyof Settings;
+/** The fields a deck can set for its own cards. */
+export const DECK_FIELDS = [
+  'desiredRetention',
+  'newPerDay',
+  'reviewsPerDay',
+  'learningSteps',
+  'relearningSteps',
+  'maximumInterval',
+  'weights',
+] as const;
+export type DeckField = (typeof DECK_FIELDS)[number];
+export type DeckSettings = Partial<Pick<Settings, DeckField>>;
+
+/** A setting the command line can change; `deckSettings` is set through `config --deck`. */
+export type SettingField = Exclude<keyof Settings, 'deckSettings'>;
 
 export interface SettingSpec<F extends SettingField = SettingField> {
   /** The key on the command line: `config set KEY VALUE`. */
@@ -50,6 +69,8 @@ export interface SettingSpec<F extends SettingField = SettingField> {
   show: (v: Settings[F]) => string;
   /** A change moves cards: their answers are replayed with the new value. */
   reschedules: boolean;
+  /** A deck can override it (`config --deck NAME set KEY VALUE`). */
+  perDeck: boolean;
 }
 
 const STEP_RE = /^[1-9]\d*(m|h|d)$/;
@@ -139,6 +160,7 @@ export const SETTINGS = [
         : 'desired retention must be between 0.70 and 0.99',
     show: String,
     reschedules: true,
+    perDeck: true,
   }),
   spec({
     key: 'new-per-day',
@@ -151,6 +173,7 @@ export const SETTINGS = [
       isWhole(v, 0, 9999) ? null : 'new cards per day must be a whole number from 0 to 9999',
     show: String,
     reschedules: false,
+    perDeck: true,
   }),
   spec({
     key: 'reviews-per-day',
@@ -163,6 +186,7 @@ export const SETTINGS = [
       isWhole(v, 0, 99999) ? null : 'reviews per day must be a whole number from 0 to 99999',
     show: String,
     reschedules: false,
+    perDeck: true,
   }),
   spec({
     key: 'rollover-hour',
@@ -174,6 +198,7 @@ export const SETTINGS = [
     check: (v) => (isWhole(v, 0, 23) ? null : 'rollover hour must be a whole number from 0 to 23'),
     show: String,
     reschedules: false,
+    perDeck: false,
   }),
   spec({
     key: 'learning-steps',
@@ -185,6 +210,7 @@ export const SETTINGS = [
     check: checkSteps,
     show: showSteps,
     reschedules: true,
+    perDeck: true,
   }),
   spec({
     key: 'relearning-steps',
@@ -196,6 +222,7 @@ export const SETTINGS = [
     check: checkSteps,
     show: showSteps,
     reschedules: true,
+    perDeck: true,
   }),
   spec({
     key: 'maximum-interval',
@@ -210,6 +237,7 @@ export const SETTINGS = [
         : 'maximum interval must be a whole number of days from 1 to 36500',
     show: String,
     reschedules: true,
+    perDeck: true,
   }),
   spec({
     key: 'fuzz',
@@ -221,6 +249,7 @@ export const SETTINGS = [
     check: (v) => (typeof v === 'boolean' ? null : 'fuzz must be on or off'),
     show: showOnOff,
     reschedules: true,
+    perDeck: false,
   }),
   spec({
     key: 'leech-threshold',
@@ -236,6 +265,7 @@ export const SETTINGS = [
         : 'leech threshold must be a whole number of lapses from 0 (off) to 99',
     show: String,
     reschedules: false,
+    perDeck: false,
   }),
   spec({
     key: 'backups',
@@ -248,6 +278,7 @@ export const SETTINGS = [
       isWhole(v, 0, 1000) ? null : 'backups must be a whole number from 0 to 1000 (0 keeps none)',
     show: String,
     reschedules: false,
+    perDeck: false,
   }),
   spec({
     key: 'interview-date',
@@ -270,6 +301,7 @@ export const SETTINGS = [
         : `interview date must be a date such as 2026-12-20, not "${String(v)}"`,
     show: (v) => v ?? '-',
     reschedules: true,
+    perDeck: false,
   }),
   spec({
     key: 'interview-lead-days',
@@ -282,6 +314,7 @@ export const SETTINGS = [
       isWhole(v, 0, 365) ? null : 'interview lead days must be a whole number from 0 to 365',
     show: String,
     reschedules: false,
+    perDeck: false,
   }),
   spec({
     key: 'parameters',
@@ -300,6 +333,7 @@ export const SETTINGS = [
         : 'FSRS parameters must be 21 numbers (FSRS-6)',
     show: (v) => (v === null ? '-' : v.map((w) => String(w)).join(',')),
     reschedules: true,
+    perDeck: true,
   }),
 ];
 
@@ -318,9 +352,35 @@ export function specOfField(field: SettingField): AnySpec {
   return SPECS.find((s) => s.field === field) as AnySpec;
 }
 
-export const DEFAULT_SETTINGS: Settings = Object.fromEntries(
-  SPECS.map((s) => [s.field, s.default]),
-) as unknown as Settings;
+export const DEFAULT_SETTINGS: Settings = {
+  ...(Object.fromEntries(SPECS.map((s) => [s.field, s.default])) as Omit<Settings, 'deckSettings'>),
+  deckSettings: {},
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Problems with a deck's own settings, as sentences. */
+function deckProblems(all: unknown): string[] {
+  if (all === undefined) return [];
+  if (!isPlainObject(all)) return ['the settings of decks must be an object, by deck name'];
+  const p: string[] = [];
+  for (const [deck, own] of Object.entries(all)) {
+    if (!isPlainObject(own)) {
+      p.push(`the settings of deck "${deck}" must be an object`);
+      continue;
+    }
+    for (const [field, v] of Object.entries(own)) {
+      const s = SPECS.find((x) => x.field === field);
+      if (!s || !s.perDeck) p.push(`deck "${deck}": "${field}" is not a setting a deck can have`);
+      else {
+        const why = s.check(v);
+        if (why) p.push(`deck "${deck}": ${why}`);
+      }
+    }
+  }
+  return p;
+}
 
 /** Problems with a settings object, as sentences (ts-fsrs would silently replace some). */
 export function validateSettings(s: Settings): string[] {
@@ -329,6 +389,7 @@ export function validateSettings(s: Settings): string[] {
     const why = x.check(s[x.field]);
     if (why) p.push(why);
   }
+  p.push(...deckProblems(s.deckSettings));
   return p;
 }
 
@@ -339,16 +400,45 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
 
-const RESCHEDULING = SPECS.filter((s) => s.reschedules).map((s) => s.field);
+const merged = new WeakMap<Settings, Map<string, Settings>>();
 
-/** What decides a card's intervals under these settings, as a string. */
-export function intervalKey(s: Settings): string {
-  return JSON.stringify(RESCHEDULING.map((f) => s[f]));
+/**
+ * The settings a deck's cards are scheduled with: the deck's own settings over the
+ * others. The same object for the same settings and deck (cheap in loops over cards).
+ */
+export function settingsForDeck(s: Settings, deck: string | null | undefined): Settings {
+  const own = deck ? s.deckSettings?.[deck] : undefined;
+  if (!own || Object.keys(own).length === 0) return s;
+  let byDeck = merged.get(s);
+  if (!byDeck) {
+    byDeck = new Map();
+    merged.set(s, byDeck);
+  }
+  let r = byDeck.get(deck as string);
+  if (!r) {
+    r = { ...s, ...own };
+    byDeck.set(deck as string, r);
+  }
+  return r;
 }
 
-/** Does going from `a` to `b` change the intervals FSRS gives (so cards need rescheduling)? */
+const RESCHEDULING = SPECS.filter((s) => s.reschedules).map((s) => s.field);
+
+/** What decides a card's intervals under these settings, for one deck, as a string. */
+export function intervalKey(s: Settings, deck?: string | null): string {
+  const e = settingsForDeck(s, deck);
+  return JSON.stringify(RESCHEDULING.map((f) => e[f]));
+}
+
+/** Does going from `a` to `b` change intervals for any deck (so cards need rescheduling)? */
 export function changesIntervals(a: Settings, b: Settings): boolean {
-  return intervalKey(a) !== intervalKey(b);
+  if (intervalKey(a) !== intervalKey(b)) return true;
+  const decks = new Set([
+    ...Object.keys(a.deckSettings ?? {}),
+    ...Object.keys(b.deckSettings ?? {}),
+  ]);
+  for (const d of decks) if (intervalKey(a, d) !== intervalKey(b, d)) return true;
+  return false;
 }
 
 /** The settings' table as the README writes it (a test keeps the two the same). */
@@ -356,7 +446,11 @@ export function settingsTableMarkdown(): string {
   const rows = SPECS.map((s) => {
     const shown = s.show(s.default as never);
     const dflt = s.defaultText ?? (/^\d+(\.\d+)?$/.test(shown) ? shown : `\`${shown}\``);
-    return `| \`${s.key}\` | ${s.meaning} | ${s.values} | ${dflt} |`;
+    return `| \`${s.key}\` | ${s.meaning} | ${s.values} | ${dflt} | ${s.perDeck ? 'yes' : ''} |`;
   });
-  return ['| key | meaning | values | default |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| key | meaning | values | default | per deck |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

@@ -13,7 +13,7 @@ import { predictedRetentionOn, type RetentionForecast } from './interview.js';
 import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
 import { retrievability } from './scheduler.js';
-import { DEFAULT_SETTINGS } from './settings.js';
+import { DEFAULT_SETTINGS, settingsForDeck } from './settings.js';
 import { addDays, daysBetween, studyDay, studyDayStart, type DayClock } from './time.js';
 
 /** A review card is mature from this interval (days) on, as in Anki. */
@@ -228,8 +228,10 @@ function interviewForecast(
 ): { interview?: RetentionForecast } {
   const date = state.settings.interviewDate;
   if (!date || date < today) return {};
-  const states = cards.filter((sc) => !sc.rec.suspended).map((sc) => sc.rec.sched);
-  return { interview: predictedRetentionOn(states, date, now, state.settings, clock) };
+  const live = cards.filter((sc) => !sc.rec.suspended);
+  const states = live.map((sc) => sc.rec.sched);
+  const own = live.map((sc) => settingsForDeck(state.settings, sc.rec.deck));
+  return { interview: predictedRetentionOn(states, date, now, state.settings, clock, own) };
 }
 
 /** The study day an answer belongs to: the one recorded with it. */
@@ -477,9 +479,10 @@ export function readiness(
   const active = cards.filter((sc) => !sc.rec.suspended);
   const r = new Map<string, { now: number; on: number | null }>();
   for (const { rec } of active) {
-    const rn = retrievability(rec.sched, now, settings, clock);
+    const cs = settingsForDeck(settings, rec.deck);
+    const rn = retrievability(rec.sched, now, cs, clock);
     if (rn === null) continue;
-    const ro = onInstant === null ? null : retrievability(rec.sched, onInstant, settings, clock);
+    const ro = onInstant === null ? null : retrievability(rec.sched, onInstant, cs, clock);
     r.set(rec.id, { now: rn, on: ro });
   }
   const row = (topic: string, group: readonly StudyCard[]): Readiness => {

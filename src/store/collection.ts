@@ -33,7 +33,7 @@ import {
 } from '../core/scheduler.js';
 import { becomesLeech } from '../core/leech.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
-import { validateSettings, type Settings } from '../core/settings.js';
+import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
 import { syncDeck, type SyncReport } from '../core/sync.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
@@ -291,8 +291,14 @@ export class Collection {
 
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
 
+  /** The settings a deck's cards are scheduled with (the deck's own over the others). */
+  settingsFor(deck: string | undefined): Settings {
+    return settingsForDeck(this.settings, deck);
+  }
+
   preview(id: string, now: Date): Preview[] {
-    return preview(this.get(id).rec.sched, now, this.settings, this.clock, id);
+    const { rec } = this.get(id);
+    return preview(rec.sched, now, this.settingsFor(rec.deck), this.clock, id);
   }
 
   private writable(): EventLog {
@@ -355,7 +361,7 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const after = schedule(rec.sched, now, rating, this.settings, this.clock, id);
+    const after = schedule(rec.sched, now, rating, this.settingsFor(rec.deck), this.clock, id);
     const e = this.logAnswer(id, rating, now, ms, rec.sched, after, false);
     if (becomesLeech(e.before, after, this.settings.leechThreshold)) {
       // As Anki does: tag it a leech and suspend it; one undo takes back both.

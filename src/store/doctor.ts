@@ -595,7 +595,7 @@ export function replayCollection(
   }
   if (!incomplete && state.seq > expect - 1)
     incomplete = `events ${expect}-${state.seq} are missing from the log`;
-  const replayed = replayStates(events, settings);
+  const replayed = replayStates(events, settings, (id) => state.cards[id]?.deck);
   const undone = new Set<number>();
   for (const e of events) if (e.type === 'undo') undone.add(e.target.seq);
   let answers = 0;
