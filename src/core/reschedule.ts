@@ -47,7 +47,9 @@ export function replayStates(
       const before = out.get(e.card) ?? { ...NEW_STATE };
       const clock = { timeZone: e.tz, rolloverHour: e.rollover };
       const s = deckOf ? settingsForDeck(settings, deckOf(e.card)) : settings;
-      out.set(e.card, answer(before, new Date(e.at), ratingName(e.rating), s, clock, e.card));
+      // The interval given then is kept while the settings allow it (the load balancer's choice).
+      const opts = { recorded: e.after };
+      out.set(e.card, answer(before, new Date(e.at), ratingName(e.rating), s, clock, e.card, opts));
     }
   }
   return out;

@@ -17,6 +17,10 @@ export interface Settings {
   relearningSteps: string[];
   maximumInterval: number;
   fuzz: boolean;
+  /** Pick each review's day within the fuzz range so that the daily load evens out. */
+  loadBalance: boolean;
+  /** A share of the normal load for each weekday, Monday first (1 is normal, 0 none). */
+  easyDays: number[];
   newPerDay: number;
   reviewsPerDay: number;
   rolloverHour: number;
@@ -131,6 +135,30 @@ function readParameters(v: string): number[] {
       throw new Error(`parameter ${i + 1} (w${i}) is ${w}; it must be between ${lo} and ${hi}`);
   });
   return ws;
+}
+
+/** Weekday names, Monday first, as `easy-days` takes them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const NORMAL_WEEK = [1, 1, 1, 1, 1, 1, 1];
+
+function readEasyDays(v: string): number[] {
+  const week = [...NORMAL_WEEK];
+  if (v.trim() === 'none') return week;
+  const usage = `easy-days takes weekdays with a share of the normal load from 0 to 1, such as sat=0.5,sun=0 (or "none")`;
+  for (const part of v.split(',')) {
+    const m = /^\s*([a-z]+)\s*=\s*(\d*\.?\d+)\s*$/i.exec(part);
+    const day = m ? WEEKDAYS.findIndex((d) => (m[1] ?? '').toLowerCase().startsWith(d)) : -1;
+    const share = m ? Number(m[2]) : NaN;
+    if (!m || day === -1 || !(share >= 0 && share <= 1))
+      throw new Error(`${usage}; "${part.trim()}" is not one`);
+    week[day] = share;
+  }
+  return week;
+}
+
+function showEasyDays(v: number[]): string {
+  const parts = v.flatMap((share, i) => (share === 1 ? [] : [`${WEEKDAYS[i]}=${share}`]));
+  return parts.length ? parts.join(',') : 'none';
 }
 
 function spec<F extends SettingField>(s: SettingSpec<F>): SettingSpec<F> {
@@ -249,6 +277,37 @@ export const SETTINGS = [
     check: (v) => (typeof v === 'boolean' ? null : 'fuzz must be on or off'),
     show: showOnOff,
     reschedules: true,
+    perDeck: false,
+  }),
+  spec({
+    key: 'load-balance',
+    field: 'loadBalance',
+    default: true,
+    values: '`on` or `off`',
+    meaning:
+      "pick each review's day within the fuzz range so that the daily load evens out, as Anki does; needs fuzz",
+    parse: readOnOff('load-balance'),
+    check: (v) => (typeof v === 'boolean' ? null : 'load balance must be on or off'),
+    show: showOnOff,
+    reschedules: false,
+    perDeck: false,
+  }),
+  spec({
+    key: 'easy-days',
+    field: 'easyDays',
+    default: NORMAL_WEEK,
+    values: 'weekdays with a share from 0 to 1, such as `sat=0.5,sun=0`; `none`',
+    meaning:
+      "a share of the normal load on some weekdays: the load balancer moves reviews off them within each card's fuzz range; 0 means none at all",
+    parse: readEasyDays,
+    check: (v) =>
+      Array.isArray(v) &&
+      v.length === 7 &&
+      v.every((x) => typeof x === 'number' && x >= 0 && x <= 1)
+        ? null
+        : 'easy days must be 7 shares from 0 to 1, Monday first',
+    show: showEasyDays,
+    reschedules: false,
     perDeck: false,
   }),
   spec({

@@ -32,6 +32,7 @@ import {
   ratingValue,
 } from '../core/scheduler.js';
 import { becomesLeech } from '../core/leech.js';
+import { DueLoad } from '../core/loadbalance.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
 import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
 import { syncDeck, type SyncReport } from '../core/sync.js';
@@ -93,6 +94,8 @@ export class Collection {
   private closed = false;
   /** The daily backup written at open, if any. */
   backupWritten: string | null = null;
+  /** Review cards due by study day, for the load balancer: built when first needed, then kept up to date. */
+  private dueLoad: DueLoad | null = null;
 
   private constructor(paths: DataPaths, timeZone: string) {
     this.paths = paths;
@@ -296,9 +299,16 @@ export class Collection {
     return settingsForDeck(this.settings, deck);
   }
 
+  /** What the load balancer sees when card `id` is scheduled. */
+  private loadView(id: string, note: string) {
+    this.dueLoad ??= new DueLoad(this.state, this.clock);
+    return { load: this.dueLoad.view(id, note) };
+  }
+
   preview(id: string, now: Date): Preview[] {
     const { rec } = this.get(id);
-    return preview(rec.sched, now, this.settingsFor(rec.deck), this.clock, id);
+    const settings = this.settingsFor(rec.deck);
+    return preview(rec.sched, now, settings, this.clock, id, this.loadView(id, rec.note));
   }
 
   private writable(): EventLog {
@@ -324,6 +334,7 @@ export class Collection {
       throw failure;
     }
     applyEvent(this.state, event);
+    if (this.dueLoad && !this.dueLoad.apply(event, this.state)) this.dueLoad = null;
     this.state.logOffset = log.offset;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.snapshotSoon();
     return event;
@@ -361,7 +372,9 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const after = schedule(rec.sched, now, rating, this.settingsFor(rec.deck), this.clock, id);
+    const settings = this.settingsFor(rec.deck);
+    const load = this.loadView(id, rec.note);
+    const after = schedule(rec.sched, now, rating, settings, this.clock, id, load);
     const e = this.logAnswer(id, rating, now, ms, rec.sched, after, false);
     if (becomesLeech(e.before, after, this.settings.leechThreshold)) {
       // As Anki does: tag it a leech and suspend it; one undo takes back both.

@@ -259,6 +259,10 @@ function change(env: Env, name: string, k: AnySpec, raw: string | null, opts: Co
       env.stdout.write(
         `Rescheduled from your answers: ${result.due} card${result.due === 1 ? '' : 's'} moved to a new due date.\n`,
       );
+    if ((k.field === 'fuzz' || k.field === 'loadBalance') && after.loadBalance && !after.fuzz)
+      env.stdout.write(
+        'The load balancer picks days within the fuzz range: with fuzz off it has nothing to pick from.\n',
+      );
     if (k.field === 'interviewDate' || k.field === 'interviewLeadDays') {
       const lead = leadDay(col.settings);
       const pacing = newCardPacing(col.state, now, col.clock);

@@ -1,0 +1,237 @@
+/**
+ * The load balancer and easy days, as Anki has them since 24.11
+ * (rslib/src/scheduler/states/load_balancer.rs). When a review is scheduled, its day is
+ * not drawn uniformly from the fuzz range but weighted: each candidate day by the inverse
+ * of its load (to the power 2.15) and of its distance (to the power 3), days with a
+ * sibling of the card nearby made unlikely, and easy days taken out while other days can
+ * take the card. The draw uses the card's own fuzz factor (seeded by the card, its review
+ * count and the study day), so the buttons' intervals are the ones answering gives, and
+ * over an even load the day is the one plain fuzz gives.
+ *
+ * Two departures from Anki, both deliberate: the whole collection is balanced, not each
+ * preset apart (the day's work is what the user feels), and an empty day gets the easy-day
+ * and sibling modifiers too (Anki gives it full weight whatever its easy-day value, so a
+ * Sunday set to 0 could still get a first card).
+ *
+ * `DueLoad` keeps the number of review cards due each study day, kept up to date as
+ * events are applied, so balancing an answer never scans the collection.
+ * Pure: takes the state and the clock.
+ */
+import type { CardRecord, CollectionEvent, CollectionState } from './model.js';
+import { addDays, daysBetween, studyDay, type DayClock } from './time.js';
+
+/** Intervals above this are not balanced: far off, the need is low (Anki's value). */
+export const MAX_LOAD_BALANCE_INTERVAL = 90;
+/** Anki's weights: load to the power 2.15, distance to the power 3. */
+const LOAD_POWER = 2.15;
+const DISTANCE_POWER = 3;
+/** How unlikely a day next to a sibling's is: the sibling's own day, then ±1 … ±5 days. */
+const SIBLING_MODIFIERS = [0.000001, 0.2, 0.4, 0.6, 0.8, 1.0];
+/** Anki's stand-in for zero, so that all-zero weights still draw. */
+const MINIMUM = 0.0001;
+
+export interface LoadView {
+  /** Review cards due on a study day, the card being scheduled left out. */
+  dueOn(day: string): number;
+  /** Study days on which another card of the same note is due. */
+  siblingDays: readonly string[];
+}
+
+/** 0 for Monday … 6 for Sunday, as `easyDays` is ordered. */
+export function weekdayIndex(day: string): number {
+  return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+/**
+ * Anki's easy-day modifiers for the candidate days, 1 (normal) or about 0. A day at 0 is
+ * taken out; a day at a share between is taken out only when it already holds more than
+ * its share of the range's load (Anki offers 0, 50 % and 100 %; a share between is taken
+ * as the share it says).
+ */
+export function easyDayModifiers(
+  easyDays: readonly number[],
+  weekdays: readonly number[],
+  counts: readonly number[],
+): number[] {
+  const share = (w: number) => easyDays[w] ?? 1;
+  const load = (w: number) => (share(w) === 0 ? MINIMUM : share(w));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const shares = weekdays.reduce((a, w) => a + load(w), 0);
+  return weekdays.map((w, i) => {
+    const s = share(w);
+    if (s >= 1) return 1;
+    if (s === 0) return MINIMUM;
+    const count = counts[i] ?? 0;
+    const threshold = (total - count) / (shares - s);
+    return count / s > threshold ? MINIMUM : 1;
+  });
+}
+
+/**
+ * The interval to give, from `lo` to `hi` days after `today`: drawn with `u` (0 to 1)
+ * among the candidate days, weighted as Anki weighs them. Null when there is nothing to
+ * weigh (the caller then fuzzes plainly).
+ */
+export function balancedInterval(
+  lo: number,
+  hi: number,
+  today: string,
+  view: LoadView,
+  easyDays: readonly number[],
+  u: number,
+): number | null {
+  if (hi < lo || lo < 1) return null;
+  const n = hi - lo + 1;
+  const days = Array.from({ length: n }, (_, i) => addDays(today, lo + i));
+  const counts = days.map((d) => Math.max(0, view.dueOn(d)));
+  const easy = easyDayModifiers(easyDays, days.map(weekdayIndex), counts);
+  const sibling = days.map(() => 1);
+  for (const d of view.siblingDays) {
+    const at = daysBetween(today, d) - lo;
+    for (let step = -5; step <= 5; step++) {
+      const i = at + step;
+      if (i >= 0 && i < n)
+        sibling[i] = (sibling[i] ?? 1) * (SIBLING_MODIFIERS[Math.abs(step)] ?? 1);
+    }
+  }
+  const weights = counts.map((c, i) => {
+    const ivl = lo + i;
+    const base = c === 0 ? 1 : (1 / c) ** LOAD_POWER * (1 / ivl) ** DISTANCE_POWER;
+    return base * (sibling[i] ?? 1) * (easy[i] ?? 1);
+  });
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || !Number.isFinite(total)) return null;
+  let target = u * total;
+  for (let i = 0; i < n; i++) {
+    target -= weights[i] ?? 0;
+    if (target < 0) return lo + i;
+  }
+  return hi;
+}
+
+/**
+ * The fuzz factor ts-fsrs draws for a seed: the first number of Alea (Johannes Baagøe's
+ * generator, which ts-fsrs uses; not exported by it). The balancer draws with the same
+ * number, so that over an even load it picks the day plain fuzz would.
+ */
+export function fuzzFactor(seed: string): number {
+  let n = 0xefc8249d;
+  const mash = (data: string): number => {
+    for (let i = 0; i < data.length; i++) {
+      n += data.charCodeAt(i);
+      let h = 0.02519603282416938 * n;
+      n = h >>> 0;
+      h -= n;
+      h *= n;
+      n = h >>> 0;
+      h -= n;
+      n += h * 4294967296;
+    }
+    return (n >>> 0) * 2.3283064365386963e-10;
+  };
+  // Alea's state is three numbers; its first output depends on the first alone (the
+  // other two mashes still advance the hash).
+  let s0 = mash(' ');
+  mash(' ');
+  mash(' ');
+  s0 -= mash(seed);
+  if (s0 < 0) s0 += 1;
+  const t = 2091639 * s0 + 1 * 2.3283064365386963e-10;
+  return t - (t | 0);
+}
+
+const NO_SIBLINGS: readonly string[] = [];
+
+/**
+ * Review cards due by study day, kept as events are applied. A card counts on its due
+ * day while it is a review card, live and not suspended (learning cards are due within
+ * the day; the balancer is about days).
+ */
+export class DueLoad {
+  private readonly perDay = new Map<string, number>();
+  private readonly dayOf = new Map<string, string>();
+  private readonly notes = new Map<string, string[]>();
+
+  constructor(
+    state: CollectionState,
+    private readonly clock: DayClock,
+  ) {
+    for (const rec of Object.values(state.cards)) {
+      const sibs = this.notes.get(rec.note);
+      if (sibs) sibs.push(rec.id);
+      else this.notes.set(rec.note, [rec.id]);
+      this.add(rec);
+    }
+  }
+
+  private add(rec: CardRecord): void {
+    const s = rec.sched;
+    if (rec.retired || rec.suspended || s.state !== 'review' || !s.due) return;
+    const day = studyDay(new Date(s.due), this.clock);
+    this.dayOf.set(rec.id, day);
+    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+  }
+
+  /** Counts a card again from its record (after a change to it). */
+  update(id: string, rec: CardRecord | undefined): void {
+    const old = this.dayOf.get(id);
+    if (old !== undefined) {
+      this.dayOf.delete(id);
+      const n = (this.perDay.get(old) ?? 1) - 1;
+      if (n > 0) this.perDay.set(old, n);
+      else this.perDay.delete(old);
+    }
+    if (rec) this.add(rec);
+  }
+
+  /**
+   * Follows an event just applied to `state`. Returns false when the index must be built
+   * again instead (the decks or the study-day clock changed).
+   */
+  apply(e: CollectionEvent, state: CollectionState): boolean {
+    switch (e.type) {
+      case 'deck-add':
+      case 'deck-remove':
+        return false;
+      case 'settings':
+        if (e.before.rolloverHour !== e.after.rolloverHour) return false;
+        for (const id of Object.keys(e.moved ?? {})) this.update(id, state.cards[id]);
+        return true;
+      case 'undo':
+        if (e.target.type === 'settings') return false;
+        this.update(e.target.card, state.cards[e.target.card]);
+        return true;
+      case 'answer':
+      case 'suspend':
+      case 'unsuspend':
+      case 'bury':
+      case 'reset':
+        this.update(e.card, state.cards[e.card]);
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  /** Review cards due on a study day. */
+  dueOn(day: string): number {
+    return this.perDay.get(day) ?? 0;
+  }
+
+  /** What the balancer sees when scheduling card `id` of note `note`. */
+  view(id: string, note: string): LoadView {
+    const own = this.dayOf.get(id);
+    const sibs = this.notes.get(note);
+    const siblingDays =
+      sibs && sibs.length > 1
+        ? sibs.flatMap((c) => {
+            const d = c === id ? undefined : this.dayOf.get(c);
+            return d === undefined ? [] : [d];
+          })
+        : NO_SIBLINGS;
+    return {
+      dueOn: (day) => (this.perDay.get(day) ?? 0) - (day === own ? 1 : 0),
+      siblingDays,
+    };
+  }
+}
