@@ -12,7 +12,9 @@ import { buildQueue, NO_FILTER, pickNext } from '../src/core/queue.js';
 import { replayStates } from '../src/core/reschedule.js';
 import { answer, NEW_STATE, type RatingName, type SchedState } from '../src/core/scheduler.js';
 import { DEFAULT_SETTINGS, specOf, type Settings } from '../src/core/settings.js';
-import { forecast } from '../src/core/stats.js';
+import { computeStats, forecast } from '../src/core/stats.js';
+import type { AnswerEvent } from '../src/core/model.js';
+import { balanceNote } from '../src/ui/plan-notes.js';
 import { addDays, MINUTE, studyDay } from '../src/core/time.js';
 import type { Deck } from '../src/deck/types.js';
 import { readAllEvents } from '../src/store/eventlog.js';
@@ -187,6 +189,28 @@ describe('load balancing the reviews of a collection', () => {
     expect(Math.abs(total(a.days) - total(b.days))).toBeLessThan(total(b.days) * 0.15);
     expect(a.step).toBeLessThan(b.step * 0.75);
     expect(a.sd).toBeLessThan(b.sd);
+    // stats shows the balancer's effect: the same cards placed by plain fuzz spread more.
+    const now = new Date(T0 + 14 * 86_400_000);
+    const stats = (col: Collection) => {
+      const events = readAllEvents(join(col.paths.dir, 'events.jsonl'));
+      const undone = new Set(events.flatMap((e) => (e.type === 'undo' ? [e.target.seq] : [])));
+      const answers = events.filter((e) => e.type === 'answer' && !undone.has(e.seq));
+      return computeStats({
+        state: col.state,
+        cards: col.studyCards(NO_FILTER),
+        answers: answers as AnswerEvent[],
+        now,
+        clock: col.clock,
+      }).forecast;
+    };
+    const fOn = stats(on);
+    expect(fOn.spread).toBeCloseTo(a.step, 6);
+    expect(fOn.unbalanced?.moved).toBeGreaterThan(20);
+    expect(fOn.unbalanced?.spread).toBeGreaterThan(fOn.spread * 1.3);
+    expect(balanceNote(fOn)).toMatch(
+      /^Load balanced: the load changes by \d+\.\d cards from one day to the next, \d+\.\d without the balancer \(\d+ cards moved\)\.$/,
+    );
+    expect(stats(off).unbalanced).toBeNull();
     on.close();
     off.close();
   });

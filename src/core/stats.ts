@@ -12,7 +12,7 @@ import { hasTopic } from '../deck/cards.js';
 import { predictedRetentionOn, type RetentionForecast } from './interview.js';
 import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
-import { retrievability } from './scheduler.js';
+import { answer, ratingName, retrievability } from './scheduler.js';
 import { DEFAULT_SETTINGS, settingsForDeck } from './settings.js';
 import { addDays, daysBetween, studyDay, studyDayStart, type DayClock } from './time.js';
 
@@ -81,6 +81,14 @@ export interface Forecast {
   overdue: number;
   tomorrow: number;
   max: number;
+  /** The day-to-day spread: the mean change in cards due from one day to the next, from tomorrow on. */
+  spread: number;
+  /**
+   * With the load balancer on: the cards due each day had every review been fuzzed
+   * plainly (each balanced card's last answer scheduled again without the balancer), and
+   * that forecast's spread; null with the balancer off.
+   */
+  unbalanced: { due: number[]; spread: number; moved: number } | null;
 }
 
 export interface HeatDay {
@@ -202,12 +210,14 @@ export function computeStats(input: StatsInput): Stats {
     ? input.answers.filter((a) => input.answerCards?.has(a.card))
     : input.answers;
   const regular = scoped.filter((a) => a.cram !== true);
+  const f = forecast(cards, now, clock);
+  f.unbalanced = unbalancedForecast(f, state, cards, regular, now, clock);
   return {
     now: now.toISOString(),
     day,
     cards: cardCounts(cards, day),
     today: todayStats(state, cards, regular, now, clock),
-    forecast: forecast(cards, now, clock),
+    forecast: f,
     heatmap: heatmap(regular, day),
     retention: trueRetention(regular, day, state.settings.desiredRetention),
     readiness: readiness(state, cards, now, clock, input.on ?? null),
@@ -326,7 +336,70 @@ export function forecast(cards: readonly StudyCard[], now: Date, clock: DayClock
     overdue,
     tomorrow: days[1]?.due ?? 0,
     max: Math.max(0, ...days.map((d) => d.due)),
+    spread: daySpread(days.map((d) => d.due)),
+    unbalanced: null,
   };
+}
+
+/** The mean change from one day to the next, from the second day (tomorrow) on. */
+export function daySpread(due: readonly number[]): number {
+  let sum = 0;
+  for (let i = 2; i < due.length; i++) sum += Math.abs((due[i] ?? 0) - (due[i - 1] ?? 0));
+  return due.length > 2 ? sum / (due.length - 2) : 0;
+}
+
+/** Beyond this many days a card's plain-fuzz day cannot fall in the forecast. */
+const UNBALANCED_REACH = FORECAST_DAYS + 10;
+
+/**
+ * The forecast without the load balancer: each review card due within reach whose state
+ * comes from its last answer is scheduled again from that answer, without the balancer
+ * (its plain fuzz), and counted on that day instead. Cards whose state came otherwise (a
+ * reschedule) stay where they are.
+ */
+export function unbalancedForecast(
+  f: Forecast,
+  state: CollectionState,
+  cards: readonly StudyCard[],
+  answers: readonly StatsAnswer[],
+  now: Date,
+  clock: DayClock,
+): Forecast['unbalanced'] {
+  const settings = state.settings;
+  if (!settings.loadBalance || !settings.fuzz) return null;
+  const today = studyDay(now, clock);
+  const want = new Set<string>();
+  for (const { rec } of cards) {
+    const s = rec.sched;
+    if (rec.suspended || s.state !== 'review' || !s.due) continue;
+    const at = daysBetween(today, studyDay(new Date(s.due), clock));
+    if (at >= 1 && at <= UNBALANCED_REACH) want.add(rec.id);
+  }
+  const last = new Map<string, StatsAnswer>();
+  for (const a of answers) if (a.cram !== true && want.has(a.card)) last.set(a.card, a);
+  const due = f.days.map((d) => d.due);
+  let moved = 0;
+  for (const { rec } of cards) {
+    const a = last.get(rec.id);
+    const s = rec.sched;
+    if (!a || !s.due || a.after.due !== s.due || a.after.lastReview !== s.lastReview) continue;
+    const plain = answer(
+      a.before,
+      new Date(a.at),
+      ratingName(a.rating),
+      { ...settingsForDeck(settings, rec.deck), loadBalance: false },
+      { timeZone: a.tz, rolloverHour: a.rollover },
+      rec.id,
+    );
+    if (!plain.due || plain.due === s.due) continue;
+    const from = daysBetween(today, studyDay(new Date(s.due), clock));
+    const to = daysBetween(today, studyDay(new Date(plain.due), clock));
+    if (from === to) continue;
+    moved++;
+    if (from < due.length) due[from] = (due[from] ?? 0) - 1;
+    if (to >= 0 && to < due.length) due[to] = (due[to] ?? 0) + 1;
+  }
+  return { due, spread: daySpread(due), moved };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ReactNode } from 'react';
 import type { PassFail, Readiness, RetentionWindow, Stats } from '../core/stats.js';
 import { daysBetween } from '../core/time.js';
 import { ForecastChart, formatDay, HeatmapGrid, shortDay } from './StatsCharts.js';
+import { balanceNote } from './plan-notes.js';
 import { sanitize } from './text.js';
 
 export interface StatsViewProps {
@@ -153,6 +154,7 @@ function ForecastSection({ stats, width }: { stats: Stats; width: number }) {
       ) : (
         <ForecastChart forecast={f} width={width} />
       )}
+      {balanceNote(f) ? <Text dimColor>{balanceNote(f)}</Text> : null}
     </Box>
   );
 }
