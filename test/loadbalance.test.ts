@@ -213,7 +213,7 @@ describe('load balancing the reviews of a collection', () => {
     expect(stats(off).unbalanced).toBeNull();
     on.close();
     off.close();
-  });
+  }, 120_000);
 
   it('keeps reviews off easy days set to 0, and lightens those at a share', () => {
     const normal = studied({});
@@ -236,7 +236,7 @@ describe('load balancing the reviews of a collection', () => {
     );
     normal.close();
     easy.close();
-  });
+  }, 120_000);
 
   it('keeps siblings apart, and a replay of the log (doctor --rebuild) gives every stored state', () => {
     const col = studied({}, 60, 60);
@@ -261,7 +261,7 @@ describe('load balancing the reviews of a collection', () => {
     );
     for (const [id, s] of again) expect(s).toEqual(col.state.cards[id]?.sched);
     col.close();
-  });
+  }, 120_000);
 
   it('keeps its day counts up to date as cards are answered, undone and suspended', () => {
     const col = studied({}, 40);

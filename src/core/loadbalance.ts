@@ -53,18 +53,32 @@ export function easyDayModifiers(
   weekdays: readonly number[],
   counts: readonly number[],
 ): number[] {
-  const share = (w: number) => easyDays[w] ?? 1;
-  const load = (w: number) => (share(w) === 0 ? MINIMUM : share(w));
+  const n = counts.length;
+  const scratch = new Float64Array(n);
   const total = counts.reduce((a, b) => a + b, 0);
-  const shares = weekdays.reduce((a, w) => a + load(w), 0);
-  return weekdays.map((w, i) => {
-    const s = share(w);
-    if (s >= 1) return 1;
-    if (s === 0) return MINIMUM;
-    const count = counts[i] ?? 0;
-    const threshold = (total - count) / (shares - s);
-    return count / s > threshold ? MINIMUM : 1;
-  });
+  const shares = weekdays.reduce((a, w) => a + easyLoad(easyDays, w), 0);
+  for (let i = 0; i < n; i++)
+    scratch[i] = easyModifier(easyDays, weekdays[i] ?? 0, counts[i] ?? 0, total, shares);
+  return [...scratch];
+}
+
+/** A weekday's share of the load, 0 stood in for by Anki's tiny minimum. */
+function easyLoad(easyDays: readonly number[], w: number): number {
+  const s = easyDays[w] ?? 1;
+  return s === 0 ? MINIMUM : s;
+}
+
+function easyModifier(
+  easyDays: readonly number[],
+  w: number,
+  count: number,
+  total: number,
+  shares: number,
+): number {
+  const s = easyDays[w] ?? 1;
+  if (s >= 1) return 1;
+  if (s === 0) return MINIMUM;
+  return count / s > (total - count) / (shares - s) ? MINIMUM : 1;
 }
 
 /**
@@ -81,25 +95,66 @@ export function balancedInterval(
   u: number,
 ): number | null {
   if (hi < lo || lo < 1) return null;
-  const n = hi - lo + 1;
-  const days = Array.from({ length: n }, (_, i) => addDays(today, lo + i));
-  const counts = days.map((d) => Math.max(0, view.dueOn(d)));
-  const easy = easyDayModifiers(easyDays, days.map(weekdayIndex), counts);
-  const sibling = days.map(() => 1);
-  for (const d of view.siblingDays) {
-    const at = daysBetween(today, d) - lo;
-    for (let step = -5; step <= 5; step++) {
-      const i = at + step;
-      if (i >= 0 && i < n)
-        sibling[i] = (sibling[i] ?? 1) * (SIBLING_MODIFIERS[Math.abs(step)] ?? 1);
-    }
+  const counts: number[] = [];
+  const weekdays: number[] = [];
+  for (let ivl = lo; ivl <= hi; ivl++) {
+    const day = addDays(today, ivl);
+    counts.push(Math.max(0, view.dueOn(day)));
+    weekdays.push(weekdayIndex(day));
   }
-  const weights = counts.map((c, i) => {
+  const siblings = view.siblingDays.map((d) => daysBetween(today, d));
+  return weighDays(lo, hi, counts, -lo, weekdays, -lo, siblings, easyDays, u);
+}
+
+let weights = new Float64Array(64);
+const LOAD_WEIGHTS = new Float64Array(1024).map((_, c) => (c === 0 ? 1 : (1 / c) ** LOAD_POWER));
+
+/** A day's weight for its load: 1 over the load to the power 2.15. */
+function loadWeight(c: number): number {
+  return c < LOAD_WEIGHTS.length ? (LOAD_WEIGHTS[c] as number) : (1 / c) ** LOAD_POWER;
+}
+
+/**
+ * Anki's weighted draw over intervals `lo` to `hi`, with `u` (0 to 1). The load of the
+ * day `ivl` days ahead is `due[dueAt + ivl]`, its weekday (Monday 0) `weekday[weekdayAt +
+ * ivl]`; `siblings` are the intervals at which siblings are due. Allocates nothing (the
+ * simulator calls it for every interval it gives).
+ */
+export function weighDays(
+  lo: number,
+  hi: number,
+  due: ArrayLike<number>,
+  dueAt: number,
+  weekday: ArrayLike<number>,
+  weekdayAt: number,
+  siblings: readonly number[],
+  easyDays: readonly number[],
+  u: number,
+): number | null {
+  if (hi < lo || lo < 1) return null;
+  const n = hi - lo + 1;
+  if (weights.length < n) weights = new Float64Array(2 * n);
+  const normal = easyDays.every((x) => x === 1);
+  let loads = 0;
+  let shares = 0;
+  if (!normal)
+    for (let i = 0; i < n; i++) {
+      loads += due[dueAt + lo + i] ?? 0;
+      shares += easyLoad(easyDays, weekday[weekdayAt + lo + i] ?? 0);
+    }
+  let total = 0;
+  for (let i = 0; i < n; i++) {
     const ivl = lo + i;
-    const base = c === 0 ? 1 : (1 / c) ** LOAD_POWER * (1 / ivl) ** DISTANCE_POWER;
-    return base * (sibling[i] ?? 1) * (easy[i] ?? 1);
-  });
-  const total = weights.reduce((a, b) => a + b, 0);
+    const c = due[dueAt + ivl] ?? 0;
+    let w = c === 0 ? 1 : loadWeight(c) / ivl ** DISTANCE_POWER;
+    if (!normal) w *= easyModifier(easyDays, weekday[weekdayAt + ivl] ?? 0, c, loads, shares);
+    for (const at of siblings) {
+      const step = Math.abs(ivl - at);
+      if (step <= 5) w *= SIBLING_MODIFIERS[step] ?? 1;
+    }
+    weights[i] = w;
+    total += w;
+  }
   if (!(total > 0) || !Number.isFinite(total)) return null;
   let target = u * total;
   for (let i = 0; i < n; i++) {
