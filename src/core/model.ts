@@ -3,6 +3,7 @@
  * change them. `applyEvent` is the only way state changes, so replaying the event log
  * over a snapshot gives the same state as the session that wrote it.
  */
+import type { PlanRecord } from './plan.js';
 import type { RatingValue, SchedState } from './scheduler.js';
 import { NEW_STATE } from './scheduler.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings.js';
@@ -120,6 +121,8 @@ export interface SettingsEvent extends EventBase {
   after: Settings;
   /** Cards rescheduled with the new settings (their answers replayed), by id. */
   moved?: Record<string, { before: SchedState; after: SchedState }>;
+  /** The prediction of the plan applied with this change (`sre-cards plan --apply`). */
+  plan?: PlanRecord;
 }
 export type UndoableEvent = AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent;
 /** Undo carries the event it cancels, so it can be applied without the rest of the log. */

@@ -10,6 +10,7 @@
  */
 import { hasTopic } from '../deck/cards.js';
 import { predictedRetentionOn, type RetentionForecast } from './interview.js';
+import type { PlanRecord } from './plan.js';
 import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
 import { answer, ratingName, retrievability } from './scheduler.js';
@@ -187,6 +188,33 @@ export interface Stats {
   cram: CramStats;
   /** Predicted retention on the interview day; present only while an interview date is ahead. */
   interview?: RetentionForecast;
+  /** The last plan applied (`sre-cards plan --apply`) beside what has happened since; null without one. */
+  plan: PlanComparison | null;
+}
+
+/** Answers, new cards and minutes a day. */
+export interface DayWork {
+  reviews: number;
+  newCards: number;
+  minutes: number;
+}
+
+export interface PlanComparison {
+  /** The study day the plan was made, and what it set. */
+  day: string;
+  deck: string | null;
+  desiredRetention: number;
+  newPerDay: number;
+  readinessDay: string;
+  /** Whole study days since the plan was made (today, still under way, left out). */
+  days: number;
+  /** Mean a day over those days: as the plan predicted them, and as they went. */
+  predicted: DayWork;
+  actual: DayWork;
+  /** Today: predicted, and so far. */
+  today: { predicted: DayWork | null; actual: DayWork };
+  /** Recall on the readiness day: as predicted, and as projected now (the interview forecast), when the day is the interview's. */
+  readiness: { predicted: number; now: number | null };
 }
 
 export interface StatsInput {
@@ -201,6 +229,8 @@ export interface StatsInput {
   on?: string | null;
   /** When set, only answers to these cards count (a filtered view). */
   answerCards?: ReadonlySet<string> | null;
+  /** The prediction of the last plan applied, if any. */
+  plan?: PlanRecord | null;
 }
 
 export function computeStats(input: StatsInput): Stats {
@@ -212,6 +242,7 @@ export function computeStats(input: StatsInput): Stats {
   const regular = scoped.filter((a) => a.cram !== true);
   const f = forecast(cards, now, clock);
   f.unbalanced = unbalancedForecast(f, state, cards, regular, now, clock);
+  const interview = interviewForecast(state, cards, now, clock, day);
   return {
     now: now.toISOString(),
     day,
@@ -224,7 +255,56 @@ export function computeStats(input: StatsInput): Stats {
     leeches: leeches(cards, leechThreshold(state)),
     leechThreshold: leechThreshold(state),
     cram: cramStats(scoped, day),
-    ...interviewForecast(state, cards, now, clock, day),
+    ...interview,
+    plan: input.plan
+      ? planComparison(input.plan, state, regular, day, interview.interview ?? null)
+      : null,
+  };
+}
+
+/** A plan's prediction beside the answers given since it was made (its deck's, for a deck's plan). */
+export function planComparison(
+  plan: PlanRecord,
+  state: CollectionState,
+  answers: readonly StatsAnswer[],
+  today: string,
+  interview: RetentionForecast | null,
+): PlanComparison {
+  const days = Math.max(0, daysBetween(plan.day, today));
+  const actualBy = new Map<string, DayWork>();
+  for (const a of answers) {
+    if (a.cram === true || a.day < plan.day || a.day > today) continue;
+    if (plan.deck !== null && state.cards[a.card]?.deck !== plan.deck) continue;
+    let w = actualBy.get(a.day);
+    if (!w) actualBy.set(a.day, (w = { reviews: 0, newCards: 0, minutes: 0 }));
+    if (a.before.state === 'review') w.reviews++;
+    if (a.before.state === 'new') w.newCards++;
+    w.minutes += a.ms / 60_000;
+  }
+  const mean = (xs: DayWork[]): DayWork => {
+    const n = Math.max(1, xs.length);
+    return {
+      reviews: xs.reduce((t, w) => t + w.reviews, 0) / n,
+      newCards: xs.reduce((t, w) => t + w.newCards, 0) / n,
+      minutes: xs.reduce((t, w) => t + w.minutes, 0) / n,
+    };
+  };
+  const none = { reviews: 0, newCards: 0, minutes: 0 };
+  const past = Array.from({ length: days }, (_, i) => addDays(plan.day, i));
+  return {
+    day: plan.day,
+    deck: plan.deck,
+    desiredRetention: plan.desiredRetention,
+    newPerDay: plan.newPerDay,
+    readinessDay: plan.readinessDay,
+    days,
+    predicted: mean(past.map((_, i) => plan.perDay[i] ?? none)),
+    actual: mean(past.map((d) => actualBy.get(d) ?? none)),
+    today: { predicted: plan.perDay[days] ?? null, actual: actualBy.get(today) ?? none },
+    readiness: {
+      predicted: plan.readiness,
+      now: interview && interview.day === plan.readinessDay ? interview.retention : null,
+    },
   };
 }
 

@@ -20,6 +20,7 @@ import {
   type CollectionEvent,
   type CollectionState,
   type NewEvent,
+  type SettingsEvent,
   type UndoableEvent,
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
@@ -427,7 +428,11 @@ export class Collection {
    * event, so replaying the log gives the same state. Returns how many cards got a new
    * due date and how many changed at all.
    */
-  updateSettings(after: Settings, now: Date): { due: number; changed: number } {
+  updateSettings(
+    after: Settings,
+    now: Date,
+    extra: Pick<SettingsEvent, 'plan'> = {},
+  ): { due: number; changed: number } {
     const problems = validateSettings(after);
     if (problems.length) throw new UserError(problems.join('; '), 2);
     const before = this.settings;
@@ -438,6 +443,7 @@ export class Collection {
       before: { ...before },
       after: { ...after },
       ...(Object.keys(moved).length ? { moved } : {}),
+      ...extra,
     });
     this.snapshot();
     return { due: movedDue(moved), changed: Object.keys(moved).length };

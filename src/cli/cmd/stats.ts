@@ -1,5 +1,6 @@
 import { BUILTIN_DECK } from '../../deck/builtin.js';
 import type { AnswerEvent } from '../../core/model.js';
+import { lastPlan } from '../../core/plan.js';
 import { computeStats, isDay, type Stats } from '../../core/stats.js';
 import { studyDay } from '../../core/time.js';
 import { readAllEvents, undoneSeqs } from '../../store/eventlog.js';
@@ -76,6 +77,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     clock: col.clock,
     on,
     answerCards: isFiltered(filter) ? new Set(cards.map((c) => c.card.id)) : null,
+    plan: lastPlan(events, undone),
   });
   if (values.json) {
     const out: StatsJson = { ...stats, filter: { ...filter } };
