@@ -111,28 +111,28 @@ export function planNote(p: PlanComparison): string {
 
 /** The plan's prediction beside what happened: a day on average since it was made, and the recall on the day. */
 export function planLines(p: PlanComparison): string[] {
-  const rows: [string, string, string][] = [];
+  const rows: [string, string, string, string][] = [];
+  const dash = (x: number | undefined) => (x === undefined ? '—' : round(x));
   if (p.days === 0) {
     const t = p.today;
-    rows.push(['today', 'predicted', 'so far']);
-    rows.push(['reviews', t.predicted ? round(t.predicted.reviews) : '—', round(t.actual.reviews)]);
-    rows.push([
-      'new cards',
-      t.predicted ? round(t.predicted.newCards) : '—',
-      round(t.actual.newCards),
-    ]);
-    rows.push(['minutes', t.predicted ? round(t.predicted.minutes) : '—', round(t.actual.minutes)]);
+    rows.push(['today', 'predicted', 'so far', '']);
+    rows.push(['reviews', dash(t.predicted?.reviews), round(t.actual.reviews), '']);
+    rows.push(['new cards', dash(t.predicted?.newCards), round(t.actual.newCards), '']);
+    rows.push(['minutes', dash(t.predicted?.minutes), round(t.actual.minutes), '']);
   } else {
-    rows.push([`a day, ${p.days} day${p.days === 1 ? '' : 's'}`, 'predicted', 'actual']);
-    rows.push(['reviews', round(p.predicted.reviews), round(p.actual.reviews)]);
-    rows.push(['new cards', round(p.predicted.newCards), round(p.actual.newCards)]);
-    rows.push(['minutes', round(p.predicted.minutes), round(p.actual.minutes)]);
+    rows.push([`a day, ${p.days} day${p.days === 1 ? '' : 's'}`, 'predicted', 'actual', '']);
+    rows.push(['reviews', round(p.predicted.reviews), round(p.actual.reviews), '']);
+    rows.push(['new cards', round(p.predicted.newCards), round(p.actual.newCards), '']);
+    rows.push(['minutes', round(p.predicted.minutes), round(p.actual.minutes), '']);
   }
   rows.push([
     `recall on ${short(p.readinessDay)}`,
     pct(p.readiness.predicted),
-    p.readiness.now === null ? '—' : `${pct(p.readiness.now)} projected now`,
+    pct(p.readiness.now),
+    p.readiness.now === null ? '' : 'projected now',
   ]);
   const w0 = Math.max(...rows.map((r) => r[0].length));
-  return rows.map(([a, b, c]) => `  ${a.padEnd(w0)}  ${b.padStart(9)}  ${c}`.trimEnd());
+  return rows.map(([a, b, c, d]) =>
+    `  ${a.padEnd(w0)}  ${b.padStart(9)}  ${c.padStart(6)}  ${d}`.trimEnd(),
+  );
 }

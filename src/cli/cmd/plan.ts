@@ -121,17 +121,18 @@ function table(plan: Plan, width: number, chosen: PlanOption): string[] {
     const from = Math.max(0, Math.min(at - Math.floor((fit - 1) / 2), cols.length - fit));
     cols = cols.slice(from, from + fit);
   }
-  const head = 'retention'.padEnd(10) + cols.map((n) => `${n} new`.padStart(cell)).join('');
+  const head = (
+    'retention'.padEnd(10) + cols.map((n) => `${n} new `.padStart(cell)).join('')
+  ).trimEnd();
   const rows = plan.retentions.map((r) => {
     const cells = cols.map((n) => {
       const o = plan.options.find((x) => x.desiredRetention === r && x.newPerDay === n);
       if (!o) return ''.padStart(cell);
-      const text = `${min(o.result.minutesPerDay)}m ${pct(o.result.readiness.mean)}`;
-      const mark =
-        o === plan.recommended ? `[${text}]` : o === plan.current ? `(${text})` : ` ${text} `;
-      return mark.padStart(cell);
+      const text = `${`${min(o.result.minutesPerDay)}m`.padStart(4)} ${pct(o.result.readiness.mean).padStart(3)}`;
+      const [a, b] = o === plan.recommended ? '[]' : o === plan.current ? '()' : '  ';
+      return `${a}${text}${b}`.padStart(cell);
     });
-    return `  ${r.toFixed(2)}`.padEnd(10) + cells.join('');
+    return (`  ${r.toFixed(2)}`.padEnd(10) + cells.join('')).trimEnd();
   });
   return [head, ...rows];
 }
