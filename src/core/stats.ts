@@ -188,8 +188,8 @@ export interface Stats {
   cram: CramStats;
   /** Predicted retention on the interview day; present only while an interview date is ahead. */
   interview?: RetentionForecast;
-  /** The last plan applied (`sre-cards plan --apply`) beside what has happened since; null without one. */
-  plan: PlanComparison | null;
+  /** The last plan applied (`sre-cards plan --apply`) beside what has happened since; present only after one. */
+  plan?: PlanComparison;
 }
 
 /** Answers, new cards and minutes a day. */
@@ -256,9 +256,9 @@ export function computeStats(input: StatsInput): Stats {
     leechThreshold: leechThreshold(state),
     cram: cramStats(scoped, day),
     ...interview,
-    plan: input.plan
-      ? planComparison(input.plan, state, regular, day, interview.interview ?? null)
-      : null,
+    ...(input.plan
+      ? { plan: planComparison(input.plan, state, regular, day, interview.interview ?? null) }
+      : {}),
   };
 }
 
