@@ -267,10 +267,10 @@ describe('load balancing the reviews of a collection', () => {
     const col = studied({}, 40);
     const now = new Date(T0 + 14 * 86_400_000);
     const fresh = () => {
-      const d = new DueLoad(col.state, col.clock);
+      const d = new DueLoad(col.state, col.clock, '2026-03-16');
       return Array.from({ length: 40 }, (_, i) => d.dueOn(addDays('2026-03-16', i)));
     };
-    const kept = new DueLoad(col.state, col.clock);
+    const kept = new DueLoad(col.state, col.clock, '2026-03-16');
     const follow = () => Array.from({ length: 40 }, (_, i) => kept.dueOn(addDays('2026-03-16', i)));
     const id = Object.values(col.state.cards).find((c) => c.sched.state === 'review')?.id ?? '';
     for (const e of [

@@ -224,7 +224,7 @@ function learn(
   };
   const names: RatingName[] = ['again', 'hard', 'good', 'easy'];
   const previous = new Map<string, number>();
-  const load = new DueLoad(state, CLOCK);
+  let load: DueLoad;
   let answered = 0;
   let passed = 0;
   let seq = state.seq;
@@ -232,6 +232,7 @@ function learn(
   for (let d = 0; d < days; d++) {
     let t = t0 + d * DAY;
     const end = t + 12 * 3_600_000;
+    load = new DueLoad(state, CLOCK, studyDay(new Date(t), CLOCK));
     while (t < end) {
       const now = new Date(t);
       const pick = pickNext(buildQueue(state, cards, now, CLOCK), now);

@@ -18,7 +18,7 @@
  * Pure: takes the state and the clock.
  */
 import type { CardRecord, CollectionEvent, CollectionState } from './model.js';
-import { addDays, daysBetween, studyDay, type DayClock } from './time.js';
+import { addDays, daysBetween, studyDayStart, type DayClock } from './time.js';
 
 /** Intervals above this are not balanced: far off, the need is low (Anki's value). */
 export const MAX_LOAD_BALANCE_INTERVAL = 90;
@@ -197,34 +197,68 @@ export function fuzzFactor(seed: string): number {
 
 const NO_SIBLINGS: readonly string[] = [];
 
+/** Days ahead the index counts: every day a balanced interval can reach, with room. */
+export const LOAD_WINDOW = MAX_LOAD_BALANCE_INTERVAL + 30;
+
 /**
- * Review cards due by study day, kept as events are applied. A card counts on its due
- * day while it is a review card, live and not suspended (learning cards are due within
- * the day; the balancer is about days).
+ * Review cards due on each of the study days ahead (today and the `LOAD_WINDOW` days
+ * after), kept as events are applied. A card counts on its due day while it is a review
+ * card, live and not suspended (learning cards are due within the day; the balancer is
+ * about days). Built for one study day: the caller builds another when the day turns.
+ * Building scans the cards once comparing due instants as strings with the window's day
+ * boundaries, so at 100k cards it parses only the dues that fall in the window.
  */
 export class DueLoad {
-  private readonly perDay = new Map<string, number>();
-  private readonly dayOf = new Map<string, string>();
+  private readonly perDay = new Int32Array(LOAD_WINDOW);
+  /** Each counted card's day, as days from `today`. */
+  private readonly dayOf = new Map<string, number>();
+  /** Counted cards by note, for notes with more than one. */
   private readonly notes = new Map<string, string[]>();
+  private readonly firstOfNote = new Map<string, string>();
+  /** The instant each day of the window begins (ISO, UTC), and the window's end. */
+  private readonly bounds: string[];
 
   constructor(
     state: CollectionState,
-    private readonly clock: DayClock,
+    clock: DayClock,
+    /** The study day the index is for. */
+    readonly today: string,
   ) {
-    for (const rec of Object.values(state.cards)) {
-      const sibs = this.notes.get(rec.note);
-      if (sibs) sibs.push(rec.id);
-      else this.notes.set(rec.note, [rec.id]);
-      this.add(rec);
+    this.bounds = Array.from({ length: LOAD_WINDOW + 1 }, (_, k) =>
+      studyDayStart(addDays(today, k), clock).toISOString(),
+    );
+    for (const rec of Object.values(state.cards)) this.add(rec);
+  }
+
+  /** The window's day (0 = today) an instant falls on, or -1 outside it. */
+  private dayIndex(due: string): number {
+    const iso = due.length === 24 && due.endsWith('Z') ? due : new Date(due).toISOString();
+    const b = this.bounds;
+    if (iso < (b[0] as string) || iso >= (b[LOAD_WINDOW] as string)) return -1;
+    let lo = 0;
+    let hi = LOAD_WINDOW;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (iso >= (b[mid] as string)) lo = mid;
+      else hi = mid;
     }
+    return lo;
   }
 
   private add(rec: CardRecord): void {
     const s = rec.sched;
     if (rec.retired || rec.suspended || s.state !== 'review' || !s.due) return;
-    const day = studyDay(new Date(s.due), this.clock);
-    this.dayOf.set(rec.id, day);
-    this.perDay.set(day, (this.perDay.get(day) ?? 0) + 1);
+    const k = this.dayIndex(s.due);
+    if (k < 0) return;
+    this.dayOf.set(rec.id, k);
+    this.perDay[k] = (this.perDay[k] ?? 0) + 1;
+    const one = this.firstOfNote.get(rec.note);
+    if (one === undefined) this.firstOfNote.set(rec.note, rec.id);
+    else if (one !== rec.id) {
+      const sibs = this.notes.get(rec.note);
+      if (!sibs) this.notes.set(rec.note, [one, rec.id]);
+      else if (!sibs.includes(rec.id)) sibs.push(rec.id);
+    }
   }
 
   /** Counts a card again from its record (after a change to it). */
@@ -232,9 +266,7 @@ export class DueLoad {
     const old = this.dayOf.get(id);
     if (old !== undefined) {
       this.dayOf.delete(id);
-      const n = (this.perDay.get(old) ?? 1) - 1;
-      if (n > 0) this.perDay.set(old, n);
-      else this.perDay.delete(old);
+      this.perDay[old] = Math.max(0, (this.perDay[old] ?? 1) - 1);
     }
     if (rec) this.add(rec);
   }
@@ -268,24 +300,26 @@ export class DueLoad {
     }
   }
 
-  /** Review cards due on a study day. */
+  /** Review cards due on a study day (0 outside the window). */
   dueOn(day: string): number {
-    return this.perDay.get(day) ?? 0;
+    return this.perDay[daysBetween(this.today, day)] ?? 0;
   }
 
   /** What the balancer sees when scheduling card `id` of note `note`. */
   view(id: string, note: string): LoadView {
     const own = this.dayOf.get(id);
     const sibs = this.notes.get(note);
-    const siblingDays =
-      sibs && sibs.length > 1
-        ? sibs.flatMap((c) => {
-            const d = c === id ? undefined : this.dayOf.get(c);
-            return d === undefined ? [] : [d];
-          })
-        : NO_SIBLINGS;
+    const siblingDays = sibs
+      ? sibs.flatMap((c) => {
+          const k = c === id ? undefined : this.dayOf.get(c);
+          return k === undefined ? [] : [addDays(this.today, k)];
+        })
+      : NO_SIBLINGS;
     return {
-      dueOn: (day) => (this.perDay.get(day) ?? 0) - (day === own ? 1 : 0),
+      dueOn: (day) => {
+        const k = daysBetween(this.today, day);
+        return (this.perDay[k] ?? 0) - (k === own ? 1 : 0);
+      },
       siblingDays,
     };
   }

@@ -300,16 +300,17 @@ export class Collection {
     return settingsForDeck(this.settings, deck);
   }
 
-  /** What the load balancer sees when card `id` is scheduled. */
-  private loadView(id: string, note: string) {
-    this.dueLoad ??= new DueLoad(this.state, this.clock);
+  /** What the load balancer sees when card `id` is scheduled at `now`. */
+  private loadView(id: string, note: string, now: Date) {
+    const today = studyDay(now, this.clock);
+    if (this.dueLoad?.today !== today) this.dueLoad = new DueLoad(this.state, this.clock, today);
     return { load: this.dueLoad.view(id, note) };
   }
 
   preview(id: string, now: Date): Preview[] {
     const { rec } = this.get(id);
     const settings = this.settingsFor(rec.deck);
-    return preview(rec.sched, now, settings, this.clock, id, this.loadView(id, rec.note));
+    return preview(rec.sched, now, settings, this.clock, id, this.loadView(id, rec.note, now));
   }
 
   private writable(): EventLog {
@@ -374,7 +375,7 @@ export class Collection {
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
     const settings = this.settingsFor(rec.deck);
-    const load = this.loadView(id, rec.note);
+    const load = this.loadView(id, rec.note, now);
     const after = schedule(rec.sched, now, rating, settings, this.clock, id, load);
     const e = this.logAnswer(id, rating, now, ms, rec.sched, after, false);
     if (becomesLeech(e.before, after, this.settings.leechThreshold)) {
