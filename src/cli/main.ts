@@ -13,6 +13,7 @@ import * as forget from './cmd/forget.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
+import * as plan from './cmd/plan.js';
 import * as review from './cmd/review.js';
 import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
@@ -58,6 +59,10 @@ const COMMANDS: Record<string, Command> = {
   doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
   config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
   optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },
+  plan: {
+    ...plan,
+    summary: 'simulate the days to the interview: minutes a day, recall on the day',
+  },
 };
 
 export const MAIN_USAGE = 'sre-cards [COMMAND] [OPTIONS]   (sre-cards --help lists the commands)';

@@ -13,7 +13,13 @@ import type {
 import { undoneSeqs } from './reviewlog.js';
 import { becomesLeech } from './leech.js';
 import type { CardRecord } from './model.js';
-import { answer as schedule, ratingValue, type RatingName, type SchedState } from './scheduler.js';
+import {
+  answer as schedule,
+  ratingValue,
+  type RatingName,
+  type SchedState,
+  type ScheduleOptions,
+} from './scheduler.js';
 import type { Settings } from './settings.js';
 import { studyDay, type DayClock } from './time.js';
 
@@ -62,8 +68,10 @@ export function answerEvents(
   ms: number,
   settings: Settings,
   clock: DayClock,
+  /** How the interval is picked: the load balancer's view of the days ahead. */
+  opts: ScheduleOptions = {},
 ): [NewAnswer] | [NewAnswer, Omit<SuspendEvent, 'seq'>] {
-  const after = schedule(rec.sched, now, rating, settings, clock, rec.id);
+  const after = schedule(rec.sched, now, rating, settings, clock, rec.id, opts);
   const e = answerEvent(rec, rating, now, ms, clock, after, false);
   if (!becomesLeech(rec.sched, after, settings.leechThreshold)) return [e];
   const leech = { before: rec.leech ?? false };

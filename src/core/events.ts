@@ -5,6 +5,7 @@
  * the log's bytes (`store/log/scan.ts`) all come from them. A new field is one entry here.
  */
 import type { RatingValue, SchedState } from './scheduler.js';
+import type { PlanRecord } from './plan.js';
 import type { Settings } from './settings.js';
 
 /** How a field is written, and so how it is read and checked. */
@@ -114,6 +115,8 @@ export interface SettingsEvent extends EventBase {
   after: Settings;
   /** Cards rescheduled with the new settings (their answers replayed), by id. */
   moved?: Record<string, { before: SchedState; after: SchedState }>;
+  /** The prediction of the plan applied with this change (`sre-cards plan --apply`). */
+  plan?: PlanRecord;
 }
 export type UndoableEvent =
   AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent | FlagEvent | MarkEvent;

@@ -45,6 +45,9 @@ export interface DayCounts {
   again: number;
   /** Time spent answering, ms. */
   ms: number;
+  /** Answers to new and to review cards by deck, for decks' own limits (zeros left out). */
+  deckNew?: Record<string, number>;
+  deckReview?: Record<string, number>;
 }
 
 export interface DeckEntry {
@@ -111,6 +114,16 @@ function countAnswer(state: CollectionState, e: AnswerEvent, sign: 1 | -1): void
   c[e.before.state] += sign;
   if (e.rating === 1) c.again += sign;
   c.ms += sign * e.ms;
+  const deck = state.cards[e.card]?.deck;
+  const by =
+    e.before.state === 'new' ? 'deckNew' : e.before.state === 'review' ? 'deckReview' : null;
+  if (deck !== undefined && by) {
+    const m = (c[by] ??= {});
+    const n = (m[deck] ?? 0) + sign;
+    if (n > 0) m[deck] = n;
+    else delete m[deck];
+    if (Object.keys(m).length === 0) delete c[by];
+  }
 }
 
 /** Applies one event to the state, in place. Events for unknown cards are ignored. */

@@ -8,10 +8,11 @@
  */
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
-import { newCardPacing } from './interview.js';
+import { deckLimitsLeft, newCardPacing } from './interview.js';
 import { matchesSearch, type Search } from './search.js';
 import { isBuried, type CardRecord, type CollectionState, type DayCounts } from './model.js';
 import { retrievability } from './scheduler.js';
+import { settingsForDeck } from './settings.js';
 import { endOfStudyDay, MINUTE, studyDay, studyDayStart, addDays, type DayClock } from './time.js';
 
 /** A card's text with its record in the collection. */
@@ -89,12 +90,15 @@ export interface QueuePlan {
   /** The end of the study day (ms): the plan holds until then. */
   end: number;
   learning: LearningEntry[];
-  reviews: { id: string; note: string }[];
-  news: { id: string; note: string }[];
+  reviews: { id: string; note: string; deck: string }[];
+  news: { id: string; note: string; deck: string }[];
   /** Notes with a card answered today: their other new and review cards wait for tomorrow. */
   studied: Set<string>;
   /** Today's new-card limit (raised toward an interview date). */
   newLimit: number;
+  /** When and on which clock it was planned (for the decks' own limits). */
+  now: Date;
+  clock: DayClock;
 }
 
 export function planQueue(
@@ -123,7 +127,7 @@ export function planQueue(
       studied.add(rec.note);
   }
   const learning: LearningEntry[] = [];
-  const reviews: { id: string; note: string; r: number; due: number }[] = [];
+  const reviews: { id: string; note: string; deck: string; r: number; due: number }[] = [];
   const news: StudyCard[] = [];
   for (const sc of cards) {
     const { rec } = sc;
@@ -138,7 +142,8 @@ export function planQueue(
         reviews.push({
           id: rec.id,
           note: rec.note,
-          r: retrievability(s, now, settings, clock) ?? 0,
+          deck: rec.deck,
+          r: retrievability(s, now, settingsForDeck(settings, rec.deck), clock) ?? 0,
           due,
         });
       }
@@ -153,11 +158,13 @@ export function planQueue(
     day: today,
     end,
     learning,
-    reviews: reviews.map((r) => ({ id: r.id, note: r.note })),
-    news: news.map((n) => ({ id: n.rec.id, note: n.rec.note })),
+    reviews: reviews.map((r) => ({ id: r.id, note: r.note, deck: r.deck })),
+    news: news.map((n) => ({ id: n.rec.id, note: n.rec.note, deck: n.rec.deck })),
     studied,
     // With an interview date, the limit may be raised so every card is introduced in time.
     newLimit: newCardPacing(state, now, clock)?.limit ?? settings.newPerDay,
+    now,
+    clock,
   };
 }
 
@@ -178,9 +185,13 @@ export function fillQueue(plan: QueuePlan, state: CollectionState): Queue {
   };
   const review: string[] = [];
   const reviewLeft = Math.max(0, settings.reviewsPerDay - done.review);
+  // Decks with limits of their own are held to them too (config --deck NAME set ...).
+  const deckLeft = deckLimitsLeft(state, plan.now, plan.clock);
   for (const r of plan.reviews) {
     if (review.length >= reviewLeft) break;
     if (!usable(r, 'review')) continue;
+    const ownR = deckLeft.get(r.deck);
+    if (ownR && ownR.review-- <= 0) continue;
     taken.add(r.note);
     review.push(r.id);
   }
@@ -189,6 +200,8 @@ export function fillQueue(plan: QueuePlan, state: CollectionState): Queue {
   for (const n of plan.news) {
     if (fresh.length >= newLeft) break;
     if (!usable(n, 'new')) continue;
+    const ownN = deckLeft.get(n.deck);
+    if (ownN && ownN.new-- <= 0) continue;
     taken.add(n.note);
     fresh.push(n.id);
   }

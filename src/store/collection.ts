@@ -28,12 +28,14 @@ import {
   type CollectionEvent,
   type CollectionState,
   type NewEvent,
+  type SettingsEvent,
   type UndoableEvent,
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
+import { DueLoad } from '../core/loadbalance.js';
 import { preview, type Preview, type RatingName } from '../core/scheduler.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
-import { validateSettings, type Settings } from '../core/settings.js';
+import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
 import { syncDeck, type SyncReport } from '../core/sync.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
@@ -96,6 +98,8 @@ export class Collection {
   private closed = false;
   /** The daily backup written at open, if any. */
   backupWritten: string | null = null;
+  /** Review cards due by study day, for the load balancer: built when first needed, then kept up to date. */
+  private dueLoad: DueLoad | null = null;
 
   private constructor(paths: DataPaths, timeZone: string) {
     this.paths = paths;
@@ -294,8 +298,22 @@ export class Collection {
 
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
 
+  /** The settings a deck's cards are scheduled with (the deck's own over the others). */
+  settingsFor(deck: string | undefined): Settings {
+    return settingsForDeck(this.settings, deck);
+  }
+
+  /** What the load balancer sees when card `id` is scheduled at `now`. */
+  private loadView(id: string, note: string, now: Date) {
+    const today = studyDay(now, this.clock);
+    if (this.dueLoad?.today !== today) this.dueLoad = new DueLoad(this.state, this.clock, today);
+    return { load: this.dueLoad.view(id, note) };
+  }
+
   preview(id: string, now: Date): Preview[] {
-    return preview(this.get(id).rec.sched, now, this.settings, this.clock, id);
+    const { rec } = this.get(id);
+    const settings = this.settingsFor(rec.deck);
+    return preview(rec.sched, now, settings, this.clock, id, this.loadView(id, rec.note, now));
   }
 
   private writable(): EventLog {
@@ -322,6 +340,7 @@ export class Collection {
     }
     applyEvent(this.state, event);
     this.allEvents?.push(event);
+    if (this.dueLoad && !this.dueLoad.apply(event, this.state)) this.dueLoad = null;
     this.state.logOffset = log.offset;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.snapshotSoon();
     return event;
@@ -359,7 +378,9 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const events = answerEvents(rec, rating, now, ms, this.settings, this.clock);
+    const settings = this.settingsFor(rec.deck);
+    const load = this.loadView(id, rec.note, now);
+    const events = answerEvents(rec, rating, now, ms, settings, this.clock, load);
     const committed = events.map((e) => this.commitUndoable(e));
     return committed[0] as AnswerEvent;
   }
@@ -384,7 +405,11 @@ export class Collection {
    * event, so replaying the log gives the same state. Returns how many cards got a new
    * due date and how many changed at all.
    */
-  updateSettings(after: Settings, now: Date): { due: number; changed: number } {
+  updateSettings(
+    after: Settings,
+    now: Date,
+    extra: Pick<SettingsEvent, 'plan'> = {},
+  ): { due: number; changed: number } {
     const problems = validateSettings(after);
     if (problems.length) throw new UserError(problems.join('; '), 2);
     const before = this.settings;
@@ -395,6 +420,7 @@ export class Collection {
       before: { ...before },
       after: { ...after },
       ...(Object.keys(moved).length ? { moved } : {}),
+      ...extra,
     });
     this.snapshot();
     return { due: movedDue(moved), changed: Object.keys(moved).length };

@@ -1,3 +1,5 @@
+import { lastPlan } from '../../core/plan.js';
+import { undoneSeqs } from '../../core/reviewlog.js';
 import { computeStats, isDay, type Stats } from '../../core/stats.js';
 import { studyDay } from '../../core/time.js';
 import type { Filter } from '../../core/queue.js';
@@ -77,6 +79,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     clock: col.clock,
     on,
     answerCards: isFiltered(filter) ? new Set(cards.map((c) => c.card.id)) : null,
+    plan: lastPlan(col.events(), undoneSeqs(col.events())),
   });
   if (values.json) {
     const out: StatsJson = { ...stats, filter: { ...filter } };
