@@ -7,6 +7,7 @@ import * as deck from './cmd/deck.js';
 import * as doctor from './cmd/doctor.js';
 import * as due from './cmd/due.js';
 import * as exportCmd from './cmd/export.js';
+import * as importCmd from './cmd/import.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
@@ -47,6 +48,10 @@ const COMMANDS: Record<string, Command> = {
   lint: { ...lint, summary: 'check a folder of deck sources' },
   deck: { ...deck, summary: 'add, remove or list your own decks' },
   export: { ...exportCmd, summary: 'an Anki package (.apkg) or text file of the cards' },
+  import: {
+    ...importCmd,
+    summary: 'an Anki package (.apkg, .colpkg): its decks and review history',
+  },
   doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
   config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
   optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },

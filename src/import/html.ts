@@ -7,6 +7,9 @@
  * format and for a terminal (see `deckSafe`). Pure.
  */
 import { NodeHtmlMarkdown, type TranslatorConfigObject } from 'node-html-markdown';
+import { harmless } from './text.js';
+
+export { harmless };
 
 /** The folder, inside the deck folder, that holds the media files. */
 export const MEDIA_DIR = 'media';
@@ -125,22 +128,6 @@ export function htmlToPlain(html: string): string {
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/`([^`]+)`/g, '$1'),
   );
-}
-
-// eslint-disable-next-line no-control-regex -- control characters are the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Control characters shown as symbols (␛ for ESC), never passed on raw: the text reaches
- * a terminal. Newlines and tabs stay.
- */
-export function harmless(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL, (ch) => {
-    const c = ch.charCodeAt(0);
-    if (c < 0x20) return String.fromCharCode(0x2400 + c);
-    if (c === 0x7f) return '\u2421';
-    return '\ufffd';
-  });
 }
 
 const FIELD_LINE = /^(line|topics|source|Q|A|Term|Definition|C|Extra|Type|Type-ci):(\s|$)/;

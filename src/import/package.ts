@@ -11,7 +11,7 @@
  * file (media.rs). Pure.
  */
 import { UserError } from '../errors.js';
-import { harmless } from './html.js';
+import { harmless } from './text.js';
 import { readCollection } from './collection.js';
 import { formatBytes, LIMITS, type Limits } from './limits.js';
 import type { AnkiMedia, AnkiPackage } from './model.js';

@@ -25,7 +25,7 @@ import {
   type HistoryCount,
   type MemorySource,
 } from './history.js';
-import { harmless } from './html.js';
+import { harmless } from './text.js';
 import { algorithm } from './memory.js';
 import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from './model.js';
 import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
@@ -53,6 +53,8 @@ export interface PlanInput {
   settings: Settings;
   clock: DayClock;
   now: Date;
+  /** Told how many of the notes to add have their events made, now and then. */
+  progress?: (done: number, total: number) => void;
 }
 
 /** The FSRS settings of the package's deck preset (`--with-settings`). */
@@ -546,7 +548,8 @@ export function plan(input: PlanInput): ImportPlan {
   const today = studyDay(now, clock);
   let importedEntries = 0;
   const presetUse = new Map<number, number>();
-  for (const it of added) {
+  for (const [k, it] of added.entries()) {
+    if (k % 1000 === 0) input.progress?.(k, added.length);
     const preset = presetOf(it);
     if (preset) presetUse.set(preset.id, (presetUse.get(preset.id) ?? 0) + 1);
     const alg = algorithm(preset?.fsrsParams?.length ? preset.fsrsParams : settings.weights);
@@ -668,4 +671,25 @@ export function plan(input: PlanInput): ImportPlan {
     settings: imported,
     summary,
   };
+}
+
+/**
+ * The deck's name for a package: its top-level Anki deck when all its notes are under
+ * one (`SRE Interview Prep` gives `sre-interview-prep`), else the package's file name.
+ */
+export function defaultDeckName(pkg: AnkiPackage, fileName: string): string {
+  const col = pkg.collection;
+  const first = new Map<number, number>();
+  for (const c of col.cards) {
+    const d = c.odid ? c.odid : c.did;
+    const prev = first.get(c.nid);
+    if (prev === undefined) first.set(c.nid, d);
+  }
+  const tops = new Set<string>();
+  for (const d of first.values()) {
+    const name = col.decks.get(d)?.name;
+    if (name) tops.add(name.split('::')[0] ?? name);
+  }
+  const base = tops.size === 1 ? [...tops][0]! : fileName.replace(/\.(apkg|colpkg)$/i, '');
+  return slug(base, 40) || 'anki';
 }

@@ -4,7 +4,7 @@
  * reads; `plan.ts` parses what is written here before anything is staged. Pure.
  */
 import type { NoteKind, PlanLine } from '../deck/types.js';
-import { harmless } from './html.js';
+import { harmless } from './text.js';
 
 export interface NoteBlock {
   id: string;

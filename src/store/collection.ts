@@ -4,7 +4,7 @@
  * change is appended to the log and fsynced before it is applied; the snapshot is
  * rewritten now and then and when the collection is closed.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
@@ -39,7 +39,7 @@ import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './eventlog.js';
-import { isAtomicTmp, writeErrorText } from './fsio.js';
+import { fileIo, fsyncDir, isAtomicTmp, writeAll, writeErrorText } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
@@ -535,6 +535,101 @@ export class Collection {
     this.commit({ type: 'settings', at: now.toISOString(), before: s, after: { ...s }, moved });
     this.snapshot();
   }
+
+  // ---- Import: many events in one durable batch (src/cli/cmd/import.ts) ----------------
+
+  /**
+   * Appends `events` in one batch, after a deck-add when `deck.register` (a deck new to
+   * the collection), and applies them: all of them or none, even across a crash. The log
+   * is copied to a temporary file beside it, the batch appended there and fsynced once,
+   * and the copy renamed over the log. Then the deck's cards are read from `deck.deck` (a
+   * registered deck is re-read: its folder has new notes), the events are applied and
+   * the snapshot is written. Returns how many events were appended.
+   */
+  appendImport(
+    deck: { name: string; path: string; deck: Deck; register: boolean },
+    events: readonly NewEvent[],
+    now: Date,
+  ): number {
+    const log = this.writable();
+    if (deck.register && (this.decks.has(deck.name) || this.state.decks[deck.name]))
+      throw new UserError(
+        `a deck named "${deck.name}" is already in the collection; \`sre-cards deck list\` shows them`,
+      );
+    const named = { ...deck.deck, name: deck.name };
+    const cards = deckCards(named);
+    const clash = cards.find((c) => {
+      const other = this.cards.get(c.id);
+      return other !== undefined && other.deck !== deck.name;
+    });
+    if (clash)
+      throw new UserError(
+        `card id "${clash.id}" is already used by deck "${this.cards.get(clash.id)?.deck}"; ids must be unique across decks`,
+      );
+    const batch: CollectionEvent[] = [];
+    let seq = this.state.seq;
+    if (deck.register)
+      batch.push({
+        type: 'deck-add',
+        at: now.toISOString(),
+        name: deck.name,
+        path: deck.path,
+        seq: ++seq,
+      });
+    for (const e of events) batch.push({ ...e, seq: ++seq } as CollectionEvent);
+    if (batch.length === 0) {
+      this.addDeckCards(named, cards);
+      syncDeck(this.state, deck.name, cards, now);
+      return 0;
+    }
+    const io = fileIo();
+    const tmp = `${this.paths.log}.tmp-${process.pid}`;
+    try {
+      if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
+      const fd = io.openSync(tmp, 'a', 0o644);
+      try {
+        let chunk = '';
+        for (const e of batch) {
+          chunk += JSON.stringify(e) + '\n';
+          if (chunk.length >= 1 << 22) {
+            writeAll(fd, chunk);
+            chunk = '';
+          }
+        }
+        if (chunk) writeAll(fd, chunk);
+        io.fsyncSync(fd);
+      } finally {
+        io.closeSync(fd);
+      }
+      io.renameSync(tmp, this.paths.log);
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never made
+      }
+      const text = writeErrorText(err);
+      throw text
+        ? Object.assign(new Error(text, { cause: err }), {
+            code: (err as NodeJS.ErrnoException).code,
+          })
+        : err;
+    }
+    fsyncDir(this.paths.dir);
+    log.close();
+    this.log = EventLog.openForAppend(this.paths.log, { events: [], end: 0, torn: 0 });
+    // The deck (new, or re-read with its new notes) first: events of unknown cards do nothing.
+    if (deck.register) applyEvent(this.state, batch[0] as CollectionEvent);
+    this.addDeckCards(named, cards);
+    syncDeck(this.state, deck.name, cards, now);
+    for (const e of deck.register ? batch.slice(1) : batch) applyEvent(this.state, e);
+    this.state.seq = seq;
+    this.state.logOffset = this.log.offset;
+    this.snapshot();
+    return batch.length;
+  }
+
+  // ---- end of import ------------------------------------------------------------------
 
   /** Rewrites the snapshot (atomically) to cover every event so far. */
   snapshot(): void {
