@@ -52,10 +52,10 @@ describe('appendImport', () => {
     const col = openMini(dir, NOW);
     const n = col.appendImport(
       { name: p.deckName, path: p.deckDir, deck: p.deck, register: true },
-      p.events,
+      p.events(),
       NOW,
     );
-    expect(n).toBe(p.events.length + 1);
+    expect(n).toBe(p.eventCount + 1);
     const cards = JSON.parse(JSON.stringify(col.state.cards));
     col.close();
     const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n');
@@ -90,7 +90,7 @@ describe('appendImport', () => {
     expect(() =>
       col.appendImport(
         { name: p.deckName, path: p.deckDir, deck: p.deck, register: true },
-        p.events,
+        p.events(),
         NOW,
       ),
     ).toThrow(/the disk is full/);
@@ -108,7 +108,7 @@ describe('appendImport', () => {
     expect(() =>
       col.appendImport(
         { name: miniDeck().name, path: p.deckDir, deck: p.deck, register: true },
-        p.events,
+        p.events(),
         NOW,
       ),
     ).toThrow(/already in the collection/);

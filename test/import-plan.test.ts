@@ -42,7 +42,7 @@ function input(pkg: AnkiPackage, over: Partial<PlanInput> = {}): PlanInput {
 function replay(p: ReturnType<typeof plan>) {
   const state = emptyState();
   syncDeck(state, p.deckName, deckCards({ ...p.deck, name: p.deckName }), NOW);
-  p.events.forEach((e, i) => applyEvent(state, { ...e, seq: i + 1 } as CollectionEvent));
+  [...p.events()].forEach((e, i) => applyEvent(state, { ...e, seq: i + 1 } as CollectionEvent));
   return state;
 }
 
@@ -84,7 +84,7 @@ describe('the plan for the package Anki wrote with progress', () => {
   });
 
   it('makes one answer event per review-log answer, at its instant, with rating and time', () => {
-    const answers = p.events.filter((e) => e.type === 'answer');
+    const answers = [...p.events()].filter((e) => e.type === 'answer');
     expect(answers).toHaveLength(10);
     const first = answers.find((e) => e.card === N1);
     expect(first).toMatchObject({
@@ -132,7 +132,7 @@ describe('the plan for the package Anki wrote with progress', () => {
 
   it('takes the memory state from the history, as Anki computes it, and the answers replay to their own states', () => {
     expect(p.summary.memory).toEqual({ fsrs: 0, history: 5, sm2: 0 });
-    const answers = p.events.filter(
+    const answers = [...p.events()].filter(
       (e): e is Extract<typeof e, { type: 'answer' }> => e.type === 'answer',
     );
     const replayed = replayStates(
@@ -166,7 +166,7 @@ describe('the plan for the package Anki wrote with progress', () => {
 describe('the package without progress', () => {
   it('gives new cards only, and no events', () => {
     const p = plan(input(fixture('reference-no-progress.apkg')));
-    expect(p.events).toEqual([]);
+    expect([...p.events()]).toEqual([]);
     expect(p.summary.cards).toMatchObject({ added: 10, new: 10, review: 0 });
   });
 });
@@ -198,7 +198,7 @@ describe('states, flags and tags', () => {
     });
     const p = plan(input(pkg));
     expect(p.summary.memory.sm2).toBe(4);
-    expect(p.events.filter((e) => e.type === 'answer')).toHaveLength(0);
+    expect([...p.events()].filter((e) => e.type === 'answer')).toHaveLength(0);
     const state = replay(p);
     const n1 = state.cards[N1]!.sched;
     expect(n1.state).toBe('review');
@@ -341,7 +341,7 @@ describe('importing again', () => {
       input(pkg, { existing: { files, registered: 'sre-interview-prep', cards } }),
     );
     expect(again.files).toEqual([]);
-    expect(again.events).toEqual([]);
+    expect([...again.events()]).toEqual([]);
     expect(again.summary.notes).toMatchObject({ added: 0, unchanged: 7, edited: [] });
   });
 

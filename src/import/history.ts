@@ -54,64 +54,99 @@ export interface HistoryCount {
   manual: number;
 }
 
-/** A card's events from its log entries (in time order). */
+export type Step = 'answer' | 'reset' | 'cram' | 'manual';
+
+/**
+ * What each log entry (in time order) becomes: an answer, a reset (a logged one after an
+ * answer, and one before a learning step that follows a review or relearning answer, as
+ * Anki before 2.1.50 logged none), or nothing (cram, manual and rescheduled entries).
+ * Decided from the log alone, so the summary is known before any state is computed.
+ */
+export function eachStep(entries: readonly Entry[], f: (e: Entry, step: Step) => void): void {
+  // The kind of the last answer since the start or the last reset; -1: none.
+  let last = -1;
+  for (const e of entries) {
+    if (e.ease === 0 || e.type > 3 || e.ease > 4) {
+      if (isReset(e) && last >= 0) {
+        f(e, 'reset');
+        last = -1;
+      } else f(e, 'manual');
+      continue;
+    }
+    if (isCramming(e)) {
+      f(e, 'cram');
+      continue;
+    }
+    if (e.type === 0 && last >= 1) f(e, 'reset');
+    f(e, 'answer');
+    last = e.type;
+  }
+}
+
+/** The summary's counts for a card's log, and the time of its last answer. */
+export function countSteps(entries: readonly Entry[], count: HistoryCount): number | null {
+  let lastAnswer: number | null = null;
+  eachStep(entries, (e, step) => {
+    if (step === 'answer') {
+      count.answers++;
+      lastAnswer = e.at;
+    } else if (step === 'reset') count.resets++;
+    else count[step]++;
+  });
+  return lastAnswer;
+}
+
+const dayNames = new Map<number, string>();
+/** A day number (days since 1970-01-01) as `YYYY-MM-DD`. */
+function dayName(n: number): string {
+  let s = dayNames.get(n);
+  if (s === undefined) {
+    s = new Date(n * DAY).toISOString().slice(0, 10);
+    dayNames.set(n, s);
+  }
+  return s;
+}
+
+/** A card's events from its log entries (in time order); returns the state they end in. */
 export function historyEvents(
   cardId: string,
   entries: readonly Entry[],
   settings: Settings,
   clock: DayClock,
-  count: HistoryCount,
   out: NewEvent[],
-): { state: SchedState; lastAnswer: number | null } {
+): SchedState {
   let state: SchedState = NEW_STATE;
-  let lastAnswer: number | null = null;
-  const reset = (at: number) => {
-    const e: Omit1<ResetEvent> = {
-      type: 'reset',
-      at: new Date(at).toISOString(),
-      card: cardId,
-      before: state,
-    };
-    out.push(e);
-    count.resets++;
-    state = NEW_STATE;
-  };
-  for (const e of entries) {
-    if (e.ease === 0 || e.type > 3) {
-      if (isReset(e) && state.state !== 'new') reset(e.at);
-      else count.manual++;
-      continue;
+  eachStep(entries, (e, step) => {
+    if (step === 'reset') {
+      const r: Omit1<ResetEvent> = {
+        type: 'reset',
+        at: new Date(e.at).toISOString(),
+        card: cardId,
+        before: state,
+      };
+      out.push(r);
+      state = NEW_STATE;
+    } else if (step === 'answer') {
+      const at = new Date(e.at);
+      const rating = e.ease as RatingValue;
+      const after = answer(state, at, ratingName(rating), settings, clock, cardId);
+      const ev: Omit1<AnswerEvent> = {
+        type: 'answer',
+        at: at.toISOString(),
+        card: cardId,
+        rating,
+        ms: Math.max(0, Math.min(MAX_ANSWER_MS, Math.round(e.time))),
+        day: dayName(e.day),
+        tz: clock.timeZone,
+        rollover: clock.rolloverHour,
+        before: state,
+        after,
+      };
+      out.push(ev);
+      state = after;
     }
-    if (isCramming(e)) {
-      count.cram++;
-      continue;
-    }
-    if (e.ease > 4) {
-      count.manual++;
-      continue;
-    }
-    if (e.type === 0 && (state.state === 'review' || state.state === 'relearning')) reset(e.at);
-    const at = new Date(e.at);
-    const rating = e.ease as RatingValue;
-    const after = answer(state, at, ratingName(rating), settings, clock, cardId);
-    const ev: Omit1<AnswerEvent> = {
-      type: 'answer',
-      at: at.toISOString(),
-      card: cardId,
-      rating,
-      ms: Math.max(0, Math.min(MAX_ANSWER_MS, Math.round(e.time))),
-      day: studyDay(at, clock),
-      tz: clock.timeZone,
-      rollover: clock.rolloverHour,
-      before: state,
-      after,
-    };
-    out.push(ev);
-    count.answers++;
-    state = after;
-    lastAnswer = e.at;
-  }
-  return { state, lastAnswer };
+  });
+  return state;
 }
 
 /** Where a card's memory state came from. */

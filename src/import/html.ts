@@ -105,12 +105,17 @@ export function htmlToMarkdown(
   used: Set<string>,
 ): string {
   if (html.trim() === '') return '';
-  ctx = { media, used };
   let md: string;
-  try {
-    md = converter.translate(html);
-  } finally {
-    ctx = { media: new Set(), used: new Set() };
+  if (!/[<&]/.test(html)) {
+    // No markup and no entity: the text as a browser shows it, spaces collapsed.
+    md = html.replace(/\s+/g, ' ').trim();
+  } else {
+    ctx = { media, used };
+    try {
+      md = converter.translate(html);
+    } finally {
+      ctx = { media: new Set(), used: new Set() };
+    }
   }
   md = md.replace(SOUND, (whole, name: string) => {
     if (!media.has(name)) return whole;

@@ -16,8 +16,10 @@ import { parseDeck, type SourceFile } from '../deck/parse.js';
 import { formatDeckError, type Deck, type Note } from '../deck/types.js';
 import { UserError } from '../errors.js';
 import { migrateParameters } from 'ts-fsrs';
+import { trace } from '../trace.js';
 import {
   ankiState,
+  countSteps,
   historyEvents,
   sameState,
   type Entry,
@@ -129,7 +131,10 @@ export interface ImportPlan {
   media: AnkiMedia[];
   /** The deck as the folder will hold it. */
   deck: Deck;
-  events: NewEvent[];
+  /** The events to append, made as they are taken (the first answers' states are computed then). */
+  events: () => Generator<NewEvent, void, void>;
+  /** How many events `events` gives. */
+  eventCount: number;
   settings: ImportedSettings | null;
   summary: ImportSummary;
 }
@@ -317,6 +322,7 @@ export function plan(input: PlanInput): ImportPlan {
     });
   }
 
+  trace('notes mapped');
   // Topics: the deck tree and the tags (hierarchical with ::), flags and `marked`.
   const topics = new Topics();
   const deckTopic = new Map<number, string>();
@@ -493,6 +499,7 @@ export function plan(input: PlanInput): ImportPlan {
       });
   }
 
+  trace('files made');
   // The deck the folder will hold: parsed as the collection will read it.
   const planned = new Map(input.existing.files.map((f) => [f.path, f.text]));
   for (const f of files) planned.set(f.path, f.text);
@@ -506,8 +513,8 @@ export function plan(input: PlanInput): ImportPlan {
     );
   const cardIds = new Set(deckCards(deck).map((c) => c.id));
 
+  trace('deck parsed');
   // Events: the history of each card that is new to the collection, then its state.
-  const events: NewEvent[] = [];
   const day0 = ankiDay0(col.crt, col.creationOffset ?? col.localOffset);
   const presetOf = (it: Item): AnkiDeckConfig | null => {
     const d = col.decks.get(it.deckId);
@@ -529,6 +536,21 @@ export function plan(input: PlanInput): ImportPlan {
     i = j;
   }
   const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), clock).getTime() / DAY);
+  const entriesOf = (span: { start: number; end: number } | undefined): Entry[] => {
+    const entries: Entry[] = [];
+    if (span)
+      for (let i = span.start; i < span.end; i++)
+        entries.push({
+          at: r.id[i] as number,
+          ease: r.ease[i] as number,
+          ivl: r.ivl[i] as number,
+          factor: r.factor[i] as number,
+          type: r.type[i] as number,
+          time: r.time[i] as number,
+          day: dayNumber(r.id[i] as number),
+        });
+    return entries;
+  };
   const count: HistoryCount = { answers: 0, resets: 0, cram: 0, manual: 0 };
   const memory = { fsrs: 0, history: 0, sm2: 0 };
   const cardCount = {
@@ -542,14 +564,18 @@ export function plan(input: PlanInput): ImportPlan {
     leech: 0,
     flagged: 0,
   };
-  const moved: Record<string, { before: SchedState; after: SchedState }> = {};
+  /** The cards whose history is made into events, with the state each ends in. */
+  const jobs: {
+    cardId: string;
+    span: { start: number; end: number } | undefined;
+    target: SchedState;
+  }[] = [];
   const closing: NewEvent[] = [];
   const at = now.toISOString();
   const today = studyDay(now, clock);
   let importedEntries = 0;
   const presetUse = new Map<number, number>();
-  for (const [k, it] of added.entries()) {
-    if (k % 1000 === 0) input.progress?.(k, added.length);
+  for (const it of added) {
     const preset = presetOf(it);
     if (preset) presetUse.set(preset.id, (presetUse.get(preset.id) ?? 0) + 1);
     const alg = algorithm(preset?.fsrsParams?.length ? preset.fsrsParams : settings.weights);
@@ -563,20 +589,9 @@ export function plan(input: PlanInput): ImportPlan {
       if (!cardIds.has(cardId) || input.existing.cards.has(cardId)) continue;
       cardCount.added++;
       const span = logOf.get(card.id);
-      const entries: Entry[] = [];
-      if (span)
-        for (let i = span.start; i < span.end; i++)
-          entries.push({
-            at: r.id[i] as number,
-            ease: r.ease[i] as number,
-            ivl: r.ivl[i] as number,
-            factor: r.factor[i] as number,
-            type: r.type[i] as number,
-            time: r.time[i] as number,
-            day: dayNumber(r.id[i] as number),
-          });
+      const entries = entriesOf(span);
       importedEntries += entries.length;
-      const { state, lastAnswer } = historyEvents(cardId, entries, settings, clock, count, events);
+      const lastAnswer = countSteps(entries, count);
       const final = ankiState(card, entries, lastAnswer, ctx);
       const target = final?.state ?? NEW_STATE;
       if (final) memory[final.memory as keyof typeof memory]++;
@@ -587,7 +602,7 @@ export function plan(input: PlanInput): ImportPlan {
           String(card.id),
         );
       cardCount[target.state]++;
-      if (!sameState(state, target)) moved[cardId] = { before: state, after: target };
+      if (entries.length || final) jobs.push({ cardId, span, target });
       const suspended = card.queue === -1;
       if (leechCards.has(cardId)) {
         cardCount.leech++;
@@ -609,9 +624,33 @@ export function plan(input: PlanInput): ImportPlan {
       }
     }
   }
-  if (Object.keys(moved).length)
-    events.push({ type: 'settings', at, before: { ...settings }, after: { ...settings }, moved });
-  events.push(...closing);
+  trace('states made');
+  const eventCount = count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+  /**
+   * The events, made as they are taken: each card's answers and resets through the
+   * scheduler, then one settings event (settings unchanged) that gives each card the
+   * state it has in Anki, then suspensions and burials.
+   */
+  function* events(): Generator<NewEvent, void, void> {
+    const moved: Record<string, { before: SchedState; after: SchedState }> = {};
+    const out: NewEvent[] = [];
+    for (const [k, job] of jobs.entries()) {
+      if (k % 1000 === 0) input.progress?.(k, jobs.length);
+      out.length = 0;
+      const state = historyEvents(job.cardId, entriesOf(job.span), settings, clock, out);
+      yield* out;
+      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
+    }
+    if (jobs.length)
+      yield {
+        type: 'settings',
+        at,
+        before: { ...settings },
+        after: { ...settings },
+        ...(Object.keys(moved).length ? { moved } : {}),
+      };
+    yield* closing;
+  }
 
   // --with-settings: the preset most of the imported cards use.
   let imported: ImportedSettings | null = null;
@@ -668,6 +707,7 @@ export function plan(input: PlanInput): ImportPlan {
     media: pkg.media,
     deck,
     events,
+    eventCount,
     settings: imported,
     summary,
   };

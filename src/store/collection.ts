@@ -39,7 +39,7 @@ import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './eventlog.js';
-import { fileIo, fsyncDir, isAtomicTmp, writeAll, writeErrorText } from './fsio.js';
+import { fileIo, fsyncDir, isAtomicTmp, writeErrorText } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
@@ -540,15 +540,16 @@ export class Collection {
 
   /**
    * Appends `events` in one batch, after a deck-add when `deck.register` (a deck new to
-   * the collection), and applies them: all of them or none, even across a crash. The log
-   * is copied to a temporary file beside it, the batch appended there and fsynced once,
-   * and the copy renamed over the log. Then the deck's cards are read from `deck.deck` (a
-   * registered deck is re-read: its folder has new notes), the events are applied and
-   * the snapshot is written. Returns how many events were appended.
+   * the collection): all of them or none, even across a crash. The log is copied to a
+   * temporary file beside it, the batch appended there (events are taken one at a time,
+   * written and applied to a copy of the state) and fsynced once, and the copy renamed
+   * over the log; only then does the copy of the state become the collection's, with the
+   * deck's cards read from `deck.deck` (a registered deck is re-read: its folder has new
+   * notes), and the snapshot is written. Returns how many events were appended.
    */
   appendImport(
     deck: { name: string; path: string; deck: Deck; register: boolean },
-    events: readonly NewEvent[],
+    events: Iterable<NewEvent>,
     now: Date,
   ): number {
     const log = this.writable();
@@ -566,43 +567,56 @@ export class Collection {
       throw new UserError(
         `card id "${clash.id}" is already used by deck "${this.cards.get(clash.id)?.deck}"; ids must be unique across decks`,
       );
-    const batch: CollectionEvent[] = [];
-    let seq = this.state.seq;
-    if (deck.register)
-      batch.push({
-        type: 'deck-add',
-        at: now.toISOString(),
-        name: deck.name,
-        path: deck.path,
-        seq: ++seq,
-      });
-    for (const e of events) batch.push({ ...e, seq: ++seq } as CollectionEvent);
-    if (batch.length === 0) {
-      this.addDeckCards(named, cards);
-      syncDeck(this.state, deck.name, cards, now);
-      return 0;
-    }
+    const next = structuredClone(this.state);
+    let seq = next.seq;
     const io = fileIo();
     const tmp = `${this.paths.log}.tmp-${process.pid}`;
-    try {
-      if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
-      const fd = io.openSync(tmp, 'a', 0o644);
-      try {
-        let chunk = '';
-        for (const e of batch) {
-          chunk += JSON.stringify(e) + '\n';
-          if (chunk.length >= 1 << 22) {
-            writeAll(fd, chunk);
-            chunk = '';
-          }
-        }
-        if (chunk) writeAll(fd, chunk);
-        io.fsyncSync(fd);
-      } finally {
-        io.closeSync(fd);
+    let fd: number | null = null;
+    // Lines go into one buffer, written out whenever it fills: no string of the whole batch.
+    let buf = Buffer.allocUnsafe(1 << 23);
+    let used = 0;
+    const flush = () => {
+      for (let off = 0; off < used;) {
+        const n = io.writeSync(fd as number, buf.subarray(off, used));
+        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+        off += n;
       }
-      io.renameSync(tmp, this.paths.log);
+      used = 0;
+    };
+    const add = (e: NewEvent) => {
+      const event = e as CollectionEvent;
+      event.seq = ++seq;
+      if (fd === null) {
+        if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
+        fd = io.openSync(tmp, 'a', 0o644);
+      }
+      const line = JSON.stringify(event) + '\n';
+      if (used + 3 * line.length > buf.length) {
+        flush();
+        if (3 * line.length > buf.length) buf = Buffer.allocUnsafe(3 * line.length);
+      }
+      used += buf.write(line, used);
+      applyEvent(next, event);
+    };
+    try {
+      if (deck.register)
+        add({ type: 'deck-add', at: now.toISOString(), name: deck.name, path: deck.path });
+      // The deck's cards before their events: events of unknown cards do nothing.
+      syncDeck(next, deck.name, cards, now);
+      for (const e of events) add(e);
+      if (fd !== null) {
+        flush();
+        io.fsyncSync(fd);
+        io.closeSync(fd);
+        fd = null;
+        io.renameSync(tmp, this.paths.log);
+      }
     } catch (err) {
+      try {
+        if (fd !== null) io.closeSync(fd);
+      } catch {
+        // closed already
+      }
       try {
         unlinkSync(tmp);
       } catch {
@@ -615,18 +629,17 @@ export class Collection {
           })
         : err;
     }
-    fsyncDir(this.paths.dir);
-    log.close();
-    this.log = EventLog.openForAppend(this.paths.log, { events: [], end: 0, torn: 0 });
-    // The deck (new, or re-read with its new notes) first: events of unknown cards do nothing.
-    if (deck.register) applyEvent(this.state, batch[0] as CollectionEvent);
+    const appended = seq - this.state.seq;
+    if (appended > 0) {
+      fsyncDir(this.paths.dir);
+      log.close();
+      this.log = EventLog.openForAppend(this.paths.log, { events: [], end: 0, torn: 0 });
+    }
+    this.state = next;
     this.addDeckCards(named, cards);
-    syncDeck(this.state, deck.name, cards, now);
-    for (const e of deck.register ? batch.slice(1) : batch) applyEvent(this.state, e);
-    this.state.seq = seq;
-    this.state.logOffset = this.log.offset;
-    this.snapshot();
-    return batch.length;
+    this.state.logOffset = this.log?.offset ?? this.state.logOffset;
+    if (appended > 0) this.snapshot();
+    return appended;
   }
 
   // ---- end of import ------------------------------------------------------------------

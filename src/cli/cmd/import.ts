@@ -17,6 +17,7 @@ import type { Collection } from '../../store/collection.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import { trace } from '../../trace.js';
 
 export const usage =
   'sre-cards import anki FILE [--deck-dir DIR] [--dry-run] [--with-settings] [--json]';
@@ -95,6 +96,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   const { readPackage } = await import('../../import/package.js');
   const pkg = readPackage(new Uint8Array(readFileSync(file)), name, await loadSqlJs());
   bar.update('reading', 1, 1);
+  trace('package read');
 
   const { defaultDeckName, plan, slug } = await import('../../import/plan.js');
   const dryRun = values['dry-run'] ?? false;
@@ -125,6 +127,7 @@ export async function run(args: string[], env: Env): Promise<number> {
       progress: (done, total) => bar.update('planning', done, total),
     });
     bar.end();
+    trace('planned');
     if (!target.registered && target.files.length && !sameFiles(p, target.files))
       throw new UserError(
         `${target.dir} already exists and is not a deck of this collection; choose another folder with --deck-dir, or add it first with \`sre-cards deck add\``,
@@ -142,12 +145,13 @@ export async function run(args: string[], env: Env): Promise<number> {
     const { stage } = await import('../../import/stage.js');
     bar.update('writing', 0, 1);
     const staged = stage(p.deckDir, pending, pkg, p.media);
+    trace('staged');
     let appended: number;
     try {
       staged.commit();
       appended = col.appendImport(
         { name: p.deckName, path: p.deckDir, deck: p.deck, register: p.register },
-        p.events,
+        p.events(),
         now,
       );
     } catch (e) {
@@ -155,6 +159,7 @@ export async function run(args: string[], env: Env): Promise<number> {
       throw e;
     }
     bar.end();
+    trace('appended');
     report(env, p.summary, values.json ?? false, withSettings, {
       dryRun: false,
       events: appended,
