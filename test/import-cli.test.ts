@@ -44,7 +44,9 @@ describe('importing the package Anki wrote', () => {
       'Cards      10 to add: 5 new, 1 learning, 3 review, 1 relearning; 1 suspended',
     );
     expect(r.stdout).toContain('Review log 10 entries: 10 answers imported');
-    expect(r.stdout).toMatch(/nothing was written \(--dry-run\)/);
+    expect(r.stdout).toContain(
+      'Would write 3 files and 13 events; nothing was written (--dry-run).',
+    );
     expect(existsSync(data) ? fileTree(data) : {}).toEqual({});
   });
 
@@ -193,6 +195,18 @@ describe('bad input: exit 1, one sentence, nothing written', () => {
         break;
       }
     await refuse(zip, /too large to import: its collection takes over 1\.1 GB uncompressed/);
+  });
+});
+
+describe('the deck folder', () => {
+  it('refuses a folder that is there but is not a deck of the collection, and writes nothing', () => {
+    const data = tempDir();
+    writeDeckFolder(join(data, 'decks', 'sre-interview-prep'));
+    const before = fileTree(data);
+    const r = cli(['import', 'anki', FIXTURE], env(data));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/already exists and is not a deck of this collection/);
+    expect(fileTree(data)).toEqual(before);
   });
 });
 

@@ -100,9 +100,10 @@ export async function run(args: string[], env: Env): Promise<number> {
 
   const { defaultDeckName, plan, slug } = await import('../../import/plan.js');
   const dryRun = values['dry-run'] ?? false;
-  const col = openCollection(env, dryRun ? 'read' : 'write', 'import');
-  try {
-    const derived = defaultDeckName(pkg, name);
+  const withSettings = values['with-settings'] ?? false;
+  const now = env.now();
+  const derived = defaultDeckName(pkg, name);
+  const planFor = (col: Collection) => {
     const target = deckTarget(
       env,
       col,
@@ -110,14 +111,14 @@ export async function run(args: string[], env: Env): Promise<number> {
       (dir) => slug(basename(dir), 40) || derived,
       values['deck-dir'],
     );
-    const now = env.now();
     const p = plan({
       pkg,
       fileName: name,
       deckDir: target.dir,
       deckName: target.name,
       existing: {
-        files: target.files,
+        // A folder that is not a deck of the collection is planned as new, then compared.
+        files: target.registered ? target.files : [],
         registered: target.registered,
         cards: new Set(Object.keys(col.state.cards)),
       },
@@ -126,21 +127,38 @@ export async function run(args: string[], env: Env): Promise<number> {
       now,
       progress: (done, total) => bar.update('planning', done, total),
     });
-    bar.end();
-    trace('planned');
     if (!target.registered && target.files.length && !sameFiles(p, target.files))
       throw new UserError(
         `${target.dir} already exists and is not a deck of this collection; choose another folder with --deck-dir, or add it first with \`sre-cards deck add\``,
       );
-    const withSettings = values['with-settings'] ?? false;
-    if (dryRun) {
-      report(env, p.summary, values.json ?? false, withSettings, {
-        dryRun: true,
-        events: p.events.length + (p.register ? 1 : 0),
-        files: p.files.length,
-      });
-      return 0;
-    }
+    return { target, p };
+  };
+
+  // Planned on the collection read-only: bad input is refused before anything is written.
+  const reader = openCollection(env, 'read', 'import');
+  let planned: ReturnType<typeof planFor>;
+  let seen: number;
+  try {
+    planned = planFor(reader);
+    seen = reader.state.seq;
+  } finally {
+    reader.close();
+  }
+  bar.end();
+  trace('planned');
+  if (dryRun) {
+    report(env, planned.p.summary, values.json ?? false, withSettings, {
+      dryRun: true,
+      events: planned.p.eventCount + (planned.p.register ? 1 : 0),
+      files: planned.p.files.length,
+    });
+    return 0;
+  }
+  const col = openCollection(env, 'write', 'import');
+  try {
+    // Another command wrote meanwhile: plan again, now holding the collection.
+    if (col.state.seq !== seen) planned = planFor(col);
+    const { target, p } = planned;
     const pending = target.registered || !target.files.length ? p.files : [];
     const { stage } = await import('../../import/stage.js');
     bar.update('writing', 0, 1);
