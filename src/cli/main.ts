@@ -10,6 +10,7 @@ import * as due from './cmd/due.js';
 import * as exportCmd from './cmd/export.js';
 import * as flag from './cmd/flag.js';
 import * as forget from './cmd/forget.js';
+import * as importCmd from './cmd/import.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
@@ -56,6 +57,10 @@ const COMMANDS: Record<string, Command> = {
   lint: { ...lint, summary: 'check a folder of deck sources' },
   deck: { ...deck, summary: 'add, remove or list your own decks' },
   export: { ...exportCmd, summary: 'an Anki package (.apkg) or text file of the cards' },
+  import: {
+    ...importCmd,
+    summary: 'an Anki package (.apkg, .colpkg): its decks and review history',
+  },
   doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
   config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
   optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },

@@ -4,7 +4,7 @@
  * change is appended to the log and fsynced before it is applied; the snapshot is
  * rewritten now and then and when the collection is closed.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
@@ -41,8 +41,9 @@ import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './log/file.js';
+import { encodeEvent } from './log/codec.js';
 import { readLogRows } from './log/scan.js';
-import { isAtomicTmp } from './fsio.js';
+import { fileIo, fsyncDir, isAtomicTmp } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
@@ -590,6 +591,117 @@ export class Collection {
     this.commit({ type: 'settings', at: now.toISOString(), before: s, after: { ...s }, moved });
     this.snapshot();
   }
+
+  // ---- Import: many events in one durable batch (src/cli/cmd/import.ts) ----------------
+
+  /**
+   * Appends `events` in one batch, after a deck-add when `deck.register` (a deck new to
+   * the collection): all of them or none, even across a crash. The log is copied to a
+   * temporary file beside it, the batch appended there (events are taken one at a time,
+   * written and applied to a copy of the state) and fsynced once, and the copy renamed
+   * over the log; only then does the copy of the state become the collection's, with the
+   * deck's cards read from `deck.deck` (a registered deck is re-read: its folder has new
+   * notes), and the snapshot is written. Returns how many events were appended.
+   */
+  appendImport(
+    deck: { name: string; path: string; deck: Deck; register: boolean },
+    events: Iterable<NewEvent>,
+    now: Date,
+  ): number {
+    const log = this.writable();
+    if (deck.register && (this.decks.has(deck.name) || this.state.decks[deck.name]))
+      throw new UserError(
+        `a deck named "${deck.name}" is already in the collection; \`sre-cards deck list\` shows them`,
+      );
+    const named = { ...deck.deck, name: deck.name };
+    const cards = deckCards(named);
+    const clash = cards.find((c) => {
+      const other = this.cards.get(c.id);
+      return other !== undefined && other.deck !== deck.name;
+    });
+    if (clash)
+      throw new UserError(
+        `card id "${clash.id}" is already used by deck "${this.cards.get(clash.id)?.deck}"; ids must be unique across decks`,
+      );
+    const next = structuredClone(this.state);
+    let seq = next.seq;
+    const io = fileIo();
+    const tmp = `${this.paths.log}.tmp-${process.pid}`;
+    let fd: number | null = null;
+    // Lines go into one buffer, written out whenever it fills: no string of the whole batch.
+    let buf = Buffer.allocUnsafe(1 << 23);
+    let used = 0;
+    const flush = () => {
+      for (let off = 0; off < used;) {
+        const n = io.writeSync(fd as number, buf.subarray(off, used));
+        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+        off += n;
+      }
+      used = 0;
+    };
+    const add = (e: NewEvent) => {
+      const event = e as CollectionEvent;
+      event.seq = ++seq;
+      if (fd === null) {
+        if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
+        fd = io.openSync(tmp, 'a', 0o644);
+      }
+      const line = encodeEvent(event) + '\n';
+      if (used + 3 * line.length > buf.length) {
+        flush();
+        if (3 * line.length > buf.length) buf = Buffer.allocUnsafe(3 * line.length);
+      }
+      used += buf.write(line, used);
+      applyEvent(next, event);
+    };
+    try {
+      if (deck.register)
+        add({ type: 'deck-add', at: now.toISOString(), name: deck.name, path: deck.path });
+      // The deck's cards before their events: events of unknown cards do nothing.
+      syncDeck(next, deck.name, cards, now);
+      for (const e of events) add(e);
+      if (fd !== null) {
+        flush();
+        io.fsyncSync(fd);
+        io.closeSync(fd);
+        fd = null;
+        io.renameSync(tmp, this.paths.log);
+      }
+    } catch (err) {
+      try {
+        if (fd !== null) io.closeSync(fd);
+      } catch {
+        // closed already
+      }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never made
+      }
+      const text = writeErrorText(err);
+      throw text
+        ? Object.assign(new Error(text, { cause: err }), {
+            code: (err as NodeJS.ErrnoException).code,
+          })
+        : err;
+    }
+    const appended = seq - this.state.seq;
+    if (appended > 0) {
+      fsyncDir(this.paths.dir);
+      log.close();
+      this.log = EventLog.openForAppend(this.paths.log, { events: [], end: 0, torn: 0 });
+    }
+    this.state = next;
+    // The whole log and the load index are read again when next needed.
+    this.allEvents = null;
+    this.dueLoad = null;
+    this.addDeckCards(named, cards);
+    this.state.logOffset = this.log?.offset ?? this.state.logOffset;
+    if (appended > 0) this.snapshot();
+    return appended;
+  }
+
+  // ---- end of import ------------------------------------------------------------------
 
   /** Rewrites the snapshot (atomically) to cover every event so far. */
   snapshot(): void {
