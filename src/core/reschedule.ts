@@ -7,7 +7,7 @@
  */
 import { forgotten, type CollectionEvent, type CollectionState } from './model.js';
 import { cardHistories } from './reviewlog.js';
-import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
+import { answer, NEW_STATE, ratingName, sameSched, type SchedState } from './scheduler.js';
 import {
   changesIntervals as intervalsChange,
   intervalKey,
@@ -55,20 +55,6 @@ export function replayStates(
   return out;
 }
 
-function same(a: SchedState, b: SchedState): boolean {
-  return (
-    a.state === b.state &&
-    a.due === b.due &&
-    a.stability === b.stability &&
-    a.difficulty === b.difficulty &&
-    a.reps === b.reps &&
-    a.lapses === b.lapses &&
-    a.step === b.step &&
-    a.scheduledDays === b.scheduledDays &&
-    a.lastReview === b.lastReview
-  );
-}
-
 /**
  * The cards whose state differs once their answers are replayed with `settings`. Only
  * the cards of decks whose intervals the change touches are replayed: a deck's own
@@ -93,7 +79,7 @@ export function reschedule(
   const moved: Moved = {};
   for (const [id, after] of replayStates(events, settings, deckOf, (id) => touched(deckOf(id)))) {
     const rec = state.cards[id];
-    if (rec && !same(rec.sched, after)) moved[id] = { before: rec.sched, after };
+    if (rec && !sameSched(rec.sched, after)) moved[id] = { before: rec.sched, after };
   }
   return moved;
 }

@@ -381,3 +381,18 @@ export function retrievability(
 }
 
 export { Rating };
+
+/** Are two scheduling states the same, field by field? */
+export function sameSched(a: SchedState, b: SchedState): boolean {
+  return (
+    a.state === b.state &&
+    a.due === b.due &&
+    a.stability === b.stability &&
+    a.difficulty === b.difficulty &&
+    a.reps === b.reps &&
+    a.lapses === b.lapses &&
+    a.step === b.step &&
+    a.scheduledDays === b.scheduledDays &&
+    a.lastReview === b.lastReview
+  );
+}

@@ -21,6 +21,7 @@ import {
   ratingName,
   type RatingValue,
   type SchedState,
+  sameSched,
 } from '../core/scheduler.js';
 import type { Settings } from '../core/settings.js';
 import {
@@ -250,17 +251,5 @@ export function ankiState(
   return { state, memory: source };
 }
 
-/** Do two states differ? */
-export function sameState(a: SchedState, b: SchedState): boolean {
-  return (
-    a.state === b.state &&
-    a.due === b.due &&
-    a.stability === b.stability &&
-    a.difficulty === b.difficulty &&
-    a.reps === b.reps &&
-    a.lapses === b.lapses &&
-    a.step === b.step &&
-    a.scheduledDays === b.scheduledDays &&
-    a.lastReview === b.lastReview
-  );
-}
+/** Do two states differ? The scheduler's own comparison. */
+export const sameState = sameSched;
