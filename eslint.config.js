@@ -43,6 +43,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/**', '**/cli/**'],
+              message:
+                'src/ui renders a session (src/session/types.ts); it imports no store or cli code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/export/**'],
     rules: {
       'no-restricted-imports': [

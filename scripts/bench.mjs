@@ -14,6 +14,8 @@
 //   - due: `sre-cards due`, and on the built-in deck alone, beside a bare `node -e ''`
 //   - deck build: `build-decks` on the generated deck folder
 //   - export: `export anki --with-progress` of the whole collection, median of 3
+//   - import: `import anki` of that package into an empty collection (deck sources and
+//     the whole review history), median of 3 (one run from 100k cards)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -426,6 +428,20 @@ async function syncFigures(dataDir, dir, deckDir) {
   return { firstPush, sync: median(runs), firstCardAfter: after };
 }
 
+/** `import anki` of the exported package into a new, empty data folder. */
+function importTime(dir, i) {
+  const help = spawnSync(process.execPath, [BIN, 'import', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0 || !existsSync(join(dir, 'bench.apkg'))) return null;
+  const dataDir = join(dir, `imported-${i}`);
+  const t = timed(
+    process.execPath,
+    [BIN, 'import', 'anki', join(dir, 'bench.apkg')],
+    envFor(dataDir),
+  );
+  rmSync(dataDir, { recursive: true, force: true });
+  return t;
+}
+
 async function main() {
   const base = process.env.BENCH_DIR ?? tmpdir();
   mkdirSync(base, { recursive: true });
@@ -503,6 +519,9 @@ async function main() {
     const exports = [];
     for (let i = 0; i < 3; i++) exports.push(exportTime(dataDir, dir));
     const exp = exports.includes(null) ? null : median(exports);
+    const imports = [];
+    for (let i = 0; i < (n >= 100_000 ? 1 : 3); i++) imports.push(importTime(dir, i));
+    const imp = imports.includes(null) ? null : median(imports);
     const row = {
       cards: n,
       reviews: n * 10,
@@ -515,22 +534,23 @@ async function main() {
       due: median(due),
       deckBuild: median(build),
       export: exp,
+      import: imp,
     };
     rows.push(row);
     console.log(
-      `  first card ${ms(row.firstCard)} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)}`,
+      `  first card ${ms(row.firstCard)} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)} · import ${imp === null ? 'skipped' : ms(imp)}`,
     );
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 
   const k = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
   console.log(
-    '\n| cards | reviews | first card on screen | first of a study day / after a deck edit | answer median / p99 | `due` | deck build | `export anki --with-progress` |',
+    '\n| cards | reviews | first card on screen | first of a study day / after a deck edit | answer median / p99 | `due` | deck build | `export anki --with-progress` | `import anki` |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${k(r.cards)} | ${k(r.reviews)} | ${ms(r.firstCard)} | ${ms(r.firstOfDay)} / ${ms(r.afterEdit)} | ${ms(r.answerMedian)} / ${ms(r.answerP99)} | ${ms(r.due)} | ${ms(r.deckBuild)} | ${r.export === null ? 'skipped' : ms(r.export)} |`,
+      `| ${k(r.cards)} | ${k(r.reviews)} | ${ms(r.firstCard)} | ${ms(r.firstOfDay)} / ${ms(r.afterEdit)} | ${ms(r.answerMedian)} / ${ms(r.answerP99)} | ${ms(r.due)} | ${ms(r.deckBuild)} | ${r.export === null ? 'skipped' : ms(r.export)} | ${r.import === null ? 'skipped' : ms(r.import)} |`,
     );
   console.log(
     `\n\`due\` on the built-in deck: ${ms(median(dueBuiltin))}, ${(median(dueBuiltin) / median(bare)).toFixed(1)}x a bare \`node -e ''\` (${ms(median(bare))}).`,

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Session } from '../src/cli/session.js';
+import { Session } from '../src/session/session.js';
 import { becomesLeech } from '../src/core/leech.js';
 import { NEW_STATE } from '../src/core/scheduler.js';
 import { readAllEvents } from '../src/store/log/file.js';

@@ -74,6 +74,8 @@ describe('sre-cards config', () => {
       'relearning-steps',
       'maximum-interval',
       'fuzz',
+      'load-balance',
+      'easy-days',
       'leech-threshold',
       'backups',
       'interview-date',

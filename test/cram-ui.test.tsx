@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CramSession } from '../src/cli/cram.js';
+import { cramSession } from '../src/session/cram.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
 import { cleanup, openMini, tempDir, logFile } from './helpers.js';
@@ -25,7 +25,7 @@ describe('cram on the review screen', () => {
     const cards = structuredClone(col.state.cards);
     const days = structuredClone(col.state.days);
     const now = () => new Date('2026-03-02T21:00:00Z');
-    const session = new CramSession(col, { topics: ['reliability'], days: null, decks: [] }, now);
+    const session = cramSession(col, { topics: ['reliability'], days: null, decks: [] }, now);
     const exits: unknown[] = [];
     const app = render(
       <ReviewApp

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRAM_AGAIN_GAP, CramSession } from '../src/cli/cram.js';
+import { CRAM_AGAIN_GAP, cramSession } from '../src/session/cram.js';
 import { cardLog } from '../src/cli/common.js';
 import type { AnswerEvent } from '../src/core/model.js';
 import { historyItems, reviewHistories } from '../src/core/optimize.js';
@@ -96,9 +96,9 @@ describe('cram answers', () => {
 describe('cram session', () => {
   it('offers every matching card now, due or not, weakest first, new cards last', () => {
     const col = history(tempDir());
-    const s = new CramSession(col, NO_FILTER, () => NIGHT_BEFORE);
+    const s = cramSession(col, NO_FILTER, () => NIGHT_BEFORE);
     // Seven cards, none of them due on the 4th in the day queue except by cramming.
-    expect(s.size).toBe(7);
+    expect(s.source.size).toBe(7);
     expect(s.counts()).toEqual({ new: 4, learning: 0, review: 3 });
     const first = s.next();
     // two-b graduated with Good (lowest stability): it is the weakest.
@@ -118,7 +118,7 @@ describe('cram session', () => {
   it('brings an Again card back a few cards later, and ends when every card is done', () => {
     const col = history(tempDir());
     const days = structuredClone(col.state.days);
-    const s = new CramSession(
+    const s = cramSession(
       col,
       { topics: ['networking'], days: null, decks: [] },
       () => NIGHT_BEFORE,
@@ -148,7 +148,7 @@ describe('cram session', () => {
 
   it('undo puts the card back in front and takes its requeued copy out', () => {
     const col = history(tempDir());
-    const s = new CramSession(col, NO_FILTER, () => NIGHT_BEFORE);
+    const s = cramSession(col, NO_FILTER, () => NIGHT_BEFORE);
     const id = s.next()?.card.id ?? '';
     s.answer(id, 'again', 1000);
     expect(s.next()?.card.id).not.toBe(id);
@@ -167,8 +167,8 @@ describe('cram session', () => {
   it('leaves suspended cards out', () => {
     const col = history(tempDir());
     col.suspend('two-b', T);
-    const s = new CramSession(col, NO_FILTER, () => NIGHT_BEFORE);
-    expect(s.size).toBe(6);
+    const s = cramSession(col, NO_FILTER, () => NIGHT_BEFORE);
+    expect(s.source.size).toBe(6);
     col.close();
   });
 });

@@ -20,11 +20,15 @@ describe('Markdown to safe HTML', () => {
     expect(escapeHtml('&amp;')).toBe('&amp;amp;');
   });
 
-  it('turns bold, inline code and newlines into <b>, <code> and <br>', () => {
+  it('turns bold and inline code into <b> and <code>, and blank lines and hard breaks into <br>', () => {
+    // A single line break inside a paragraph is a space, as in Markdown.
     expect(
       markdownToHtml('**HA** keeps downtime short;\n**FT** masks it with `lockstep` VMs.'),
-    ).toBe('<b>HA</b> keeps downtime short;<br><b>FT</b> masks it with <code>lockstep</code> VMs.');
+    ).toBe('<b>HA</b> keeps downtime short; <b>FT</b> masks it with <code>lockstep</code> VMs.');
     expect(markdownToHtml('a\n\nb')).toBe('a<br><br>b');
+    expect(markdownToHtml('hard  \nbreak\\\nand **bold\nacross** lines')).toBe(
+      'hard<br>break<br>and <b>bold across</b> lines',
+    );
     expect(markdownToHtml('**bold with `code` inside**')).toBe(
       '<b>bold with <code>code</code> inside</b>',
     );
@@ -43,8 +47,10 @@ describe('Markdown to safe HTML', () => {
     expect(markdownToHtml('1. detect\n2. mitigate\n\nthen review')).toBe(
       '<ol><li>detect</li><li>mitigate</li></ol><br>then review',
     );
-    expect(markdownToHtml('- a\n  continued\n- b')).toBe(
-      '<ul><li>a<br>continued</li><li>b</li></ul>',
+    expect(markdownToHtml('- a\n  continued\n- b')).toBe('<ul><li>a continued</li><li>b</li></ul>');
+    // A line that is not indented ends the list.
+    expect(markdownToHtml('- a\nthen a paragraph\nwrapped')).toBe(
+      '<ul><li>a</li></ul>then a paragraph wrapped',
     );
   });
 
@@ -55,7 +61,8 @@ describe('Markdown to safe HTML', () => {
   });
 
   it('drops control characters (0x1f separates fields) and CRs', () => {
-    expect(markdownToHtml('a\x1fb\r\nc\x00')).toBe('ab<br>c');
+    expect(markdownToHtml('a\x1fb\r\nc\x00')).toBe('ab c');
+    expect(markdownToHtml('a\x1fb\r\n\r\nc\x00')).toBe('ab<br><br>c');
   });
 
   it('strips HTML as Anki does for the sort field and checksum', () => {

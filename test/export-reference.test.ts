@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_REFERENCE)("beside Anki's own packages", () => {
     const standard = ref.find((m) => m.type === 0 && m.name === 'Basic') as Json;
     const cloze = ref.find((m) => m.type === 1) as Json;
     const ours = Object.values(col(oursWith).models) as Json[];
-    expect(ours).toHaveLength(4);
+    expect(ours).toHaveLength(5);
     for (const m of ours) {
       const like = m.type === 1 ? cloze : standard;
       expect(keys(m), String(m.name)).toEqual(keys(like));

@@ -1,3 +1,4 @@
+import { generator } from '../src/core/simulate.js';
 import {
   existsSync,
   mkdtempSync,
@@ -153,14 +154,5 @@ export function fileTree(dir: string): Record<string, string> {
   return out;
 }
 
-/** mulberry32: a small seeded generator of numbers in [0, 1), so random tests repeat. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator of numbers in [0, 1) (the simulator's), so random tests repeat. */
+export const seededRandom = generator;

@@ -10,7 +10,7 @@ import {
 } from '../src/core/scheduler.js';
 import { DEFAULT_SETTINGS, type Settings } from '../src/core/settings.js';
 import { studyDay, type DayClock } from '../src/core/time.js';
-import { Session } from '../src/cli/session.js';
+import { Session } from '../src/session/session.js';
 import { cleanup, cli, openMini, tempDir } from './helpers.js';
 
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildQueue, pickNext, queueCounts, NO_FILTER } from '../src/core/queue.js';
-import { Session } from '../src/cli/session.js';
+import { Session } from '../src/session/session.js';
 import { cleanup, miniDeck, openMini, tempDir } from './helpers.js';
 import type { Deck } from '../src/deck/types.js';
 

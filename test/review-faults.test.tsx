@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Session } from '../src/cli/session.js';
+import { Session } from '../src/session/session.js';
 import { NO_FILTER } from '../src/core/queue.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { realIo, setFileIo } from '../src/store/fsio.js';

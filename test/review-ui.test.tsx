@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FILTER } from '../src/core/queue.js';
-import { Session } from '../src/cli/session.js';
+import { Session } from '../src/session/session.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { ReviewApp } from '../src/ui/ReviewApp.js';
 import { cleanup, miniDeck, openMini, tempDir, logFile } from './helpers.js';

@@ -1,3 +1,4 @@
+import { fsrs, generatorParameters, Rating } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import {
   answer,
@@ -5,6 +6,7 @@ import {
   preview,
   RATINGS,
   retrievability,
+  toFsrs,
   type SchedState,
 } from '../src/core/scheduler.js';
 import { DEFAULT_SETTINGS, validateSettings } from '../src/core/settings.js';
@@ -168,5 +170,34 @@ describe('scheduler', () => {
       /bad step "1x"/,
     );
     expect(validateSettings(DEFAULT_SETTINGS)).toEqual([]);
+  });
+});
+
+describe('learning steps as Anki takes them', () => {
+  const at = new Date('2026-03-01T09:00:00Z');
+  it('Hard on a later step repeats its delay: 10m on step 2 of 1m 10m, and previews say so', () => {
+    const step2 = answer(NEW_STATE, at, 'good', noFuzz, UTC);
+    expect(step2.step).toBe(1);
+    const later = new Date(Date.parse(step2.due ?? '') + 0);
+    const p = preview(step2, later, noFuzz, UTC);
+    expect(p.map((x) => x.label).slice(0, 2)).toEqual(['1m', '10m']);
+    const hard = answer(step2, later, 'hard', noFuzz, UTC);
+    expect(Date.parse(hard.due ?? '') - later.getTime()).toBe(10 * 60_000);
+    expect(hard).toEqual(p[1]?.next);
+    // Only the delay follows Anki: the memory state is the one ts-fsrs gives.
+    const plain = fsrs(generatorParameters({ enable_fuzz: false, enable_short_term: true }));
+    const theirs = plain.next(toFsrs(step2, later, UTC), later, Rating.Hard).card;
+    expect([hard.stability, hard.difficulty]).toEqual([theirs.stability, theirs.difficulty]);
+    const three = { ...noFuzz, learningSteps: ['1m', '10m', '1h'] };
+    const s2 = answer(answer(NEW_STATE, at, 'good', three, UTC), later, 'good', three, UTC);
+    expect(preview(s2, later, three, UTC)[1]?.label).toBe('1h');
+  });
+
+  it('Hard on the first step stays between Again and Good; on a lone step, half again as long', () => {
+    expect(preview(NEW_STATE, at, noFuzz, UTC)[1]?.label).toBe('6m');
+    const lone = { ...noFuzz, learningSteps: ['10m'] };
+    expect(preview(NEW_STATE, at, lone, UTC)[1]?.label).toBe('15m');
+    const long = { ...noFuzz, learningSteps: ['3d'] };
+    expect(preview(NEW_STATE, at, long, UTC)[1]?.label).toBe('4d');
   });
 });

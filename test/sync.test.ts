@@ -236,6 +236,8 @@ function learned(col: Collection): string {
     c.suspended,
     c.buriedDay,
     c.leech,
+    c.flag,
+    c.marked,
   ]);
   return JSON.stringify([cards, col.state.days]);
 }
@@ -245,7 +247,7 @@ describe('merging, property', () => {
     const deck = miniDeck();
     const cards = ['one-basic', 'one-rev', 'one-rev:rev', 'two-a', 'two-b', 'one-cloze:c1'];
     const ratings = ['again', 'hard', 'good', 'easy'] as const;
-    for (let seed = 1; seed <= 6; seed++) {
+    for (let seed = 1; seed <= 12; seed++) {
       const rnd = seededRandom(seed);
       const shared = tempDir('sre-cards-shared-');
       const dirs = [tempDir(), tempDir(), tempDir()];
@@ -265,6 +267,8 @@ describe('merging, property', () => {
         const card = cards[Math.floor(rnd() * cards.length)] as string;
         if (!col.state.cards[card]?.suspended) {
           col.answer(card, ratings[Math.floor(rnd() * 4)] as (typeof ratings)[number], now, 1000);
+          if (rnd() < 0.15) col.setFlag(card, Math.floor(rnd() * 8), now);
+          if (rnd() < 0.1) col.setMarked(card, rnd() < 0.7, now);
           if (rnd() < 0.15) col.undo(now);
         }
         col.close();

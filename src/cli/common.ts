@@ -2,14 +2,20 @@
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
 import { UserError } from '../errors.js';
+import { cardInfo, type CardInfo } from '../core/cardinfo.js';
 import { ratingName } from '../core/scheduler.js';
+import { FLAG_NAMES } from './cmd/flag.js';
 import { isBuried } from '../core/model.js';
 import type { Filter, StudyCard } from '../core/queue.js';
+import { describeSearch } from '../core/search.js';
 import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
 import { zoneToRecord } from './context.js';
 import { usageError } from './args.js';
+import { BUILTIN_DECK } from '../deck/builtin.js';
 import type { Env } from './context.js';
+import stringWidth from 'string-width';
+import { sanitize } from '../text/terminal.js';
 
 /** SRE_CARDS_SNAPSHOT_EVERY: events between snapshots (tests and benchmarks set it). */
 export function snapshotEveryFromEnv(value: string | undefined): number | undefined {
@@ -38,7 +44,7 @@ export function openCollection(
     snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
     ...opts,
   });
-  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${w}\n`);
+  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${sanitize(w)}\n`);
   return col;
 }
 
@@ -78,12 +84,44 @@ export function checkFilter(col: Collection, f: Filter, usage: string): void {
   }
 }
 
+/**
+ * What a filter selects, for a header: the title of its deck (or the titles of its
+ * decks, joined), then the rest of the filter (`Mini Deck · topic dns · day 2`).
+ */
+export function selectionLabel(col: Collection, f: Filter): string {
+  const names = f.decks.length
+    ? f.decks
+    : [...new Set(col.studyCards(f).map((sc) => sc.card.deck))].sort((a, b) =>
+        a === BUILTIN_DECK ? -1 : b === BUILTIN_DECK ? 1 : a < b ? -1 : 1,
+      );
+  const titles = names.map((n) => col.decks.get(n)?.title || n);
+  const title = titles.length
+    ? titles.join(' + ')
+    : (col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards');
+  // The title names the decks already.
+  return [title, describeFilter({ ...f, decks: [] })].filter(Boolean).join(' · ');
+}
+
+/** Why a session has no card to show when nothing matches: which filter matched nothing. */
+export function noCardText(col: Collection, f: Filter): string | null {
+  const cards = col.studyCards(f);
+  const what = describeFilter(f) || 'the collection';
+  if (cards.length === 0)
+    return `No card matches ${what}: each part is known, but no card has them all (\`sre-cards topics\` lists the days of each topic).`;
+  if (cards.every((c) => c.rec.suspended))
+    return `Every card of ${what} is suspended (\`sre-cards list\` marks them S; \`sre-cards unsuspend CARD_ID\` brings one back).`;
+  return null;
+}
+
 export function describeFilter(f: Filter): string {
   const parts: string[] = [];
   if (f.decks.length) parts.push(`deck ${f.decks.join(', ')}`);
   if (f.topics.length) parts.push(`topic ${f.topics.join(', ')}`);
   if (f.days)
     parts.push(f.days[0] === f.days[1] ? `day ${f.days[0]}` : `days ${f.days[0]}-${f.days[1]}`);
+  if (f.search) parts.push(`search ${describeSearch(f.search)}`);
+  if (f.flags?.length) parts.push(`flag ${f.flags.join(', ')}`);
+  if (f.marked) parts.push('marked');
   return parts.join(' · ');
 }
 
@@ -107,6 +145,10 @@ export interface CardJson {
   buried: boolean;
   /** Tagged a leech (reached the leech threshold in lapses). */
   leech: boolean;
+  /** Anki's flag colour, 1-7; 0 for none. */
+  flag: number;
+  /** Its note is marked. */
+  marked: boolean;
 }
 
 export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
@@ -132,6 +174,21 @@ export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
     suspended: rec.suspended,
     buried: isBuried(rec, studyDay(now, col.clock)),
     leech: rec.leech ?? false,
+    flag: rec.flag ?? 0,
+    marked: rec.marked ?? false,
+  };
+}
+
+/** Card info (`show`): dates, interval, memory, recall now, time, every answer, where it is written. */
+export function cardInfoJson(
+  sc: StudyCard,
+  col: Collection,
+  now: Date,
+): CardInfo & { file: string | null } {
+  const note = col.decks.get(sc.card.deck)?.notes.find((n) => n.id === sc.card.note);
+  return {
+    ...cardInfo(sc.rec, col.history(sc.card.id), now, col.settings, col.clock),
+    file: note ? `${note.file}:${note.line}` : null,
   };
 }
 
@@ -155,7 +212,9 @@ export function cardLog(col: Collection, id: string): LogEntryJson[] {
   }));
 }
 
-export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
+export function showText(
+  j: CardJson & { log?: LogEntryJson[]; info?: CardInfo & { file: string | null } },
+): string {
   const lines = [
     `id:         ${j.id}`,
     `note:       ${j.note}  (deck ${j.deck}${j.day !== null ? `, day ${j.day}` : ''}${j.line ? `, ${j.line}` : ''})`,
@@ -169,9 +228,32 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
       `difficulty: ${j.difficulty?.toFixed(2)}`,
     );
   lines.push(`reps:       ${j.reps}   lapses: ${j.lapses}`);
+  if (j.flag) lines.push(`flag:       ${j.flag} (${FLAG_NAMES[j.flag]})`);
+  if (j.marked) lines.push('marked:     yes');
   if (j.source) lines.push(`source:     ${j.source}`);
+  const info = j.info;
+  const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+  if (info) {
+    const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+    lines.push(
+      `added:      ${info.added ?? '-'}`,
+      `reviewed:   first ${info.firstReview ?? '-'}, latest ${info.latestReview ?? '-'}`,
+      `interval:   ${info.interval} day${info.interval === 1 ? '' : 's'}   recall now: ${pct(info.retrievability)}`,
+      `time:       ${secs(info.averageMs)} on average, ${secs(info.totalMs)} in all`,
+    );
+    if (info.file) lines.push(`written in: ${info.file}`);
+  }
   lines.push('', j.front, '---', j.back);
-  if (j.log && j.log.length)
+  if (info && info.log.length)
+    lines.push(
+      '',
+      'log:        answered              rating  state       interval  time',
+      ...info.log.map(
+        (l) =>
+          `  ${l.at.slice(0, 19).replace('T', ' ')}   ${l.rating.padEnd(6)}  ${l.state.padEnd(10)}  ${l.interval.padEnd(8)}  ${secs(l.ms)}${l.cram ? '  (cram)' : ''}`,
+      ),
+    );
+  else if (j.log && j.log.length)
     lines.push(
       '',
       'log:',
@@ -180,7 +262,29 @@ export function showText(j: CardJson & { log?: LogEntryJson[] }): string {
           `  ${l.at}  ${l.rating}${l.cram ? '  (cram)' : ''}${l.device ? `  ${l.device}` : ''}`,
       ),
     );
-  return lines.join('\n') + '\n';
+  // Card text comes from deck files: no control character of it reaches the terminal.
+  return sanitize(lines.join('\n')) + '\n';
+}
+
+/**
+ * Rows of cells as aligned columns, two spaces apart, each as wide as its widest cell
+ * (measured as the terminal does); `right` lists the columns aligned right. The last
+ * column is not padded; a column empty on every row is left out.
+ */
+export function columns(rows: readonly string[][], right: readonly number[] = []): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
+  return rows.map((r) =>
+    r
+      .flatMap((c, i) => (widths[i] === 0 ? [] : [{ c, i }]))
+      .map(({ c, i }) => {
+        if (i === r.length - 1 && !right.includes(i)) return c;
+        const pad = ' '.repeat((widths[i] ?? 0) - stringWidth(c));
+        return right.includes(i) ? pad + c : c + pad;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function topicCount(cards: readonly Card[], topic: string): number {

@@ -1,21 +1,27 @@
 /** `sre-cards`: the command line. Each command lives in its own module under cmd/. */
 import { UserError, writeErrorText } from '../errors.js';
 import { makeEnv, type Env } from './context.js';
+import { sanitize } from '../text/terminal.js';
 import * as answer from './cmd/answer.js';
 import * as config from './cmd/config.js';
 import * as deck from './cmd/deck.js';
 import * as doctor from './cmd/doctor.js';
 import * as due from './cmd/due.js';
 import * as exportCmd from './cmd/export.js';
+import * as flag from './cmd/flag.js';
+import * as forget from './cmd/forget.js';
+import * as importCmd from './cmd/import.js';
 import * as lint from './cmd/lint.js';
 import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
+import * as plan from './cmd/plan.js';
 import * as review from './cmd/review.js';
 import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
 import * as sync from './cmd/sync.js';
 import * as topics from './cmd/topics.js';
+import * as undo from './cmd/undo.js';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -43,14 +49,26 @@ const COMMANDS: Record<string, Command> = {
     run: (a, e) => suspend.run(a, e, false),
     summary: 'bring a suspended card back',
   },
+  forget: { ...forget, summary: 'make cards new again (keeping their history)' },
+  undo: { ...undo, summary: 'undo the last change (or N), whichever session made it' },
+  flag: { ...flag, run: (a, e) => flag.run(a, e, 'flag'), summary: 'flag a card (1-7, 0 clears)' },
+  mark: { ...flag, run: (a, e) => flag.run(a, e, 'mark'), summary: "mark a card's note" },
   topics: { ...topics, summary: 'the topics, with card counts and days' },
   stats: { ...stats, summary: 'counts, forecast, heatmap, retention, readiness by topic' },
   lint: { ...lint, summary: 'check a folder of deck sources' },
   deck: { ...deck, summary: 'add, remove or list your own decks' },
   export: { ...exportCmd, summary: 'an Anki package (.apkg) or text file of the cards' },
+  import: {
+    ...importCmd,
+    summary: 'an Anki package (.apkg, .colpkg): its decks and review history',
+  },
   doctor: { ...doctor, summary: 'check the collection; --repair, --rebuild from the log' },
   config: { ...config, summary: 'show or change the settings (limits, steps, interview date...)' },
   optimize: { ...optimize, summary: 'fit the FSRS parameters to your own answers' },
+  plan: {
+    ...plan,
+    summary: 'simulate the days to the interview: minutes a day, recall on the day',
+  },
   sync: {
     ...sync,
     summary: 'share the collection between devices, through git or a synced folder',
@@ -117,7 +135,7 @@ function dataDirFlag(args: string[]): string | undefined {
 
 function fail(e: unknown): number {
   if (e instanceof UserError) {
-    process.stderr.write(`sre-cards: ${e.message}\n`);
+    process.stderr.write(`sre-cards: ${sanitize(e.message)}\n`);
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;

@@ -3,10 +3,23 @@
  * Anki caps it, and a leech tagged and suspended when the answer makes one; and what an
  * undo takes back. Pure: the collection commits the events these return.
  */
-import type { AnswerEvent, NewEvent, SuspendEvent, UndoableEvent } from './events.js';
+import type {
+  AnswerEvent,
+  CollectionEvent,
+  NewEvent,
+  SuspendEvent,
+  UndoableEvent,
+} from './events.js';
+import { undoneSeqs } from './reviewlog.js';
 import { becomesLeech } from './leech.js';
 import type { CardRecord } from './model.js';
-import { answer as schedule, ratingValue, type RatingName, type SchedState } from './scheduler.js';
+import {
+  answer as schedule,
+  ratingValue,
+  type RatingName,
+  type SchedState,
+  type ScheduleOptions,
+} from './scheduler.js';
 import type { Settings } from './settings.js';
 import { studyDay, type DayClock } from './time.js';
 
@@ -55,8 +68,10 @@ export function answerEvents(
   ms: number,
   settings: Settings,
   clock: DayClock,
+  /** How the interval is picked: the load balancer's view of the days ahead. */
+  opts: ScheduleOptions = {},
 ): [NewAnswer] | [NewAnswer, Omit<SuspendEvent, 'seq'>] {
-  const after = schedule(rec.sched, now, rating, settings, clock, rec.id);
+  const after = schedule(rec.sched, now, rating, settings, clock, rec.id, opts);
   const e = answerEvent(rec, rating, now, ms, clock, after, false);
   if (!becomesLeech(rec.sched, after, settings.leechThreshold)) return [e];
   const leech = { before: rec.leech ?? false };
@@ -92,4 +107,24 @@ export function undoTargets(stack: UndoableEvent[]): UndoableEvent[] {
 /** The undo events for those targets, in order. */
 export function undoEvents(targets: readonly UndoableEvent[], now: Date): NewEvent[] {
   return targets.map((target) => ({ type: 'undo', at: now.toISOString(), target }));
+}
+
+/**
+ * The changes an undo from the command line takes back, latest first: the last `n`
+ * changes of the log not undone yet (a leech's suspension with the answer that caused
+ * it counting as one), whatever session made them.
+ */
+export function lastChanges(events: readonly CollectionEvent[], n: number): UndoableEvent[][] {
+  const undone = undoneSeqs(events);
+  const stack = events.filter(
+    (e): e is UndoableEvent =>
+      e.type !== 'undo' && e.type !== 'deck-add' && e.type !== 'deck-remove' && !undone.has(e.seq),
+  );
+  const out: UndoableEvent[][] = [];
+  while (out.length < n) {
+    const group = undoTargets(stack);
+    if (group.length === 0) break;
+    out.push(group);
+  }
+  return out;
 }

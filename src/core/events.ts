@@ -5,6 +5,7 @@
  * the log's bytes (`store/log/scan.ts`) all come from them. A new field is one entry here.
  */
 import type { RatingValue, SchedState } from './scheduler.js';
+import type { PlanRecord } from './plan.js';
 import type { Settings } from './settings.js';
 
 /** How a field is written, and so how it is read and checked. */
@@ -54,6 +55,8 @@ export const ANSWER_FIELDS = {
 export const RESET_FIELDS = {
   card: { kind: 'string', problem: 'no card id' },
   before: { kind: 'sched', problem: 'a card state is malformed' },
+  /** Keep the answer and lapse counts (Anki's Forget does by default); absent: back to 0. */
+  keepCounts: { kind: 'flag', optional: true, problem: WRONG },
 } as const satisfies Record<string, FieldSpec>;
 
 interface KindTypes {
@@ -98,14 +101,30 @@ export interface BuryEvent extends EventBase {
   day: string;
   prev: string | null;
 }
+/** A card's flag set (1–7, as Anki's colours) or cleared (0). */
+export interface FlagEvent extends EventBase {
+  type: 'flag';
+  card: string;
+  flag: number;
+  prev: number;
+}
+/** The note of a card marked or unmarked (all its cards carry the mark, as Anki's `marked` tag). */
+export interface MarkEvent extends EventBase {
+  type: 'mark';
+  card: string;
+  marked: boolean;
+}
 export interface SettingsEvent extends EventBase {
   type: 'settings';
   before: Settings;
   after: Settings;
   /** Cards rescheduled with the new settings (their answers replayed), by id. */
   moved?: Record<string, { before: SchedState; after: SchedState }>;
+  /** The prediction of the plan applied with this change (`sre-cards plan --apply`). */
+  plan?: PlanRecord;
 }
-export type UndoableEvent = AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent;
+export type UndoableEvent =
+  AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent | FlagEvent | MarkEvent;
 /** Undo carries the event it cancels, so it can be applied without the rest of the log. */
 export interface UndoEvent extends EventBase {
   type: 'undo';

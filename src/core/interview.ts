@@ -69,6 +69,54 @@ export function newCardPacing(state: CollectionState, now: Date, clock: DayClock
   };
 }
 
+/** What is left of today's limits for a deck with limits of its own. */
+export interface DeckLimitLeft {
+  new: number;
+  review: number;
+}
+
+/**
+ * Today's limits left for each deck that has its own new-card or review limit (decks
+ * without one are only held to the limits of the whole collection). With an interview
+ * date, a deck's own new-card limit is raised as the collection's is, from the deck's
+ * unseen cards.
+ */
+export function deckLimitsLeft(
+  state: CollectionState,
+  now: Date,
+  clock: DayClock,
+): Map<string, DeckLimitLeft> {
+  const out = new Map<string, DeckLimitLeft>();
+  const s = state.settings;
+  const own = Object.entries(s.deckSettings ?? {}).filter(
+    ([, o]) => o.newPerDay !== undefined || o.reviewsPerDay !== undefined,
+  );
+  if (own.length === 0) return out;
+  const today = studyDay(now, clock);
+  const done = state.days[today];
+  const pacing = newCardPacing(state, now, clock);
+  const unseen = new Map<string, number>();
+  if (pacing)
+    for (const rec of Object.values(state.cards))
+      if (!rec.retired && !rec.suspended && rec.sched.state === 'new')
+        unseen.set(rec.deck, (unseen.get(rec.deck) ?? 0) + 1);
+  for (const [deck, o] of own) {
+    let newLimit = o.newPerDay ?? Number.POSITIVE_INFINITY;
+    if (pacing && o.newPerDay !== undefined) {
+      const left = (unseen.get(deck) ?? 0) + (done?.deckNew?.[deck] ?? 0);
+      newLimit = Math.max(newLimit, Math.ceil(left / pacing.daysLeft));
+    }
+    out.set(deck, {
+      new: Math.max(0, newLimit - (done?.deckNew?.[deck] ?? 0)),
+      review: Math.max(
+        0,
+        (o.reviewsPerDay ?? Number.POSITIVE_INFINITY) - (done?.deckReview?.[deck] ?? 0),
+      ),
+    });
+  }
+  return out;
+}
+
 /** One line for people: what pacing does today. */
 export function pacingText(p: Pacing): string {
   const by = `by ${p.leadDay}, ${daysBetween(p.leadDay, p.interviewDate)} days before the interview on ${p.interviewDate}`;
@@ -109,28 +157,31 @@ export function predictedRetentionOn(
   now: Date,
   settings: Settings,
   clock: DayClock,
+  /** Each card's settings (its deck's), in the order of `states`; else `settings` for all. */
+  cardSettings?: readonly Settings[],
 ): RetentionForecast {
   const at = studyDayStart(day, clock);
   let sum = 0;
   let idle = 0;
   let studied = 0;
   let unseen = 0;
-  for (const start of states) {
+  for (const [i, start] of states.entries()) {
     if (start.state === 'new' || !start.lastReview) {
       unseen++;
       continue;
     }
     studied++;
-    idle += retrievability(start, at, settings, clock) ?? 0;
+    const cs = cardSettings?.[i] ?? settings;
+    idle += retrievability(start, at, cs, clock) ?? 0;
     let s = start;
     let t = now.getTime();
     for (let i = 0; i < MAX_SIMULATED_REVIEWS && s.due; i++) {
       const dueAt = Math.max(Date.parse(s.due), t);
       if (studyDay(new Date(dueAt), clock) >= day) break;
-      s = answer(s, new Date(dueAt), 'good', settings, clock);
+      s = answer(s, new Date(dueAt), 'good', cs, clock);
       t = dueAt;
     }
-    sum += retrievability(s, at, settings, clock) ?? 0;
+    sum += retrievability(s, at, cs, clock) ?? 0;
   }
   return {
     day,

@@ -8,7 +8,7 @@ import { compareKeys, eventId, sameKey, targetId, type EventKey } from './merge.
 import { isScheduling, undoneIds } from './reviewlog.js';
 import type { SchedState } from './scheduler.js';
 import { answer as schedule, NEW_STATE, ratingName } from './scheduler.js';
-import { DEFAULT_SETTINGS, type Settings } from './settings.js';
+import { DEFAULT_SETTINGS, settingsForDeck, type Settings } from './settings.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -28,6 +28,12 @@ export interface CardRecord {
   mod: string;
   /** Tagged a leech: it reached the leech threshold in lapses (absent means no). */
   leech?: boolean;
+  /** Anki's flag colour, 1–7 (absent or 0: none). */
+  flag?: number;
+  /** Its note is marked (absent means no). */
+  marked?: boolean;
+  /** When the collection first saw the card (ISO); absent for cards from before it was kept. */
+  added?: string;
 }
 
 /** What a study day holds, counted as answers are given (undo subtracts). */
@@ -40,6 +46,9 @@ export interface DayCounts {
   again: number;
   /** Time spent answering, ms. */
   ms: number;
+  /** Answers to new and to review cards by deck, for decks' own limits (zeros left out). */
+  deckNew?: Record<string, number>;
+  deckReview?: Record<string, number>;
 }
 
 export interface DeckEntry {
@@ -90,6 +99,8 @@ export function emptyState(): CollectionState {
 export type {
   AnswerEvent,
   BuryEvent,
+  FlagEvent,
+  MarkEvent,
   CollectionEvent,
   DeckEvent,
   NewEvent,
@@ -114,6 +125,16 @@ function countAnswer(state: CollectionState, e: AnswerEvent, sign: 1 | -1): void
   c[e.before.state] += sign;
   if (e.rating === 1) c.again += sign;
   c.ms += sign * e.ms;
+  const deck = state.cards[e.card]?.deck;
+  const by =
+    e.before.state === 'new' ? 'deckNew' : e.before.state === 'review' ? 'deckReview' : null;
+  if (deck !== undefined && by) {
+    const m = (c[by] ??= {});
+    const n = (m[deck] ?? 0) + sign;
+    if (n > 0) m[deck] = n;
+    else delete m[deck];
+    if (Object.keys(m).length === 0) delete c[by];
+  }
 }
 
 /** Is `e` from this device (or from no device's log in particular)? */
@@ -178,9 +199,11 @@ function answered(state: CollectionState, card: CardRecord, e: AnswerEvent): Sch
     card.sched,
     new Date(e.at),
     ratingName(e.rating),
-    state.settings,
+    settingsForDeck(state.settings, card.deck),
     { timeZone: e.tz, rolloverHour: e.rollover },
     card.id,
+    // The interval given then is kept while the state allows it (the load balancer's choice).
+    { recorded: e.after },
   );
 }
 
@@ -239,8 +262,10 @@ function forward(state: CollectionState, e: UndoableEvent, rebuild: string[]): v
   const card = state.cards[e.card];
   if (!card) return;
   if (e.type === 'answer' && isScheduling(e)) countAnswer(state, e, 1);
-  if (!inOrder(state, card, e)) {
-    rebuild.push(card.id);
+  // A mark is the note's: it is in order when it is for every card of the note.
+  const group = e.type === 'mark' ? siblings(state, card) : [card];
+  if (group.some((c) => !inOrder(state, c, e))) {
+    for (const c of group) rebuild.push(c.id);
     return;
   }
   step(state, card, e);
@@ -265,10 +290,18 @@ function step(state: CollectionState, card: CardRecord, e: UndoableEvent): void 
       card.buriedDay = e.day;
       break;
     case 'reset':
-      card.sched = { ...NEW_STATE };
+      card.sched = forgotten(card.sched, e.keepCounts === true);
+      break;
+    case 'flag':
+      setFlag(card, e.flag);
+      break;
+    case 'mark':
+      for (const c of siblings(state, card)) mark(c, e.marked);
       break;
   }
-  setLast(state, card.id, keyIn(state, e));
+  if (e.type === 'mark')
+    for (const c of siblings(state, card)) setLast(state, c.id, keyIn(state, e));
+  else setLast(state, card.id, keyIn(state, e));
 }
 
 /** Was the card last changed by this device (or never)? */
@@ -310,8 +343,9 @@ function undo(
   const card = state.cards[target.card];
   if (!card) return;
   if (target.type === 'answer' && isScheduling(target)) countAnswer(state, target, -1);
-  if (!own || !lastOwn(state, card.id)) {
-    rebuild.push(card.id);
+  const group = target.type === 'mark' ? siblings(state, card) : [card];
+  if (!own || group.some((c) => !lastOwn(state, c.id))) {
+    for (const c of group) rebuild.push(c.id);
     return;
   }
   switch (target.type) {
@@ -336,6 +370,15 @@ function undo(
     case 'reset':
       card.sched = target.before;
       break;
+    case 'flag':
+      setFlag(card, target.prev);
+      break;
+    case 'mark':
+      for (const c of group) {
+        mark(c, !target.marked);
+        setLast(state, c.id, ukey);
+      }
+      break;
   }
   setLast(state, card.id, ukey);
 }
@@ -351,15 +394,23 @@ export function rebuildCards(
   ids: Iterable<string>,
   events: readonly CollectionEvent[],
 ): void {
-  const todo = new Set<string>();
+  // A card's note comes whole: its mark is the note's.
+  const notes = new Set<string>();
   for (const id of ids) {
     const card = state.cards[id];
-    if (!card) continue;
+    if (card) notes.add(`${card.deck}\u0000${card.note}`);
+  }
+  const todo = new Set<string>();
+  for (const card of Object.values(state.cards)) {
+    if (!notes.has(`${card.deck}\u0000${card.note}`)) continue;
+    const id = card.id;
     todo.add(id);
     card.sched = { ...NEW_STATE };
     card.suspended = false;
     card.buriedDay = null;
     delete card.leech;
+    delete card.flag;
+    delete card.marked;
     delete state.last?.[id];
   }
   if (todo.size === 0) return;
@@ -377,12 +428,45 @@ export function rebuildCards(
       }
       continue;
     }
+    if (e.type === 'mark') {
+      // A mark is the note's: it reaches every card of the note being recomputed.
+      const of = state.cards[e.card];
+      if (!of) continue;
+      for (const c of siblings(state, of))
+        if (todo.has(c.id)) {
+          mark(c, e.marked);
+          setLast(state, c.id, keyIn(state, e));
+        }
+      continue;
+    }
     if (!todo.has(e.card)) continue;
     step(state, state.cards[e.card] as CardRecord, e);
   }
 }
 
 export { targetId };
+
+/** A card made new again, keeping its answer and lapse counts or not. */
+export function forgotten(before: SchedState, keepCounts: boolean): SchedState {
+  return keepCounts ? { ...NEW_STATE, reps: before.reps, lapses: before.lapses } : { ...NEW_STATE };
+}
+
+/** No flag is kept as none (absent), however it was cleared. */
+function setFlag(card: CardRecord, flag: number | undefined): void {
+  if (flag) card.flag = flag;
+  else delete card.flag;
+}
+
+/** Not marked is kept as absent, however it came about. */
+function mark(card: CardRecord, marked: boolean): void {
+  if (marked) card.marked = true;
+  else delete card.marked;
+}
+
+/** The cards of a card's note (itself included): a mark is the note's. */
+function siblings(state: CollectionState, card: CardRecord): CardRecord[] {
+  return Object.values(state.cards).filter((c) => c.note === card.note && c.deck === card.deck);
+}
 
 /** A card is buried on a study day if it was buried on that day. */
 export function isBuried(card: CardRecord, today: string): boolean {

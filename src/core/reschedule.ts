@@ -5,46 +5,49 @@
  * memory state and due date as if those settings had been in force all along.
  * Pure: takes the events, returns the cards whose state changes.
  */
-import type { CollectionEvent, CollectionState } from './model.js';
+import { forgotten, type CollectionEvent, type CollectionState } from './model.js';
 import { cardHistories } from './reviewlog.js';
-import { answer, NEW_STATE, ratingName, type SchedState } from './scheduler.js';
-import type { Settings } from './settings.js';
+import { answer, NEW_STATE, ratingName, sameSched, type SchedState } from './scheduler.js';
+import {
+  changesIntervals as intervalsChange,
+  intervalKey,
+  settingsForDeck,
+  type Settings,
+} from './settings.js';
 
 export type Moved = Record<string, { before: SchedState; after: SchedState }>;
 
 /** Does going from `a` to `b` change the intervals FSRS gives (so cards need rescheduling)? */
-export function changesIntervals(a: Settings, b: Settings): boolean {
-  const key = (s: Settings) =>
-    JSON.stringify([
-      s.desiredRetention,
-      s.weights,
-      s.learningSteps,
-      s.relearningSteps,
-      s.maximumInterval,
-      s.fuzz,
-      s.interviewDate,
-    ]);
-  return key(a) !== key(b);
-}
+export const changesIntervals = intervalsChange;
 
-/** Each card's state from replaying its answers with `settings`, for cards with any answer or reset. */
+/**
+ * Each card's state from replaying its answers with `settings`, for cards with any answer
+ * or reset. `deckOf` names a card's deck, whose own settings then apply; `only` limits
+ * the replay to some cards.
+ */
 export function replayStates(
   events: readonly CollectionEvent[],
   settings: Settings,
+  deckOf?: (card: string) => string | undefined,
+  only?: (card: string) => boolean,
 ): Map<string, SchedState> {
   const out = new Map<string, SchedState>();
   for (const [card, steps] of cardHistories(events)) {
+    if (only && !only(card)) continue;
+    const cardSettings = deckOf ? settingsForDeck(settings, deckOf(card)) : settings;
     let s: SchedState = { ...NEW_STATE };
     for (const e of steps) {
-      if (e.type === 'reset') s = { ...NEW_STATE };
+      if (e.type === 'reset') s = forgotten(s, e.keepCounts === true);
       else
         s = answer(
           s,
           new Date(e.at),
           ratingName(e.rating),
-          settings,
+          cardSettings,
           { timeZone: e.tz, rolloverHour: e.rollover },
           card,
+          // The interval given then is kept while the settings allow it (the load balancer's choice).
+          { recorded: e.after },
         );
     }
     out.set(card, s);
@@ -52,30 +55,31 @@ export function replayStates(
   return out;
 }
 
-function same(a: SchedState, b: SchedState): boolean {
-  return (
-    a.state === b.state &&
-    a.due === b.due &&
-    a.stability === b.stability &&
-    a.difficulty === b.difficulty &&
-    a.reps === b.reps &&
-    a.lapses === b.lapses &&
-    a.step === b.step &&
-    a.scheduledDays === b.scheduledDays &&
-    a.lastReview === b.lastReview
-  );
-}
-
-/** The cards whose state differs once their answers are replayed with `settings`. */
+/**
+ * The cards whose state differs once their answers are replayed with `settings`. Only
+ * the cards of decks whose intervals the change touches are replayed: a deck's own
+ * settings changing moves that deck's cards alone.
+ */
 export function reschedule(
   state: CollectionState,
   events: readonly CollectionEvent[],
   settings: Settings,
 ): Moved {
+  const changed = new Map<string, boolean>();
+  const touched = (deck: string | undefined): boolean => {
+    const key = deck ?? '';
+    let c = changed.get(key);
+    if (c === undefined) {
+      c = intervalKey(state.settings, deck) !== intervalKey(settings, deck);
+      changed.set(key, c);
+    }
+    return c;
+  };
+  const deckOf = (id: string) => state.cards[id]?.deck;
   const moved: Moved = {};
-  for (const [id, after] of replayStates(events, settings)) {
+  for (const [id, after] of replayStates(events, settings, deckOf, (id) => touched(deckOf(id)))) {
     const rec = state.cards[id];
-    if (rec && !same(rec.sched, after)) moved[id] = { before: rec.sched, after };
+    if (rec && !sameSched(rec.sched, after)) moved[id] = { before: rec.sched, after };
   }
   return moved;
 }

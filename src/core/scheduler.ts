@@ -4,8 +4,12 @@
  * Pure: takes `now` and the clock, returns values.
  */
 import {
+  BasicLearningStepsStrategy,
+  ConvertStepUnitToMinutes,
+  FSRSAlgorithm,
   fsrs,
   generatorParameters,
+  get_fuzz_range,
   Rating,
   State,
   StrategyMode,
@@ -14,7 +18,14 @@ import {
   type FSRS,
   type Grade,
   type StepUnit,
+  type TLearningStepsStrategy,
 } from 'ts-fsrs';
+import {
+  balancedInterval,
+  fuzzFactor,
+  MAX_LOAD_BALANCE_INTERVAL,
+  type LoadView,
+} from './loadbalance.js';
 import type { Settings } from './settings.js';
 import {
   addDays,
@@ -105,11 +116,33 @@ export function scheduler(s: Settings): FSRS {
         relearning_steps: s.relearningSteps as StepUnit[],
         ...(s.weights ? { w: s.weights } : {}),
       }),
-    ).useStrategy(StrategyMode.SEED, fuzzSeed);
+    )
+      .useStrategy(StrategyMode.SEED, fuzzSeed)
+      .useStrategy(StrategyMode.LEARNING_STEPS, ankiSteps);
     cache.set(key, f);
   }
   return f;
 }
+
+/**
+ * Learning steps as Anki takes them (`rslib/src/scheduler/states/steps.rs`): Hard on a
+ * later step repeats that step's delay (ts-fsrs would average the first two steps on
+ * every step), and Hard on a lone step is half as long again, but at most a day more.
+ * Only the delay changes: stability and difficulty are FSRS's as ever.
+ */
+const ankiSteps: TLearningStepsStrategy = (params, state, step) => {
+  const out = BasicLearningStepsStrategy(params, state, step);
+  const hard = out[Rating.Hard];
+  if (!hard || state === State.Review) return out;
+  const steps = state === State.Relearning ? params.relearning_steps : params.learning_steps;
+  const current = steps[step];
+  if (step > 0 && current !== undefined) hard.scheduled_minutes = ConvertStepUnitToMinutes(current);
+  else if (steps.length === 1 && current !== undefined) {
+    const first = ConvertStepUnitToMinutes(current);
+    hard.scheduled_minutes = Math.min(Math.round(first * 1.5), first + 1440);
+  }
+  return out;
+};
 
 /**
  * The fuzz seed: the card, its review count and the study day of the review. Fuzz is then
@@ -180,6 +213,107 @@ export interface Preview {
   label: string;
 }
 
+export interface ScheduleOptions {
+  /**
+   * The daily load: with fuzz and the load balancer on, each review interval is picked
+   * within its fuzz range to even it out (see loadbalance.ts). Without it, plain fuzz.
+   */
+  load?: LoadView | null;
+  /**
+   * Replaying a logged answer: the state it gave then. Its interval is kept while the
+   * settings still allow it (it lies in the fuzz range the replay finds), whatever the
+   * load was; otherwise the interval is fuzzed anew.
+   */
+  recorded?: SchedState | null;
+}
+
+/** The order in which ts-fsrs fuzzes a review card's intervals: hard, good, easy, then again. */
+const REVIEW_CALL: Record<RatingName, number> = { hard: 0, good: 1, easy: 2, again: 3 };
+
+/**
+ * Runs `run` (a ts-fsrs call) with the intervals it fuzzes picked by the load balancer,
+ * or kept as recorded. ts-fsrs fuzzes through its algorithm's `apply_fuzz`, once per
+ * interval, in a fixed order (for a review card: hard, good, easy, and again when there
+ * are no relearning steps); the cached scheduler gets its own `apply_fuzz` for the call.
+ * A review card's good interval is at least hard's + 1 and easy's at least good's + 1,
+ * as in Anki (ts-fsrs orders them after fuzzing; that order then holds already).
+ */
+function withIntervals<T>(
+  f: FSRS,
+  s: SchedState,
+  now: Date,
+  settings: Settings,
+  clock: DayClock,
+  cardId: string,
+  rating: RatingName | null,
+  opts: ScheduleOptions,
+  run: () => T,
+): T {
+  const load = settings.fuzz && settings.loadBalance ? (opts.load ?? null) : null;
+  const keep = settings.fuzz && rating && opts.recorded?.state === 'review' ? opts.recorded : null;
+  if (!load && !keep) return run();
+  const today = studyDay(now, clock);
+  const cap = interviewCapDay(settings);
+  const capDays = cap && today < cap ? daysBetween(today, cap) : null;
+  const chained = s.state === 'review';
+  const target = keep && rating ? (chained ? REVIEW_CALL[rating] : 0) : -1;
+  const plain = FSRSAlgorithm.prototype.apply_fuzz;
+  const self = f as unknown as {
+    apply_fuzz?: (ivl: number, elapsed: number) => number;
+    _seed?: string;
+  };
+  let call = 0;
+  // The lowest and highest value the previous interval could have had (keep), or had (load).
+  let prevLo = 0;
+  let prevHi = 0;
+  self.apply_fuzz = (ivl: number, elapsed: number): number => {
+    const i = call++;
+    const chain = chained && (i === 1 || i === 2);
+    let lo: number;
+    let hi: number;
+    if (ivl < 2.5) lo = hi = Math.round(ivl);
+    else ({ min_ivl: lo, max_ivl: hi } = get_fuzz_range(ivl, elapsed, settings.maximumInterval));
+    const rangeLo = chain ? Math.max(lo, prevLo + 1) : lo;
+    const rangeHi = chain ? Math.max(hi, prevHi + 1, rangeLo) : hi;
+    let pick: number;
+    if (keep) {
+      const kept = keep.scheduledDays;
+      if (i < target) pick = rangeLo;
+      else if (i > target) pick = rangeHi;
+      else if (kept >= rangeLo && kept <= rangeHi) pick = kept;
+      // Cut to the interview's eve then: any interval past the eve is cut to it again.
+      else if (capDays !== null && kept === capDays && rangeHi > capDays) pick = rangeHi;
+      else pick = ivl < 2.5 ? rangeLo : Math.max(rangeLo, plain.call(f, ivl, elapsed));
+      prevLo = rangeLo;
+      prevHi = rangeHi;
+      return pick;
+    }
+    const from = chain ? Math.max(lo, prevLo + 1) : lo;
+    let to = Math.max(hi, from);
+    if (capDays !== null && capDays >= from) to = Math.min(to, capDays);
+    if (ivl < 2.5 || to === from) pick = from;
+    else if (ivl > MAX_LOAD_BALANCE_INTERVAL || from > MAX_LOAD_BALANCE_INTERVAL)
+      pick = Math.min(to, Math.max(from, plain.call(f, ivl, elapsed)));
+    else
+      pick =
+        balancedInterval(
+          from,
+          to,
+          today,
+          load as LoadView,
+          settings.easyDays,
+          fuzzFactor(self._seed ?? ''),
+        ) ?? Math.min(to, Math.max(from, plain.call(f, ivl, elapsed)));
+    prevLo = prevHi = pick;
+    return pick;
+  };
+  try {
+    return run();
+  } finally {
+    delete self.apply_fuzz;
+  }
+}
+
 /** What each rating would do to the card now: the four buttons' outcomes. */
 export function preview(
   s: SchedState,
@@ -187,10 +321,13 @@ export function preview(
   settings: Settings,
   clock: DayClock,
   cardId = '',
+  opts: ScheduleOptions = {},
 ): Preview[] {
   const f = scheduler(settings);
   const shiftedNow = toStudyClock(now, clock);
-  const rec = f.repeat(toFsrs(s, now, clock, cardId), shiftedNow);
+  const rec = withIntervals(f, s, now, settings, clock, cardId, null, opts, () =>
+    f.repeat(toFsrs(s, now, clock, cardId), shiftedNow),
+  );
   return RATINGS.map((name, i) => {
     const next = fromFsrs(rec[(i + 1) as Grade].card, now, clock, settings);
     return { rating: name, next, label: intervalLabel(next, now) };
@@ -205,12 +342,11 @@ export function answer(
   settings: Settings,
   clock: DayClock,
   cardId = '',
+  opts: ScheduleOptions = {},
 ): SchedState {
   const f = scheduler(settings);
-  const item = f.next(
-    toFsrs(s, now, clock, cardId),
-    toStudyClock(now, clock),
-    ratingValue(rating) as Grade,
+  const item = withIntervals(f, s, now, settings, clock, cardId, rating, opts, () =>
+    f.next(toFsrs(s, now, clock, cardId), toStudyClock(now, clock), ratingValue(rating) as Grade),
   );
   return fromFsrs(item.card, now, clock, settings);
 }
@@ -245,3 +381,18 @@ export function retrievability(
 }
 
 export { Rating };
+
+/** Are two scheduling states the same, field by field? */
+export function sameSched(a: SchedState, b: SchedState): boolean {
+  return (
+    a.state === b.state &&
+    a.due === b.due &&
+    a.stability === b.stability &&
+    a.difficulty === b.difficulty &&
+    a.reps === b.reps &&
+    a.lapses === b.lapses &&
+    a.step === b.step &&
+    a.scheduledDays === b.scheduledDays &&
+    a.lastReview === b.lastReview
+  );
+}

@@ -10,15 +10,17 @@
  */
 import { hasTopic } from '../deck/cards.js';
 import { predictedRetentionOn, type RetentionForecast } from './interview.js';
+import type { PlanRecord } from './plan.js';
 import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
-import { retrievability } from './scheduler.js';
+import { answer, ratingName, retrievability } from './scheduler.js';
+import { DEFAULT_SETTINGS, settingsForDeck } from './settings.js';
 import { addDays, daysBetween, studyDay, studyDayStart, type DayClock } from './time.js';
 
 /** A review card is mature from this interval (days) on, as in Anki. */
 export const MATURE_INTERVAL = 21;
 /** A card with this many lapses or more is a leech, as in Anki (unless the settings say otherwise). */
-export const LEECH_LAPSES = 8;
+export const LEECH_LAPSES = DEFAULT_SETTINGS.leechThreshold;
 export const FORECAST_DAYS = 30;
 export const HEATMAP_DAYS = 365;
 /** Intensity levels of a heatmap cell with reviews (0 is a day without). */
@@ -80,6 +82,14 @@ export interface Forecast {
   overdue: number;
   tomorrow: number;
   max: number;
+  /** The day-to-day spread: the mean change in cards due from one day to the next, from tomorrow on. */
+  spread: number;
+  /**
+   * With the load balancer on: the cards due each day had every review been fuzzed
+   * plainly (each balanced card's last answer scheduled again without the balancer), and
+   * that forecast's spread; null with the balancer off.
+   */
+  unbalanced: { due: number[]; spread: number; moved: number } | null;
 }
 
 export interface HeatDay {
@@ -178,6 +188,33 @@ export interface Stats {
   cram: CramStats;
   /** Predicted retention on the interview day; present only while an interview date is ahead. */
   interview?: RetentionForecast;
+  /** The last plan applied (`sre-cards plan --apply`) beside what has happened since; present only after one. */
+  plan?: PlanComparison;
+}
+
+/** Answers, new cards and minutes a day. */
+export interface DayWork {
+  reviews: number;
+  newCards: number;
+  minutes: number;
+}
+
+export interface PlanComparison {
+  /** The study day the plan was made, and what it set. */
+  day: string;
+  deck: string | null;
+  desiredRetention: number;
+  newPerDay: number;
+  readinessDay: string;
+  /** Whole study days since the plan was made (today, still under way, left out). */
+  days: number;
+  /** Mean a day over those days: as the plan predicted them, and as they went. */
+  predicted: DayWork;
+  actual: DayWork;
+  /** Today: predicted, and so far. */
+  today: { predicted: DayWork | null; actual: DayWork };
+  /** Recall on the readiness day: as predicted, and as projected now (the interview forecast), when the day is the interview's. */
+  readiness: { predicted: number; now: number | null };
 }
 
 export interface StatsInput {
@@ -192,6 +229,8 @@ export interface StatsInput {
   on?: string | null;
   /** When set, only answers to these cards count (a filtered view). */
   answerCards?: ReadonlySet<string> | null;
+  /** The prediction of the last plan applied, if any. */
+  plan?: PlanRecord | null;
 }
 
 export function computeStats(input: StatsInput): Stats {
@@ -201,19 +240,71 @@ export function computeStats(input: StatsInput): Stats {
     ? input.answers.filter((a) => input.answerCards?.has(a.card))
     : input.answers;
   const regular = scoped.filter((a) => a.cram !== true);
+  const f = forecast(cards, now, clock);
+  f.unbalanced = unbalancedForecast(f, state, cards, regular, now, clock);
+  const interview = interviewForecast(state, cards, now, clock, day);
   return {
     now: now.toISOString(),
     day,
     cards: cardCounts(cards, day),
     today: todayStats(state, cards, regular, now, clock),
-    forecast: forecast(cards, now, clock),
+    forecast: f,
     heatmap: heatmap(regular, day),
     retention: trueRetention(regular, day, state.settings.desiredRetention),
     readiness: readiness(state, cards, now, clock, input.on ?? null),
     leeches: leeches(cards, leechThreshold(state)),
     leechThreshold: leechThreshold(state),
     cram: cramStats(scoped, day),
-    ...interviewForecast(state, cards, now, clock, day),
+    ...interview,
+    ...(input.plan
+      ? { plan: planComparison(input.plan, state, regular, day, interview.interview ?? null) }
+      : {}),
+  };
+}
+
+/** A plan's prediction beside the answers given since it was made (its deck's, for a deck's plan). */
+export function planComparison(
+  plan: PlanRecord,
+  state: CollectionState,
+  answers: readonly StatsAnswer[],
+  today: string,
+  interview: RetentionForecast | null,
+): PlanComparison {
+  const days = Math.max(0, daysBetween(plan.day, today));
+  const actualBy = new Map<string, DayWork>();
+  for (const a of answers) {
+    if (a.cram === true || a.day < plan.day || a.day > today) continue;
+    if (plan.deck !== null && state.cards[a.card]?.deck !== plan.deck) continue;
+    let w = actualBy.get(a.day);
+    if (!w) actualBy.set(a.day, (w = { reviews: 0, newCards: 0, minutes: 0 }));
+    if (a.before.state === 'review') w.reviews++;
+    if (a.before.state === 'new') w.newCards++;
+    w.minutes += a.ms / 60_000;
+  }
+  const mean = (xs: DayWork[]): DayWork => {
+    const n = Math.max(1, xs.length);
+    return {
+      reviews: xs.reduce((t, w) => t + w.reviews, 0) / n,
+      newCards: xs.reduce((t, w) => t + w.newCards, 0) / n,
+      minutes: xs.reduce((t, w) => t + w.minutes, 0) / n,
+    };
+  };
+  const none = { reviews: 0, newCards: 0, minutes: 0 };
+  const past = Array.from({ length: days }, (_, i) => addDays(plan.day, i));
+  return {
+    day: plan.day,
+    deck: plan.deck,
+    desiredRetention: plan.desiredRetention,
+    newPerDay: plan.newPerDay,
+    readinessDay: plan.readinessDay,
+    days,
+    predicted: mean(past.map((_, i) => plan.perDay[i] ?? none)),
+    actual: mean(past.map((d) => actualBy.get(d) ?? none)),
+    today: { predicted: plan.perDay[days] ?? null, actual: actualBy.get(today) ?? none },
+    readiness: {
+      predicted: plan.readiness,
+      now: interview && interview.day === plan.readinessDay ? interview.retention : null,
+    },
   };
 }
 
@@ -227,8 +318,10 @@ function interviewForecast(
 ): { interview?: RetentionForecast } {
   const date = state.settings.interviewDate;
   if (!date || date < today) return {};
-  const states = cards.filter((sc) => !sc.rec.suspended).map((sc) => sc.rec.sched);
-  return { interview: predictedRetentionOn(states, date, now, state.settings, clock) };
+  const live = cards.filter((sc) => !sc.rec.suspended);
+  const states = live.map((sc) => sc.rec.sched);
+  const own = live.map((sc) => settingsForDeck(state.settings, sc.rec.deck));
+  return { interview: predictedRetentionOn(states, date, now, state.settings, clock, own) };
 }
 
 /** The study day an answer belongs to: the one recorded with it. */
@@ -323,7 +416,70 @@ export function forecast(cards: readonly StudyCard[], now: Date, clock: DayClock
     overdue,
     tomorrow: days[1]?.due ?? 0,
     max: Math.max(0, ...days.map((d) => d.due)),
+    spread: daySpread(days.map((d) => d.due)),
+    unbalanced: null,
   };
+}
+
+/** The mean change from one day to the next, from the second day (tomorrow) on. */
+export function daySpread(due: readonly number[]): number {
+  let sum = 0;
+  for (let i = 2; i < due.length; i++) sum += Math.abs((due[i] ?? 0) - (due[i - 1] ?? 0));
+  return due.length > 2 ? sum / (due.length - 2) : 0;
+}
+
+/** Beyond this many days a card's plain-fuzz day cannot fall in the forecast. */
+const UNBALANCED_REACH = FORECAST_DAYS + 10;
+
+/**
+ * The forecast without the load balancer: each review card due within reach whose state
+ * comes from its last answer is scheduled again from that answer, without the balancer
+ * (its plain fuzz), and counted on that day instead. Cards whose state came otherwise (a
+ * reschedule) stay where they are.
+ */
+export function unbalancedForecast(
+  f: Forecast,
+  state: CollectionState,
+  cards: readonly StudyCard[],
+  answers: readonly StatsAnswer[],
+  now: Date,
+  clock: DayClock,
+): Forecast['unbalanced'] {
+  const settings = state.settings;
+  if (!settings.loadBalance || !settings.fuzz) return null;
+  const today = studyDay(now, clock);
+  const want = new Set<string>();
+  for (const { rec } of cards) {
+    const s = rec.sched;
+    if (rec.suspended || s.state !== 'review' || !s.due) continue;
+    const at = daysBetween(today, studyDay(new Date(s.due), clock));
+    if (at >= 1 && at <= UNBALANCED_REACH) want.add(rec.id);
+  }
+  const last = new Map<string, StatsAnswer>();
+  for (const a of answers) if (a.cram !== true && want.has(a.card)) last.set(a.card, a);
+  const due = f.days.map((d) => d.due);
+  let moved = 0;
+  for (const { rec } of cards) {
+    const a = last.get(rec.id);
+    const s = rec.sched;
+    if (!a || !s.due || a.after.due !== s.due || a.after.lastReview !== s.lastReview) continue;
+    const plain = answer(
+      a.before,
+      new Date(a.at),
+      ratingName(a.rating),
+      { ...settingsForDeck(settings, rec.deck), loadBalance: false },
+      { timeZone: a.tz, rolloverHour: a.rollover },
+      rec.id,
+    );
+    if (!plain.due || plain.due === s.due) continue;
+    const from = daysBetween(today, studyDay(new Date(s.due), clock));
+    const to = daysBetween(today, studyDay(new Date(plain.due), clock));
+    if (from === to) continue;
+    moved++;
+    if (from < due.length) due[from] = (due[from] ?? 0) - 1;
+    if (to >= 0 && to < due.length) due[to] = (due[to] ?? 0) + 1;
+  }
+  return { due, spread: daySpread(due), moved };
 }
 
 /**
@@ -476,9 +632,10 @@ export function readiness(
   const active = cards.filter((sc) => !sc.rec.suspended);
   const r = new Map<string, { now: number; on: number | null }>();
   for (const { rec } of active) {
-    const rn = retrievability(rec.sched, now, settings, clock);
+    const cs = settingsForDeck(settings, rec.deck);
+    const rn = retrievability(rec.sched, now, cs, clock);
     if (rn === null) continue;
-    const ro = onInstant === null ? null : retrievability(rec.sched, onInstant, settings, clock);
+    const ro = onInstant === null ? null : retrievability(rec.sched, onInstant, cs, clock);
     r.set(rec.id, { now: rn, on: ro });
   }
   const row = (topic: string, group: readonly StudyCard[]): Readiness => {

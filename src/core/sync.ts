@@ -39,6 +39,7 @@ export function syncDeck(
         retired: false,
         hash: c.hash,
         mod: at,
+        added: at,
       };
       report.added++;
       continue;

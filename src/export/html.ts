@@ -4,6 +4,7 @@
  * does for a note's sort field and checksum. Pure.
  */
 import { hash } from 'node:crypto';
+import { joinLines } from '../text/markdown.js';
 
 /** Escapes the three characters that make text HTML: `&`, `<`, `>`. */
 export function escapeHtml(text: string): string {
@@ -40,8 +41,11 @@ interface ListFrame {
 /**
  * Markdown to HTML: `<`, `>` and `&` are escaped first, so no text can become markup;
  * then `**bold**` becomes `<b>`, `` `code` `` `<code>`, fenced blocks `<pre><code>`,
- * `-`/`*`/`1.` lines nested `<ul>`/`<ol>` lists (two spaces a level), and the other
- * newlines `<br>`. Cloze deletions (`{{c1::…}}`) pass through untouched.
+ * `-`/`*`/`1.` lines nested `<ul>`/`<ol>` lists (two spaces a level). As in Markdown, a
+ * single line break inside a paragraph or a list item is a space (sources are wrapped
+ * at some width; Anki wraps at its own), a hard break (two trailing spaces or a
+ * backslash) and a blank line are `<br>`, and code blocks keep their lines. Cloze
+ * deletions (`{{c1::…}}`) pass through untouched.
  */
 export function markdownToHtml(markdown: string): string {
   const lines = dropControls(markdown).split('\n');
@@ -51,6 +55,20 @@ export function markdownToHtml(markdown: string): string {
   // Whether the last thing written was a line of text (a following line needs a <br>).
   let afterText = false;
   const stack: ListFrame[] = [];
+  // The lines of the paragraph, or of the list item, being read.
+  let para: string[] = [];
+  let item: string[] | null = null;
+  const text = (ls: string[]) => inline(escapeHtml(joinLines(ls))).replace(/\n/g, '<br>');
+  const flush = () => {
+    if (item) out += text(item);
+    item = null;
+    if (para.length) {
+      if (afterText) out += '<br>';
+      out += text(para);
+      afterText = true;
+    }
+    para = [];
+  };
   const closeLists = (depth: number) => {
     while (stack.length && (stack[stack.length - 1]?.depth ?? 0) >= depth) {
       out += `</li></${stack.pop()?.tag}>`;
@@ -59,6 +77,7 @@ export function markdownToHtml(markdown: string): string {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (FENCE.test(line)) {
+      flush();
       closeLists(0);
       const body: string[] = [];
       i++;
@@ -67,10 +86,11 @@ export function markdownToHtml(markdown: string): string {
       afterText = false;
       continue;
     }
-    const item = ITEM.exec(line);
-    if (item) {
-      const depth = Math.floor((item[1] ?? '').length / 2);
-      const tag = /\d/.test(item[2] ?? '') ? 'ol' : 'ul';
+    const m = ITEM.exec(line);
+    if (m) {
+      flush();
+      const depth = Math.floor((m[1] ?? '').length / 2);
+      const tag = /\d/.test(m[2] ?? '') ? 'ol' : 'ul';
       const top = stack[stack.length - 1];
       if (top && top.depth > depth) closeLists(depth + 1);
       const cur = stack[stack.length - 1];
@@ -83,20 +103,30 @@ export function markdownToHtml(markdown: string): string {
         out += `<${tag}><li>`;
         stack.push({ tag, depth });
       }
-      out += inline(escapeHtml(item[3] ?? ''));
+      item = [m[3] ?? ''];
       afterText = false;
       continue;
     }
-    if (stack.length && line.trim() !== '' && /^\s+/.test(line)) {
+    if (item && line.trim() !== '' && /^\s+/.test(line)) {
       // An indented line continues the list item above it.
-      out += '<br>' + inline(escapeHtml(line.trim()));
+      item.push(line);
       continue;
     }
-    closeLists(0);
-    if (afterText) out += '<br>';
-    out += inline(escapeHtml(line));
-    afterText = true;
+    if (line.trim() === '') {
+      // A blank line ends the paragraph (or the list) and is a line break of its own.
+      flush();
+      closeLists(0);
+      if (afterText) out += '<br>';
+      afterText = true;
+      continue;
+    }
+    if (item) {
+      flush();
+      closeLists(0);
+    }
+    para.push(line);
   }
+  flush();
   closeLists(0);
   return out;
 }

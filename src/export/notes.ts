@@ -8,7 +8,7 @@ import { planOrder, type StudyCard } from '../core/queue.js';
 import type { Deck, Note } from '../deck/types.js';
 import { escapeHtml, markdownToHtml } from './html.js';
 import { allocateIds, noteGuid } from './ids.js';
-import { NOTE_TYPES, type NoteTypeDef } from './notetypes.js';
+import { noteTypeOf, type NoteTypeDef } from './notetypes.js';
 
 export interface ExportSource {
   /** The cards to export: live cards, already filtered. */
@@ -198,7 +198,7 @@ export class NoteCollector {
       n = {
         deck: sc.card.deck,
         note,
-        def: NOTE_TYPES[note.kind],
+        def: noteTypeOf(note),
         id,
         guid: noteGuid(sc.card.deck, note.id),
         ankiDeck,

@@ -141,6 +141,34 @@ export const NOTE_TYPES: Readonly<Record<NoteKind, NoteTypeDef>> = {
   },
 };
 
+/**
+ * The type-in note type for a `Type-ci:` note: Anki compares the typed text without
+ * regard to case with `{{type:ci:Back}}` (Anki 26.11 and later).
+ */
+export const TYPE_IN_ANY_CASE: NoteTypeDef = {
+  ...NOTE_TYPES.typein,
+  id: 1_704_067_200_005,
+  name: 'SRE Type-in (any case)',
+  templates: [
+    {
+      name: 'Card 1',
+      qfmt: '{{Front}}\n\n{{type:ci:Back}}',
+      afmt: `{{Front}}\n\n<hr id=answer>\n\n{{type:ci:Back}}\n\n{{Extra}}\n\n${EXTRAS}`,
+    },
+  ],
+};
+
+/** Every note type a package may hold. */
+export const ALL_NOTE_TYPES: readonly NoteTypeDef[] = [
+  ...Object.values(NOTE_TYPES),
+  TYPE_IN_ANY_CASE,
+];
+
+/** The note type of a note. */
+export function noteTypeOf(note: { kind: NoteKind; type?: { ci: boolean } }): NoteTypeDef {
+  return note.kind === 'typein' && note.type?.ci ? TYPE_IN_ANY_CASE : NOTE_TYPES[note.kind];
+}
+
 /** Anki's stock note types, by their English names, for text files imported without ours. */
 export const STOCK_NOTE_TYPES: Readonly<Record<NoteKind, { name: string; fields: number }>> = {
   basic: { name: 'Basic', fields: 2 },

@@ -4,14 +4,20 @@
  * change is appended to the log and fsynced before it is applied; the snapshot is
  * rewritten now and then and when the collection is closed.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
 import { formatDeckError, type Card, type Deck } from '../deck/types.js';
 import { UserError, writeErrorText } from '../errors.js';
-import { answerEvents, cramAnswerEvent, undoEvents, undoTargets } from '../core/answer.js';
+import {
+  answerEvents,
+  cramAnswerEvent,
+  lastChanges,
+  undoEvents,
+  undoTargets,
+} from '../core/answer.js';
 import { keptAnswers, reviewLog } from '../core/reviewlog.js';
 import type { LogRows } from '../core/logrows.js';
 import { clockProblem, mergeLogs } from '../core/merge.js';
@@ -24,19 +30,22 @@ import {
   type CollectionEvent,
   type CollectionState,
   type NewEvent,
+  type SettingsEvent,
   type UndoableEvent,
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
+import { DueLoad } from '../core/loadbalance.js';
 import { preview, type Preview, type RatingName } from '../core/scheduler.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
-import { validateSettings, type Settings } from '../core/settings.js';
+import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
 import { syncDeck, type SyncReport } from '../core/sync.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './log/file.js';
+import { encodeEvent } from './log/codec.js';
 import { readLogRows } from './log/scan.js';
-import { isAtomicTmp } from './fsio.js';
+import { fileIo, fsyncDir, isAtomicTmp } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { ensureDevice, migrateLegacyLog, readDevice, type DeviceInfo } from './device.js';
@@ -108,6 +117,8 @@ export class Collection {
   private closed = false;
   /** The daily backup written at open, if any. */
   backupWritten: string | null = null;
+  /** Review cards due by study day, for the load balancer: built when first needed, then kept up to date. */
+  private dueLoad: DueLoad | null = null;
 
   private constructor(paths: DataPaths, timeZone: string) {
     this.paths = paths;
@@ -308,6 +319,7 @@ export class Collection {
     const a = this.intake(fresh, peers.cursors, peers.problems);
     if (fresh.length > 0 || Object.keys(peers.cursors).length > 0) {
       this.allEvents = null;
+      this.dueLoad = null;
       if (this.log && !this.closed) this.snapshot();
     }
     // What opening took in counts too: it is news to whoever asks.
@@ -428,7 +440,7 @@ export class Collection {
     for (const card of this.cards.values()) {
       const rec = this.state.cards[card.id];
       if (!rec || rec.retired || card.deck !== rec.deck) continue;
-      if (!matchesFilter(card, filter)) continue;
+      if (!matchesFilter(card, filter, rec)) continue;
       out.push({ card, rec });
     }
     return out;
@@ -445,8 +457,22 @@ export class Collection {
 
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
 
+  /** The settings a deck's cards are scheduled with (the deck's own over the others). */
+  settingsFor(deck: string | undefined): Settings {
+    return settingsForDeck(this.settings, deck);
+  }
+
+  /** What the load balancer sees when card `id` is scheduled at `now`. */
+  private loadView(id: string, note: string, now: Date) {
+    const today = studyDay(now, this.clock);
+    if (this.dueLoad?.today !== today) this.dueLoad = new DueLoad(this.state, this.clock, today);
+    return { load: this.dueLoad.view(id, note) };
+  }
+
   preview(id: string, now: Date): Preview[] {
-    return preview(this.get(id).rec.sched, now, this.settings, this.clock, id);
+    const { rec } = this.get(id);
+    const settings = this.settingsFor(rec.deck);
+    return preview(rec.sched, now, settings, this.clock, id, this.loadView(id, rec.note, now));
   }
 
   private writable(): EventLog {
@@ -479,7 +505,10 @@ export class Collection {
     event.dev = this.device.id;
     this.allEvents?.push(event);
     const rebuild = applyEvent(this.state, event);
-    if (rebuild.length) rebuildCards(this.state, rebuild, this.events());
+    if (rebuild.length) {
+      rebuildCards(this.state, rebuild, this.events());
+      this.dueLoad = null;
+    } else if (this.dueLoad && !this.dueLoad.apply(event, this.state)) this.dueLoad = null;
     this.state.logOffset = log.offset;
     if (++this.sinceSnapshot >= this.snapshotEvery) this.snapshotSoon();
     return event;
@@ -517,7 +546,9 @@ export class Collection {
       throw new UserError(
         `card "${id}" is suspended; \`sre-cards unsuspend ${id}\` brings it back`,
       );
-    const events = answerEvents(rec, rating, now, ms, this.settings, this.clock);
+    const settings = this.settingsFor(rec.deck);
+    const load = this.loadView(id, rec.note, now);
+    const events = answerEvents(rec, rating, now, ms, settings, this.clock, load);
     const committed = events.map((e) => this.commitUndoable(e));
     return committed[0] as AnswerEvent;
   }
@@ -542,7 +573,11 @@ export class Collection {
    * event, so replaying the log gives the same state. Returns how many cards got a new
    * due date and how many changed at all.
    */
-  updateSettings(after: Settings, now: Date): { due: number; changed: number } {
+  updateSettings(
+    after: Settings,
+    now: Date,
+    extra: Pick<SettingsEvent, 'plan'> = {},
+  ): { due: number; changed: number } {
     const problems = validateSettings(after);
     if (problems.length) throw new UserError(problems.join('; '), 2);
     const before = this.settings;
@@ -553,6 +588,7 @@ export class Collection {
       before: { ...before },
       after: { ...after },
       ...(Object.keys(moved).length ? { moved } : {}),
+      ...extra,
     });
     this.snapshot();
     return { due: movedDue(moved), changed: Object.keys(moved).length };
@@ -655,6 +691,45 @@ export class Collection {
     return targets[targets.length - 1] ?? null;
   }
 
+  /** Makes a card new again (Anki's Forget), keeping its answer and lapse counts or not. */
+  forget(id: string, now: Date, keepCounts: boolean): void {
+    const { rec } = this.get(id);
+    this.commitUndoable({
+      type: 'reset',
+      at: now.toISOString(),
+      card: id,
+      before: rec.sched,
+      ...(keepCounts ? { keepCounts: true } : {}),
+    });
+  }
+
+  /** Sets a card's flag (1-7) or clears it (0); false when it already had that flag. */
+  setFlag(id: string, flag: number, now: Date): boolean {
+    const { rec } = this.get(id);
+    const prev = rec.flag ?? 0;
+    if (prev === flag) return false;
+    this.commitUndoable({ type: 'flag', at: now.toISOString(), card: id, flag, prev });
+    return true;
+  }
+
+  /** Marks the card's note (or unmarks it); false when it already was. */
+  setMarked(id: string, marked: boolean, now: Date): boolean {
+    const { rec } = this.get(id);
+    if ((rec.marked ?? false) === marked) return false;
+    this.commitUndoable({ type: 'mark', at: now.toISOString(), card: id, marked });
+    return true;
+  }
+
+  /**
+   * Undoes the last `n` changes of the log, whichever session made them (`sre-cards
+   * undo`), latest first. Returns what each undo took back.
+   */
+  undoChanges(n: number, now: Date): UndoableEvent[][] {
+    const groups = lastChanges(this.events(), n);
+    for (const g of groups) for (const e of undoEvents(g, now)) this.commit(e);
+    return groups;
+  }
+
   get canUndo(): boolean {
     return this.undoStack.length > 0;
   }
@@ -712,6 +787,118 @@ export class Collection {
     this.commit({ type: 'settings', at: now.toISOString(), before: s, after: { ...s }, moved });
     this.snapshot();
   }
+
+  // ---- Import: many events in one durable batch (src/cli/cmd/import.ts) ----------------
+
+  /**
+   * Appends `events` in one batch, after a deck-add when `deck.register` (a deck new to
+   * the collection): all of them or none, even across a crash. The log is copied to a
+   * temporary file beside it, the batch appended there (events are taken one at a time,
+   * written and applied to a copy of the state) and fsynced once, and the copy renamed
+   * over the log; only then does the copy of the state become the collection's, with the
+   * deck's cards read from `deck.deck` (a registered deck is re-read: its folder has new
+   * notes), and the snapshot is written. Returns how many events were appended.
+   */
+  appendImport(
+    deck: { name: string; path: string; deck: Deck; register: boolean },
+    events: Iterable<NewEvent>,
+    now: Date,
+  ): number {
+    const log = this.writable();
+    if (deck.register && (this.decks.has(deck.name) || this.state.decks[deck.name]))
+      throw new UserError(
+        `a deck named "${deck.name}" is already in the collection; \`sre-cards deck list\` shows them`,
+      );
+    const named = { ...deck.deck, name: deck.name };
+    const cards = deckCards(named);
+    const clash = cards.find((c) => {
+      const other = this.cards.get(c.id);
+      return other !== undefined && other.deck !== deck.name;
+    });
+    if (clash)
+      throw new UserError(
+        `card id "${clash.id}" is already used by deck "${this.cards.get(clash.id)?.deck}"; ids must be unique across decks`,
+      );
+    const next = structuredClone(this.state);
+    let seq = next.seq;
+    const io = fileIo();
+    const tmp = `${this.paths.log}.tmp-${process.pid}`;
+    let fd: number | null = null;
+    // Lines go into one buffer, written out whenever it fills: no string of the whole batch.
+    let buf = Buffer.allocUnsafe(1 << 23);
+    let used = 0;
+    const flush = () => {
+      for (let off = 0; off < used;) {
+        const n = io.writeSync(fd as number, buf.subarray(off, used));
+        if (n <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+        off += n;
+      }
+      used = 0;
+    };
+    const add = (e: NewEvent) => {
+      const event = e as CollectionEvent;
+      event.seq = ++seq;
+      if (fd === null) {
+        if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
+        fd = io.openSync(tmp, 'a', 0o644);
+      }
+      const line = encodeEvent(event) + '\n';
+      if (used + 3 * line.length > buf.length) {
+        flush();
+        if (3 * line.length > buf.length) buf = Buffer.allocUnsafe(3 * line.length);
+      }
+      used += buf.write(line, used);
+      event.dev = this.device.id;
+      applyEvent(next, event);
+    };
+    try {
+      if (deck.register)
+        add({ type: 'deck-add', at: now.toISOString(), name: deck.name, path: deck.path });
+      // The deck's cards before their events: events of unknown cards do nothing.
+      syncDeck(next, deck.name, cards, now);
+      for (const e of events) add(e);
+      if (fd !== null) {
+        flush();
+        io.fsyncSync(fd);
+        io.closeSync(fd);
+        fd = null;
+        io.renameSync(tmp, this.paths.log);
+      }
+    } catch (err) {
+      try {
+        if (fd !== null) io.closeSync(fd);
+      } catch {
+        // closed already
+      }
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never made
+      }
+      const text = writeErrorText(err);
+      throw text
+        ? Object.assign(new Error(text, { cause: err }), {
+            code: (err as NodeJS.ErrnoException).code,
+          })
+        : err;
+    }
+    const appended = seq - this.state.seq;
+    if (appended > 0) {
+      fsyncDir(dirname(this.paths.log));
+      log.close();
+      this.log = EventLog.openForAppend(this.paths.log, { events: [], end: 0, torn: 0 });
+    }
+    this.state = next;
+    // The whole log and the load index are read again when next needed.
+    this.allEvents = null;
+    this.dueLoad = null;
+    this.addDeckCards(named, cards);
+    this.state.logOffset = this.log?.offset ?? this.state.logOffset;
+    if (appended > 0) this.snapshot();
+    return appended;
+  }
+
+  // ---- end of import ------------------------------------------------------------------
 
   /** Rewrites the snapshot (atomically) to cover every event so far. */
   snapshot(): void {

@@ -675,7 +675,7 @@ export function replayCollection(
   }
   if (!incomplete && state.seq > expect - 1)
     incomplete = `events ${expect}-${state.seq} are missing from the log`;
-  const replayed = replayStates(events, settings);
+  const replayed = replayStates(events, settings, (id) => state.cards[id]?.deck);
   const answers = reviewLog(events).length;
   const moved: Moved = {};
   const diffs: Rebuild['diffs'] = [];

@@ -111,6 +111,13 @@ export function cardProblem(id: string, c: unknown): string | null {
     !isStrOrNull(c.buriedDay)
   )
     return 'a field is missing or of the wrong type';
+  if (
+    c.flag !== undefined &&
+    !(Number.isInteger(c.flag) && (c.flag as number) >= 0 && (c.flag as number) <= 7)
+  )
+    return 'its flag is not 0-7';
+  if (c.marked !== undefined && typeof c.marked !== 'boolean')
+    return 'its mark is not true or false';
   if (Object.keys(c).length !== CARD_KEYS.size)
     for (const k in c)
       if (!CARD_KEYS.has(k) && !depthWithin(c[k], MAX_EXTRA_DEPTH))

@@ -1,59 +1,31 @@
 import { Box, Text } from 'ink';
-import { blocks, type Span } from './text.js';
+import { markdownLines, type Line } from './layout.js';
 
-function Spans({ spans }: { spans: Span[] }) {
+/** One laid-out line: its segments in their styles, never wrapped again by Ink. */
+export function LineView({ line }: { line: Line }) {
+  if (line.length === 0) return <Text> </Text>;
   return (
-    <Text>
-      {spans.map((s, i) =>
-        s.code ? (
-          <Text key={i} color="cyan">
-            {s.text}
-          </Text>
-        ) : s.bold ? (
-          <Text key={i} bold>
-            {s.text}
-          </Text>
-        ) : (
-          s.text
-        ),
-      )}
+    <Text wrap="truncate-end">
+      {line.map((s, i) => (
+        <Text key={i} bold={s.bold} dimColor={s.dim} inverse={s.inverse} color={s.color}>
+          {s.text}
+        </Text>
+      ))}
     </Text>
   );
 }
 
-/** Card text rendered legibly: bold, inline code, code blocks, lists; wraps to the width. */
-export function Markdown({ text }: { text: string }) {
+export function Lines({ lines }: { lines: readonly Line[] }) {
   return (
     <Box flexDirection="column">
-      {blocks(text).map((b, i) => {
-        switch (b.kind) {
-          case 'blank':
-            return <Text key={i}> </Text>;
-          case 'code':
-            return (
-              <Box
-                key={i}
-                paddingLeft={2}
-                borderStyle="single"
-                borderLeft
-                borderRight={false}
-                borderTop={false}
-                borderBottom={false}
-              >
-                <Text color="cyan">{b.text}</Text>
-              </Box>
-            );
-          case 'item':
-            return (
-              <Box key={i} paddingLeft={b.depth * 2}>
-                <Text>{b.marker} </Text>
-                <Spans spans={b.spans} />
-              </Box>
-            );
-          case 'para':
-            return <Spans key={i} spans={b.spans} />;
-        }
-      })}
+      {lines.map((l, i) => (
+        <LineView key={i} line={l} />
+      ))}
     </Box>
   );
+}
+
+/** Card text rendered legibly: bold, inline code, code blocks, lists; wrapped to the width. */
+export function Markdown({ text, width }: { text: string; width: number }) {
+  return <Lines lines={markdownLines(text, width)} />;
 }

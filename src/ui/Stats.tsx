@@ -9,7 +9,8 @@ import type { ReactNode } from 'react';
 import type { PassFail, Readiness, RetentionWindow, Stats } from '../core/stats.js';
 import { daysBetween } from '../core/time.js';
 import { ForecastChart, formatDay, HeatmapGrid, shortDay } from './StatsCharts.js';
-import { sanitize } from './text.js';
+import { balanceNote, planLines, planNote } from './plan-notes.js';
+import { sanitize } from '../text/terminal.js';
 
 export interface StatsViewProps {
   stats: Stats;
@@ -153,6 +154,7 @@ function ForecastSection({ stats, width }: { stats: Stats; width: number }) {
       ) : (
         <ForecastChart forecast={f} width={width} />
       )}
+      {balanceNote(f) ? <Text dimColor>{balanceNote(f)}</Text> : null}
     </Box>
   );
 }
@@ -300,6 +302,22 @@ function InterviewSection({ stats }: { stats: Stats }) {
   );
 }
 
+/** The last plan applied (`sre-cards plan --apply`) beside what happened since. */
+function PlanSection({ stats }: { stats: Stats }) {
+  const p = stats.plan;
+  if (!p) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Heading note={planNote(p)}>Plan</Heading>
+      {planLines(p).map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 function LeechesSection({ stats, width }: { stats: Stats; width: number }) {
   const ls = stats.leeches;
   const shown = ls.slice(0, 5);
@@ -341,6 +359,7 @@ export function StatsView({ stats, width, label, focusTopics, maxTopics }: Stats
       <RetentionSection stats={stats} width={w} />
       <ReadinessSection stats={stats} width={w} focus={focusTopics ?? []} max={maxTopics ?? 10} />
       <InterviewSection stats={stats} />
+      <PlanSection stats={stats} />
       <LeechesSection stats={stats} width={w} />
     </Box>
   );

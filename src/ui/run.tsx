@@ -1,25 +1,90 @@
 import { render } from 'ink';
-import type { Summary } from '../cli/session.js';
-import type { Session } from '../cli/session.js';
+import type { ReviewSession, Summary } from '../session/types.js';
+import { Pager } from './Pager.js';
 import { ReviewApp } from './ReviewApp.js';
+import { summaryLines } from './summary.js';
 
-/** Runs the review screen in the terminal until the session ends. */
+/** The terminal's alternate screen, as full-screen programs use (less, vim). */
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
+const LEAVE_ALT = '\u001b[?1049l';
+const CLEAR = '\u001b[2J\u001b[H';
+
+/**
+ * Runs the review screen in the terminal until the session ends. It draws on the
+ * terminal's alternate screen, so the lines before it are left as they were, and on
+ * exit prints the summary where the session was started, ending with a newline.
+ */
 export async function runReview(
-  session: Session,
+  session: ReviewSession,
   label: string,
   now: () => Date,
+  stdout: NodeJS.WriteStream = process.stdout,
 ): Promise<{ summary: Summary; error: string | null }> {
   let result: { summary: Summary; error: string | null } = {
     summary: session.summary(),
     error: null,
   };
-  const app = render(
-    <ReviewApp session={session} label={label} now={now} onExit={(r) => (result = r)} />,
-    // Ink holds a frame that follows another within 1000/maxFps ms (33 ms at its default
-    // 30): the clock's tick each second would then delay an answer's next card. The
-    // screen changes only on keys and once a second, so a short window costs nothing.
-    { exitOnCtrlC: false, maxFps: 250 },
-  );
-  await app.waitUntilExit();
+  const alt = stdout.isTTY === true;
+  // A resize reflows what is on the screen: clear it (before Ink draws again), so no
+  // fragment of the old frame stays behind.
+  const resized = () => stdout.write(CLEAR);
+  // A kill (SIGTERM) ends the process at once: leave the alternate screen even then.
+  const leave = () => stdout.write(LEAVE_ALT);
+  if (alt) {
+    stdout.write(ENTER_ALT);
+    stdout.on('resize', resized);
+    process.once('exit', leave);
+  }
+  try {
+    const app = render(
+      <ReviewApp session={session} label={label} now={now} onExit={(r) => (result = r)} />,
+      // Ink holds a frame that follows another within 1000/maxFps ms (33 ms at its default
+      // 30): the clock's tick each second would then delay an answer's next card. The
+      // screen changes only on keys and once a second, so a short window costs nothing.
+      { stdout, exitOnCtrlC: false, maxFps: 250 },
+    );
+    await app.waitUntilExit();
+  } finally {
+    if (alt) {
+      stdout.off('resize', resized);
+      process.off('exit', leave);
+      leave();
+    }
+  }
+  if (alt) {
+    const text = [
+      ...(result.error ? [result.error] : []),
+      'Session done',
+      ...summaryLines(result.summary),
+    ];
+    stdout.write(text.join('\n') + '\n');
+  }
   return result;
+}
+
+/**
+ * Shows text taller than the terminal in a pager, on the alternate screen (the terminal
+ * shows what it showed before once it is quit).
+ */
+export async function runPager(
+  linesFor: (width: number) => string[],
+  stdout: NodeJS.WriteStream = process.stdout,
+): Promise<void> {
+  const resized = () => stdout.write(CLEAR);
+  const leave = () => stdout.write(LEAVE_ALT);
+  stdout.write(ENTER_ALT);
+  stdout.on('resize', resized);
+  process.once('exit', leave);
+  try {
+    const lines = linesFor(stdout.columns || 80);
+    const app = render(<Pager linesFor={linesFor} lines={lines} />, {
+      stdout,
+      exitOnCtrlC: false,
+    });
+    await app.waitUntilExit();
+  } finally {
+    stdout.off('resize', resized);
+    process.off('exit', leave);
+    leave();
+  }
 }

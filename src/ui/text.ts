@@ -1,22 +1,10 @@
 /**
  * Card text for the terminal: control characters and escape sequences are made visible
  * (never sent raw), and a small Markdown subset is split into blocks and inline spans.
+ * Line breaks in a paragraph or a list item are spaces, as in Markdown.
  */
-
-/** Replaces control characters (C0 but newline and tab, DEL, C1) with visible symbols. */
-export function sanitize(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- matching control characters is the point
-      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (ch) => {
-        const c = ch.charCodeAt(0);
-        if (c < 0x20) return String.fromCharCode(0x2400 + c); // ␛ for ESC, ␀ for NUL, …
-        if (c === 0x7f) return '\u2421'; // ␡
-        return '\ufffd';
-      })
-      .replace(/\t/g, '    ')
-  );
-}
+import { joinLines } from '../text/markdown.js';
+import { sanitize } from '../text/terminal.js';
 
 export type Span = { text: string; bold?: boolean; code?: boolean };
 export type Block =
@@ -42,32 +30,62 @@ export function inline(text: string): Span[] {
   return spans;
 }
 
-/** Splits card text into blocks: paragraphs (one per line), list items, code blocks. */
+const FENCE = /^\s*(```|~~~)/;
+const ITEM = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
+/**
+ * Splits card text into blocks: paragraphs (consecutive lines, joined), list items (with
+ * their indented continuation lines, joined), code blocks (kept line for line), and
+ * blank lines. A line that is not indented ends a list.
+ */
 export function blocks(raw: string): Block[] {
   const out: Block[] = [];
   const lines = sanitize(raw).split('\n');
+  let para: string[] | null = null;
+  let item: { depth: number; marker: string; lines: string[] } | null = null;
+  const flush = () => {
+    if (para) out.push({ kind: 'para', spans: inline(joinLines(para)) });
+    if (item)
+      out.push({
+        kind: 'item',
+        spans: inline(joinLines(item.lines)),
+        depth: item.depth,
+        marker: item.marker,
+      });
+    para = null;
+    item = null;
+  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (/^\s*(```|~~~)/.test(line)) {
+    if (FENCE.test(line)) {
+      flush();
       const body: string[] = [];
       i++;
-      while (i < lines.length && !/^\s*(```|~~~)/.test(lines[i] ?? '')) body.push(lines[i++] ?? '');
+      while (i < lines.length && !FENCE.test(lines[i] ?? '')) body.push(lines[i++] ?? '');
       out.push({ kind: 'code', text: body.join('\n') });
       continue;
     }
-    const item = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/.exec(line);
-    if (item) {
-      const marker = /\d/.test(item[2] ?? '') ? (item[2] ?? '') : '•';
-      out.push({
-        kind: 'item',
-        spans: inline(item[3] ?? ''),
-        depth: Math.floor((item[1] ?? '').length / 2),
-        marker,
-      });
+    const m = ITEM.exec(line);
+    if (m) {
+      flush();
+      item = {
+        depth: Math.floor((m[1] ?? '').length / 2),
+        marker: /\d/.test(m[2] ?? '') ? (m[2] ?? '') : '•',
+        lines: [m[3] ?? ''],
+      };
       continue;
     }
-    if (line.trim() === '') out.push({ kind: 'blank' });
-    else out.push({ kind: 'para', spans: inline(line) });
+    if (line.trim() === '') {
+      flush();
+      out.push({ kind: 'blank' });
+      continue;
+    }
+    if (item && /^\s/.test(line)) {
+      item.lines.push(line);
+      continue;
+    }
+    if (item) flush();
+    (para ??= []).push(line);
   }
+  flush();
   return out;
 }

@@ -4,6 +4,7 @@ import { UserError, writeErrorText } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, cardJson, cardLog, need, openCollection, showText } from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage =
   'sre-cards answer CARD_ID again|hard|good|easy [--json]   or   sre-cards answer --stdin [--json]';
@@ -52,7 +53,7 @@ export function run(
   try {
     col.answer(id, rating as RatingName, env.now(), 0);
     const j = { ...cardJson(col.get(id), col, env.now()), log: cardLog(col, id) };
-    env.stdout.write(values.json ? JSON.stringify(j) + '\n' : showText(j));
+    env.stdout.write(values.json ? toJson(j) + '\n' : showText(j));
   } finally {
     col.close();
   }

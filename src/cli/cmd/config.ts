@@ -1,212 +1,67 @@
-import { CLAMP_PARAMETERS, W17_W18_Ceiling } from 'ts-fsrs';
 import { leadDay, newCardPacing, pacingText } from '../../core/interview.js';
-import { changesIntervals } from '../../core/reschedule.js';
 import {
+  changesIntervals,
   DEFAULT_SETTINGS,
-  isCalendarDate,
+  SPECS,
+  settingsForDeck,
+  specOf,
   validateSettings,
+  type AnySpec,
+  type DeckSettings,
   type Settings,
 } from '../../core/settings.js';
 import { daysBetween, studyDay } from '../../core/time.js';
 import { usageError } from '../args.js';
 import { openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import type { Collection } from '../../store/collection.js';
 
-export const usage = 'sre-cards config [get KEY | set KEY VALUE | unset KEY] [--json]';
+export const usage =
+  'sre-cards config [get KEY | set KEY VALUE | unset KEY] [--deck NAME] [--json]';
 
-type Field = keyof Settings;
+const DECK_KEYS = SPECS.filter((s) => s.perDeck).map((s) => s.key);
 
-interface Key {
-  field: Field;
-  /** What it means, for `config` and the help. */
-  meaning: string;
-  /** The values it takes, in words. */
-  range: string;
-  /** Reads a value from the command line; throws a sentence when it is not valid. */
-  read: (v: string) => Settings[Field];
-  show: (v: Settings[Field]) => string;
-}
-
-const STEP_RE = /^[1-9]\d*(m|h|d)$/;
-
-function whole(name: string, lo: number, hi: number, unit = '') {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v.trim()) || Number(v) < lo || Number(v) > hi)
-      throw new Error(`${name} must be a whole number${unit} from ${lo} to ${hi}, not "${v}"`);
-    return Number(v);
-  };
-}
-
-function steps(name: string) {
-  return (v: string): string[] => {
-    if (v.trim() === 'none' || v.trim() === '') return [];
-    const list = v.split(',').map((s) => s.trim());
-    const bad = list.find((s) => !STEP_RE.test(s));
-    if (bad !== undefined)
-      throw new Error(
-        `${name}: "${bad}" is not a step; give minutes, hours or days separated by commas, such as 1m,10m or 10m,1d (or "none")`,
-      );
-    return list;
-  };
-}
-
-const showSteps = (v: Settings[Field]) =>
-  (v as string[]).length ? (v as string[]).join(',') : 'none';
-const showPlain = (v: Settings[Field]) => (v === null ? '-' : String(v));
-
-function readParameters(v: string): number[] {
-  const parts = v.split(',').map((s) => s.trim());
-  const ws = parts.map(Number);
-  if (parts.length !== 21 || parts.some((p) => p === '') || !ws.every(Number.isFinite))
-    throw new Error(
-      `parameters must be 21 numbers separated by commas (FSRS-6), as \`sre-cards optimize\` prints them; got ${parts.length}`,
-    );
-  const clamp = CLAMP_PARAMETERS(W17_W18_Ceiling, true);
-  ws.forEach((w, i) => {
-    const [lo, hi] = clamp[i] as [number, number];
-    if (w < lo || w > hi)
-      throw new Error(`parameter ${i + 1} (w${i}) is ${w}; it must be between ${lo} and ${hi}`);
-  });
-  return ws;
-}
-
-/** Every key, in the order `config` lists them. */
-export const KEYS: Record<string, Key> = {
-  'desired-retention': {
-    field: 'desiredRetention',
-    meaning: 'the probability of recall FSRS schedules each review for',
-    range: '0.70 to 0.99',
-    read: (v) => {
-      const n = Number(v);
-      if (!/^(0?\.\d+|1(\.0*)?|0)$/.test(v.trim()) || !(n >= 0.7 && n <= 0.99))
-        throw new Error(
-          `desired-retention must be a number from 0.70 to 0.99, such as 0.9, not "${v}"`,
-        );
-      return n;
-    },
-    show: showPlain,
-  },
-  'new-per-day': {
-    field: 'newPerDay',
-    meaning: 'new cards introduced a study day (raised when needed to meet an interview date)',
-    range: '0 to 9999',
-    read: whole('new-per-day', 0, 9999),
-    show: showPlain,
-  },
-  'reviews-per-day': {
-    field: 'reviewsPerDay',
-    meaning: 'reviews offered a study day at most',
-    range: '0 to 99999',
-    read: whole('reviews-per-day', 0, 99999),
-    show: showPlain,
-  },
-  'rollover-hour': {
-    field: 'rolloverHour',
-    meaning: 'the local hour at which a new study day begins',
-    range: '0 to 23',
-    read: whole('rollover-hour', 0, 23),
-    show: showPlain,
-  },
-  'learning-steps': {
-    field: 'learningSteps',
-    meaning: 'the steps a new card goes through before its first day-long interval',
-    range: 'steps such as 1m,10m (m, h or d), or none',
-    read: steps('learning-steps'),
-    show: showSteps,
-  },
-  'relearning-steps': {
-    field: 'relearningSteps',
-    meaning: 'the steps a forgotten card goes through before it is a review card again',
-    range: 'steps such as 10m (m, h or d), or none',
-    read: steps('relearning-steps'),
-    show: showSteps,
-  },
-  'maximum-interval': {
-    field: 'maximumInterval',
-    meaning: 'the longest interval, in days',
-    range: '1 to 36500',
-    read: whole('maximum-interval', 1, 36500, ' of days'),
-    show: showPlain,
-  },
-  fuzz: {
-    field: 'fuzz',
-    meaning: 'spread review intervals a little, so cards learnt together do not stay together',
-    range: 'on or off',
-    read: (v) => {
-      if (v === 'on' || v === 'off') return v === 'on';
-      throw new Error(`fuzz must be on or off, not "${v}"`);
-    },
-    show: (v) => (v ? 'on' : 'off'),
-  },
-  'leech-threshold': {
-    field: 'leechThreshold',
-    meaning:
-      'lapses at which a card is tagged a leech and suspended (again every half of it after); 0 turns it off',
-    range: '0 to 99',
-    read: whole('leech-threshold', 0, 99, ' of lapses'),
-    show: showPlain,
-  },
-  backups: {
-    field: 'backups',
-    meaning: 'daily backups of the collection to keep (0 keeps none)',
-    range: '0 to 1000',
-    read: whole('backups', 0, 1000),
-    show: showPlain,
-  },
-  'interview-date': {
-    field: 'interviewDate',
-    meaning:
-      'the interview day: new cards are paced to be introduced before it, and no interval runs past its eve',
-    range: 'a date after today, YYYY-MM-DD',
-    read: (v) => {
-      if (!isCalendarDate(v))
-        throw new Error(
-          `interview-date must be a date written YYYY-MM-DD, such as 2026-12-20, not "${v}"`,
-        );
-      return v;
-    },
-    show: showPlain,
-  },
-  'interview-lead-days': {
-    field: 'interviewLeadDays',
-    meaning: 'days before the interview by which every card has been introduced',
-    range: '0 to 365',
-    read: whole('interview-lead-days', 0, 365, ' of days'),
-    show: showPlain,
-  },
-  parameters: {
-    field: 'weights',
-    meaning: 'the 21 FSRS-6 parameters (`sre-cards optimize` fits them); - means the defaults',
-    range: '21 numbers separated by commas',
-    read: readParameters,
-    show: (v) => (v === null ? '-' : (v as number[]).map((w) => String(w)).join(',')),
-  },
-};
-
-export const help = `Shows and changes the settings. Bare \`config\` lists every key with its value and default.
+export const help = `Shows and changes the settings. Bare \`config\` lists every key with its value and
+default, and which deck has its own value of which key.
 
 ${usage}
 
-${Object.entries(KEYS)
-  .map(([k, d]) => `  ${k.padEnd(20)} ${d.range}\n  ${''.padEnd(20)} ${d.meaning}`)
-  .join('\n')}
+${SPECS.map(
+  (d) =>
+    `  ${d.key.padEnd(20)} ${d.values.replace(/`/g, '')}\n  ${''.padEnd(20)} ${d.meaning.replace(/`/g, '')}`,
+).join('\n')}
+
+  --deck NAME   the settings of one deck's cards, like Anki's deck presets: \`set\` gives
+                the deck its own value, \`unset\` takes it back to the one above, \`get\`
+                and bare \`config --deck NAME\` show what the deck's cards are scheduled
+                with. A deck can have its own ${DECK_KEYS.join(', ')}.
 
 Changing the parameters, desired retention, steps, maximum interval, fuzz or interview
-date reschedules the cards: each card's answers are replayed with the new settings, as
-Anki does, and the number of cards that moved to a new due date is reported.
-\`unset KEY\` puts a key back to its default.`;
+date reschedules the cards (for --deck, that deck's cards only): each card's answers are
+replayed with the new settings, as Anki does, and the number of cards that moved to a
+new due date is reported. \`unset KEY\` puts a key back to its default.`;
 
-function keyOf(name: string | undefined): [string, Key] {
+function keyOf(name: string | undefined): [string, AnySpec] {
   if (name === undefined) throw usageError('missing KEY', usage);
-  const k = KEYS[name];
+  const k = specOf(name);
   if (!k)
-    throw usageError(`unknown key "${name}"; the keys are: ${Object.keys(KEYS).join(', ')}`, usage);
+    throw usageError(
+      `unknown key "${name}"; the keys are: ${SPECS.map((s) => s.key).join(', ')}`,
+      usage,
+    );
   return [name, k];
 }
 
+interface ConfigArgs {
+  json: boolean;
+  deck: string | null;
+  positionals: string[];
+}
+
 /** Arguments by hand: values such as -1 must reach the key's own check, not the option parser. */
-function parseConfigArgs(args: string[]): { json: boolean; positionals: string[] } {
+function parseConfigArgs(args: string[]): ConfigArgs {
   let json = false;
+  let deck: string | null = null;
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -217,22 +72,27 @@ function parseConfigArgs(args: string[]): { json: boolean; positionals: string[]
     if (a === '--json') json = true;
     else if (a === '--data-dir') i++;
     else if (a.startsWith('--data-dir=')) continue;
-    else if (a.startsWith('--')) throw usageError(`unknown option '${a}'`, usage);
+    else if (a === '--deck' || a.startsWith('--deck=')) {
+      const v = a === '--deck' ? args[++i] : a.slice('--deck='.length);
+      if (v === undefined || v === '') throw usageError('--deck takes the name of a deck', usage);
+      deck = v;
+    } else if (a.startsWith('--')) throw usageError(`unknown option '${a}'`, usage);
     else positionals.push(a);
   }
-  return { json, positionals };
+  return { json, deck, positionals };
 }
 
 export function run(args: string[], env: Env): number {
-  const { json, positionals } = parseConfigArgs(args);
-  const [verb, ...rest] = positionals;
-  if (verb === undefined) return list(env, json);
+  const opts = parseConfigArgs(args);
+  const [verb, ...rest] = opts.positionals;
+  if (verb === undefined) return list(env, opts);
   if (verb === 'get') {
     const [name, k] = keyOf(rest[0]);
     if (rest.length > 1) throw usageError(`unexpected argument "${rest[1]}"`, usage);
     const col = openCollection(env, 'read', 'config');
-    const v = col.settings[k.field];
-    env.stdout.write(json ? JSON.stringify({ [name]: v }) + '\n' : k.show(v) + '\n');
+    if (opts.deck !== null) checkDeck(col, opts.deck, k);
+    const v = settingsForDeck(col.settings, opts.deck)[k.field];
+    env.stdout.write(opts.json ? JSON.stringify({ [name]: v }) + '\n' : k.show(v as never) + '\n');
     return 0;
   }
   if (verb === 'set' || verb === 'unset') {
@@ -241,60 +101,148 @@ export function run(args: string[], env: Env): number {
     if (verb === 'set' && rest[1] === undefined)
       throw usageError(`missing VALUE for ${name}`, usage);
     if (rest.length > want) throw usageError(`unexpected argument "${rest[want]}"`, usage);
-    return change(env, name, k, verb === 'set' ? (rest[1] as string) : null, json);
+    return change(env, name, k, verb === 'set' ? (rest[1] as string) : null, opts);
   }
   throw usageError(`unknown action "${verb}"; use get, set or unset`, usage);
 }
 
-function list(env: Env, json: boolean): number {
+/** The deck must exist and the key must be one a deck can have. */
+function checkDeck(col: Collection, deck: string, k?: AnySpec): void {
+  if (!col.decks.has(deck))
+    throw usageError(`unknown deck "${deck}"; decks: ${[...col.decks.keys()].join(', ')}`, usage);
+  if (k && !k.perDeck)
+    throw usageError(
+      `${k.key} is one setting for every deck; a deck can have its own ${DECK_KEYS.join(', ')}`,
+      usage,
+    );
+}
+
+const clip = (s: string) => (s.length > 40 ? s.slice(0, 39) + '…' : s);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .map((l) => l + '\n')
+    .join('');
+}
+
+function list(env: Env, opts: ConfigArgs): number {
   const col = openCollection(env, 'read', 'config');
-  const rows = Object.entries(KEYS).map(([name, k]) => ({
-    key: name,
-    value: col.settings[k.field],
-    default: DEFAULT_SETTINGS[k.field],
-    show: k.show(col.settings[k.field]),
-    showDefault: k.show(DEFAULT_SETTINGS[k.field]),
-  }));
-  if (json) {
-    const out: Record<string, { value: unknown; default: unknown }> = {};
-    for (const r of rows) out[r.key] = { value: r.value, default: r.default };
+  const s = col.settings;
+  if (opts.deck !== null) return listDeck(env, col, opts.deck, opts.json);
+  const own = s.deckSettings ?? {};
+  const decksOf = (k: AnySpec) =>
+    Object.entries(own).filter(([, o]) => k.field in o) as [string, DeckSettings][];
+  if (opts.json) {
+    const out: Record<
+      string,
+      { value: unknown; default: unknown; decks?: Record<string, unknown> }
+    > = {};
+    for (const k of SPECS) {
+      const ds = decksOf(k);
+      out[k.key] = {
+        value: s[k.field],
+        default: DEFAULT_SETTINGS[k.field],
+        ...(ds.length
+          ? { decks: Object.fromEntries(ds.map(([d, o]) => [d, o[k.field as keyof DeckSettings]])) }
+          : {}),
+      };
+    }
     env.stdout.write(JSON.stringify(out) + '\n');
     return 0;
   }
-  const clip = (s: string) => (s.length > 40 ? s.slice(0, 39) + '…' : s);
-  const kw = Math.max(3, ...rows.map((r) => r.key.length));
-  const vw = Math.max(5, ...rows.map((r) => clip(r.show).length));
-  env.stdout.write(`${'KEY'.padEnd(kw)}  ${'VALUE'.padEnd(vw)}  DEFAULT\n`);
-  for (const r of rows)
-    env.stdout.write(`${r.key.padEnd(kw)}  ${clip(r.show).padEnd(vw)}  ${clip(r.showDefault)}\n`);
+  const rows = [['KEY', 'VALUE', 'DEFAULT']];
+  for (const k of SPECS)
+    rows.push([k.key, clip(k.show(s[k.field] as never)), clip(k.show(k.default as never))]);
+  env.stdout.write(table(rows));
+  const decks = Object.entries(own).filter(([, o]) => Object.keys(o).length > 0);
+  if (decks.length) {
+    env.stdout.write('\nDecks with their own settings (`config --deck NAME` shows one):\n');
+    for (const [d, o] of decks) {
+      const parts = SPECS.filter((k) => k.field in o).map(
+        (k) => `${k.key} ${clip(k.show(o[k.field as keyof DeckSettings] as never))}`,
+      );
+      env.stdout.write(`  ${d}: ${parts.join(', ')}\n`);
+    }
+  }
   return 0;
 }
 
-function change(env: Env, name: string, k: Key, raw: string | null, json: boolean): number {
+function listDeck(env: Env, col: Collection, deck: string, json: boolean): number {
+  checkDeck(col, deck);
+  const s = col.settings;
+  const own = s.deckSettings?.[deck] ?? {};
+  const eff = settingsForDeck(s, deck);
+  const keys = SPECS.filter((k) => k.perDeck);
+  if (json) {
+    const out: Record<string, { value: unknown; global: unknown; own: boolean }> = {};
+    for (const k of keys)
+      out[k.key] = { value: eff[k.field], global: s[k.field], own: k.field in own };
+    env.stdout.write(JSON.stringify(out) + '\n');
+    return 0;
+  }
+  const rows = [['KEY', 'VALUE', 'FROM']];
+  for (const k of keys)
+    rows.push([
+      k.key,
+      clip(k.show(eff[k.field] as never)),
+      k.field in own ? `deck ${deck}` : 'every deck',
+    ]);
+  env.stdout.write(table(rows));
+  return 0;
+}
+
+/** The settings with `field` of deck `deck` set to `value` (null: back to the global value). */
+function withDeckValue(s: Settings, deck: string, k: AnySpec, value: unknown | null): Settings {
+  const all = { ...(s.deckSettings ?? {}) };
+  const own: Record<string, unknown> = { ...(all[deck] ?? {}) };
+  if (value === null) delete own[k.field];
+  else own[k.field] = value;
+  if (Object.keys(own).length) all[deck] = own as DeckSettings;
+  else delete all[deck];
+  return { ...s, deckSettings: all };
+}
+
+function change(env: Env, name: string, k: AnySpec, raw: string | null, opts: ConfigArgs): number {
   const now = env.now();
-  let value: Settings[Field];
+  const deck = opts.deck;
+  let value: unknown;
   try {
-    value = raw === null ? DEFAULT_SETTINGS[k.field] : k.read(raw);
+    value = raw === null ? (deck === null ? k.default : null) : k.parse(raw);
   } catch (e) {
     throw usageError((e as Error).message, usage);
   }
   const col = openCollection(env, 'write', 'config');
   try {
+    if (deck !== null) checkDeck(col, deck, k);
     const today = studyDay(now, col.clock);
     if (k.field === 'interviewDate' && typeof value === 'string' && value <= today)
       throw usageError(`interview-date must be after today (${today}); ${value} is not`, usage);
     const before = col.settings;
-    const after = { ...before, [k.field]: value } as Settings;
+    const after =
+      deck === null
+        ? ({ ...before, [k.field]: value } as Settings)
+        : withDeckValue(before, deck, k, value);
     const problems = validateSettings(after);
     if (problems.length) throw usageError(problems.join('; '), usage);
-    const unchanged = JSON.stringify(before[k.field]) === JSON.stringify(value);
+    const was = settingsForDeck(before, deck)[k.field];
+    const now_ = settingsForDeck(after, deck)[k.field];
+    const unchanged = JSON.stringify(before) === JSON.stringify(after);
     const result = unchanged ? { due: 0, changed: 0 } : col.updateSettings(after, now);
-    if (json) {
+    const label = deck === null ? name : `${name} of deck ${deck}`;
+    if (opts.json) {
       env.stdout.write(
         JSON.stringify({
           key: name,
-          value,
-          previous: before[k.field],
+          ...(deck !== null ? { deck } : {}),
+          value: now_,
+          previous: was,
           changed: !unchanged,
           moved: result.due,
           rescheduled: result.changed,
@@ -303,13 +251,17 @@ function change(env: Env, name: string, k: Key, raw: string | null, json: boolea
       return 0;
     }
     if (unchanged) {
-      env.stdout.write(`${name} is already ${k.show(value)}; nothing changed.\n`);
+      env.stdout.write(`${label} is already ${k.show(now_ as never)}; nothing changed.\n`);
       return 0;
     }
-    env.stdout.write(`${name}: ${k.show(before[k.field])} -> ${k.show(value)}\n`);
+    env.stdout.write(`${label}: ${k.show(was as never)} -> ${k.show(now_ as never)}\n`);
     if (changesIntervals(before, after))
       env.stdout.write(
         `Rescheduled from your answers: ${result.due} card${result.due === 1 ? '' : 's'} moved to a new due date.\n`,
+      );
+    if ((k.field === 'fuzz' || k.field === 'loadBalance') && after.loadBalance && !after.fuzz)
+      env.stdout.write(
+        'The load balancer picks days within the fuzz range: with fuzz off it has nothing to pick from.\n',
       );
     if (k.field === 'interviewDate' || k.field === 'interviewLeadDays') {
       const lead = leadDay(col.settings);

@@ -5,8 +5,9 @@ import { loadDeckFolder } from '../../deck/read.js';
 import { formatDeckError } from '../../deck/types.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
-import { assertNoExtra, need, openCollection } from '../common.js';
+import { assertNoExtra, columns, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
+import { sanitize, toJson } from '../../text/terminal.js';
 
 export const usage = 'sre-cards deck add PATH | deck remove NAME | deck list [--json]';
 export const help = `Makes a folder of your own sources a deck of the collection, reviewed beside the
@@ -27,10 +28,15 @@ export function run(args: string[], env: Env): number {
       path: col.state.decks[d.name]?.path ?? null,
       cards: col.studyCards({ topics: [], days: null, decks: [d.name] }).length,
     }));
-    if (values.json) env.stdout.write(JSON.stringify(rows) + '\n');
+    if (values.json) env.stdout.write(toJson(rows) + '\n');
     else
-      for (const r of rows)
-        env.stdout.write(`${r.name}  ${r.cards} cards  ${r.path ?? '(built in)'}  ${r.title}\n`);
+      for (const line of columns(
+        rows.map((r) =>
+          [r.name, `${r.cards} cards`, r.path ?? '(built in)', r.title].map(sanitize),
+        ),
+        [1],
+      ))
+        env.stdout.write(line + '\n');
     return 0;
   }
   if (sub === 'add') {
@@ -38,7 +44,7 @@ export function run(args: string[], env: Env): number {
     assertNoExtra(positionals, 2, usage);
     const { deck, errors } = loadDeckFolder(path);
     if (!deck) {
-      for (const e of errors) env.stderr.write(formatDeckError(e) + '\n');
+      for (const e of errors) env.stderr.write(sanitize(formatDeckError(e)) + '\n');
       throw new UserError(
         `the deck in ${path} has ${errors.length} error(s); nothing was added. Fix them (\`sre-cards lint ${path}\`) and try again`,
       );

@@ -1,15 +1,24 @@
 import { newCardPacing, pacingText } from '../../core/interview.js';
 import { buildQueue, queueCounts } from '../../core/queue.js';
-import { COMMON_OPTIONS, FILTER_OPTIONS, JSON_OPTION, filterFrom, parse } from '../args.js';
+import {
+  COMMON_OPTIONS,
+  FILTER_HELP,
+  FILTER_OPTIONS,
+  JSON_OPTION,
+  filterFrom,
+  parse,
+} from '../args.js';
 import { assertNoExtra, checkFilter, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 
-export const usage = 'sre-cards due [--topic T]... [--day N|N-M] [--deck NAME]... [--json]';
+export const usage =
+  'sre-cards due [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--json]';
 export const help = `What a review session would offer now, after the daily limits, as Anki counts it.
 Learning counts the learning cards due by the end of the study day. Read-only.
 
 ${usage}
 
+${FILTER_HELP}
   --json   print {"new": n, "learning": n, "review": n}; with an interview date set, also
            "pacing": {"interviewDate", "leadDay", "unseen", "daysLeft", "limit", "normal", "raised"}
 

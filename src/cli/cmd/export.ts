@@ -20,7 +20,7 @@ import type { Env } from '../context.js';
 import { trace } from '../../trace.js';
 
 export const usage =
-  'sre-cards export anki|tsv [--out FILE] [--topic T]... [--day N|N-M] [--deck NAME]... [--with-progress] [--stock-types] [--force] [--json]';
+  'sre-cards export anki|tsv [--out FILE] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--with-progress] [--stock-types] [--force] [--json]';
 export const help = `Exports the cards for Anki. Read-only: the collection is not changed.
 
 ${usage}
@@ -30,7 +30,8 @@ ${usage}
   tsv               a text file Anki's File › Import reads as it is: one note a line, with
                     its GUID, note type, deck, fields (HTML) and tags. Default: sre-cards.txt
   --out FILE        where to write (a folder gets the default name inside it)
-  --topic, --day, --deck   export only the matching cards (as for \`list\`)
+  --topic, --day, --deck, --search, --flag, --marked
+                    export only the matching cards (as for \`list\`)
   --with-progress   (anki) bring each card's scheduling and the review log along. Anki
                     takes the scheduling of cards it does not have yet, so it comes across
                     on the first import only

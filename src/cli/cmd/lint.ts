@@ -5,6 +5,7 @@ import { formatDeckError } from '../../deck/types.js';
 import { COMMON_OPTIONS, parse } from '../args.js';
 import { assertNoExtra } from '../common.js';
 import type { Env } from '../context.js';
+import { sanitize } from '../../text/terminal.js';
 
 export const usage = 'sre-cards lint [PATH]';
 export const help = `Checks a folder of deck sources (default: the current folder) as the build does,
@@ -18,7 +19,7 @@ export function run(args: string[], env: Env): number {
   const folder = resolve(positionals[0] ?? '.');
   const { deck, errors } = loadDeckFolder(folder);
   if (!deck) {
-    for (const e of errors) env.stderr.write(formatDeckError(e) + '\n');
+    for (const e of errors) env.stderr.write(sanitize(formatDeckError(e)) + '\n');
     env.stderr.write(`${errors.length} error${errors.length === 1 ? '' : 's'}\n`);
     return 1;
   }

@@ -9,14 +9,14 @@ import {
 } from '../../core/optimize.js';
 import { movedDue } from '../../core/reschedule.js';
 import { UserError } from '../../errors.js';
-import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
+import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 
 type Binding = typeof BindingModule;
 type BindingItem = InstanceType<Binding['FSRSBindingItem']>;
 
-export const usage = 'sre-cards optimize [--dry-run] [--json]';
+export const usage = 'sre-cards optimize [--dry-run] [--json] [--deck NAME]';
 export const help = `Fits the FSRS parameters to your own answers, and keeps them if they predict your
 recall better than the current ones. The log loss and RMSE of both, on the same answers,
 are shown side by side (lower is better). Saving reschedules the cards, as a change of
@@ -24,6 +24,8 @@ parameters does in \`config\`, and says how many moved.
 
 ${usage}
 
+  --deck NAME fit one deck's parameters to that deck's answers and save them as the
+              deck's own (\`config --deck NAME unset parameters\` takes them back)
   --dry-run   fit and compare, but save nothing
   --json      print {"reviews", "scored", "cards", "before": {"logLoss", "rmse"},
               "after": {...}, "parameters", "better", "saved", "moved"}
@@ -104,17 +106,21 @@ function pct(x: number): string {
 export async function run(args: string[], env: Env): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...COMMON_OPTIONS, ...JSON_OPTION, 'dry-run': { type: 'boolean' } },
+    { ...COMMON_OPTIONS, ...JSON_OPTION, 'dry-run': { type: 'boolean' }, deck: { type: 'string' } },
     usage,
   );
   assertNoExtra(positionals, 0, usage);
   const dry = values['dry-run'] === true;
+  const deck = values.deck ?? null;
   const col = openCollection(env, dry ? 'read' : 'write', 'optimize');
   try {
+    if (deck !== null && !col.decks.has(deck))
+      throw usageError(`unknown deck "${deck}"; decks: ${[...col.decks.keys()].join(', ')}`, usage);
     const histories = reviewHistories(col.events());
     const items: TrainingReview[][] = [];
     let cards = 0;
-    for (const h of histories.values()) {
+    for (const [id, h] of histories) {
+      if (deck !== null && col.state.cards[id]?.deck !== deck) continue;
       const mine = historyItems(h).filter(hasLongTermReview);
       if (mine.length) cards++;
       items.push(...mine);
@@ -133,19 +139,20 @@ export async function run(args: string[], env: Env): Promise<number> {
       .filter((it) => it.includeLongTermReviews());
     // Scoring needs the last answer of each item to be on a later day than the one before.
     const scored = train.filter((it) => (it.current?.deltaT ?? 0) > 0);
-    const hadWeights = col.settings.weights !== null;
-    const current = col.settings.weights ?? [...default_w];
+    const own = col.settingsFor(deck ?? undefined);
+    const hadWeights = own.weights !== null;
+    const current = own.weights ?? [...default_w];
     const before = evaluate(b, current, scored);
     if (!values.json)
       env.stdout.write(
-        `Fitting FSRS parameters to ${train.length} reviews of ${cards} cards (${scored.length} scored).\n`,
+        `Fitting FSRS parameters${deck === null ? '' : ` of deck ${deck}`} to ${train.length} reviews of ${cards} cards (${scored.length} scored).\n`,
       );
     const bar = progressBar(env.stderr);
     let fitted: number[];
     try {
       fitted = await b.computeParameters(train, {
         enableShortTerm: true,
-        numRelearningSteps: col.settings.relearningSteps.length,
+        numRelearningSteps: own.relearningSteps.length,
         timeout: POLL_MS,
         progress: (cur, total) => {
           bar.update(cur, total);
@@ -160,7 +167,16 @@ export async function run(args: string[], env: Env): Promise<number> {
     fitted = fitted.map((w) => Math.round(w * 10_000) / 10_000);
     const after = evaluate(b, fitted, scored);
     const better = after.logLoss < before.logLoss;
-    const next = { ...col.settings, weights: fitted };
+    const next =
+      deck === null
+        ? { ...col.settings, weights: fitted }
+        : {
+            ...col.settings,
+            deckSettings: {
+              ...col.settings.deckSettings,
+              [deck]: { ...col.settings.deckSettings?.[deck], weights: fitted },
+            },
+          };
     let moved = 0;
     let saved = false;
     if (better && !dry) {

@@ -1,25 +1,33 @@
-import { BUILTIN_DECK } from '../../deck/builtin.js';
 import { UserError } from '../../errors.js';
-import { COMMON_OPTIONS, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import { COMMON_OPTIONS, FILTER_HELP, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
+import {
+  assertNoExtra,
+  checkFilter,
+  describeFilter,
+  noCardText,
+  openCollection,
+  selectionLabel,
+} from '../common.js';
 import type { Env } from '../context.js';
-import { CramSession } from '../cram.js';
-import { Session } from '../session.js';
+import type { Collection } from '../../store/collection.js';
+import { autoSync, syncOnce } from '../../store/sync/run.js';
+import { cramSession } from '../../session/cram.js';
+import { Session } from '../../session/session.js';
 
-export const usage = 'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]...';
+export const usage =
+  'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
 export const help = `Reviews the cards due today, in the terminal. FSRS schedules every answer.
 
 ${usage}
 
-  --topic T      only cards of topic T or its sub-topics (repeatable: any of them)
-  --day N|N-M    only cards of plan day N, or days N to M
-  --deck NAME    only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+${FILTER_HELP}
   --cram         review every matching card now, due or not, weakest first, without
                  changing its schedule or the day's limits (answers are logged as cram;
                  Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
-u undo · s suspend · b bury until tomorrow · ? keys · q/Esc/Ctrl-C quit.
+u undo · s suspend · b bury until tomorrow · ↑↓/j k/PgUp PgDn scroll a card taller
+than the screen · ? keys · q/Esc/Ctrl-C quit.
 Every answer is saved before the next card is shown.`;
 
 export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
@@ -35,6 +43,21 @@ export function nextDueText(next: Date | null, now: Date, timeZone: string): str
   return `The next card is due ${when}.`;
 }
 
+/**
+ * `sync --auto`: a sync that says nothing when it works, and one line when it cannot
+ * (offline, say): the session goes on with this device's collection.
+ */
+function quietSync(col: Collection, env: Env, when: string): void {
+  try {
+    syncOnce(col, env.now());
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    env.stderr.write(
+      `sre-cards: sync ${when} of the session did not run (${why}); your answers are kept here and go with the next sync\n`,
+    );
+  }
+}
+
 export async function run(
   args: string[],
   env: Env,
@@ -48,6 +71,9 @@ export async function run(
   assertNoExtra(positionals, 0, usage);
   const filter = filterFrom(values, usage);
   if (!stdin.isTTY) {
+    // Usage errors come first: a topic, deck or day that does not exist exits 2 here too.
+    const read = openCollection(env, 'read', 'review');
+    checkFilter(read, filter, usage);
     throw new UserError(
       'review needs a terminal (stdin is not one); for scripts, use `sre-cards due`, `sre-cards list` and `sre-cards answer CARD_ID good`',
     );
@@ -65,16 +91,19 @@ export async function run(
   process.once('SIGTERM', () => closeAndExit(143));
   try {
     checkFilter(col, filter, usage);
+    const auto = autoSync(col);
+    if (auto) quietSync(col, env, 'at the start');
     const session = values.cram
-      ? new CramSession(col, filter, env.now)
+      ? cramSession(col, filter, env.now)
       : new Session(col, filter, env.now);
-    const label = [
-      values.cram ? 'Cram' : '',
-      col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards',
-      describeFilter(filter),
-    ]
+    const label = [values.cram ? 'Cram' : '', selectionLabel(col, filter)]
       .filter(Boolean)
       .join(' · ');
+    const none = noCardText(col, filter);
+    if (none && !session.next()) {
+      env.stdout.write(none + '\n');
+      return 0;
+    }
     if (values.cram && !session.next()) {
       env.stdout.write(
         `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,
@@ -89,6 +118,7 @@ export async function run(
     }
     const { runReview } = await import('../../ui/run.js');
     const result = await runReview(session, label, env.now);
+    if (auto && !result.error) quietSync(col, env, 'at the end');
     if (result.error) return 1;
     return 0;
   } finally {

@@ -1,29 +1,36 @@
-import { BUILTIN_DECK } from '../../deck/builtin.js';
+import { lastPlan } from '../../core/plan.js';
+import { undoneSeqs } from '../../core/reviewlog.js';
 import { computeStats, isDay, type Stats } from '../../core/stats.js';
 import { studyDay } from '../../core/time.js';
 import type { Filter } from '../../core/queue.js';
 import {
   COMMON_OPTIONS,
+  FILTER_HELP,
   FILTER_OPTIONS,
   JSON_OPTION,
   filterFrom,
   parse,
   usageError,
 } from '../args.js';
-import { assertNoExtra, checkFilter, describeFilter, openCollection } from '../common.js';
+import {
+  assertNoExtra,
+  checkFilter,
+  describeFilter,
+  openCollection,
+  selectionLabel,
+} from '../common.js';
 import type { Env } from '../context.js';
+import { toJson } from '../../text/terminal.js';
 
 export const usage =
-  'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--on YYYY-MM-DD] [--json]';
+  'sre-cards stats [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--on YYYY-MM-DD] [--json]';
 export const help = `Your study at a glance: card counts, today, the due forecast for 30 days, a
 heatmap of reviews over the last year with your streak, true retention over 7 and
 30 days beside the desired retention, readiness by topic, and leeches. Read-only.
 
 ${usage}
 
-  --topic T         only cards of topic T or its sub-topics (repeatable)
-  --day N|N-M       only cards of plan day N, or days N to M
-  --deck NAME       only cards of that deck (repeatable); the built-in deck is "${BUILTIN_DECK}"
+${FILTER_HELP}
   --on YYYY-MM-DD   also project readiness to that study day (default: the interview
                     date of the settings, if one is set)
   --json            print the same figures as JSON (schema in the README)`;
@@ -40,7 +47,7 @@ function round(_key: string, v: unknown): unknown {
 }
 
 function isFiltered(f: Filter): boolean {
-  return f.topics.length > 0 || f.decks.length > 0 || f.days !== null;
+  return describeFilter(f) !== '';
 }
 
 export async function run(args: string[], env: Env): Promise<number> {
@@ -72,20 +79,30 @@ export async function run(args: string[], env: Env): Promise<number> {
     clock: col.clock,
     on,
     answerCards: isFiltered(filter) ? new Set(cards.map((c) => c.card.id)) : null,
+    plan: lastPlan(col.events(), undoneSeqs(col.events())),
   });
   if (values.json) {
     const out: StatsJson = { ...stats, filter: { ...filter } };
-    env.stdout.write(JSON.stringify(out, round) + '\n');
+    env.stdout.write(toJson(out, round) + '\n');
     return 0;
   }
-  const label = [col.decks.get(BUILTIN_DECK)?.title ?? 'sre-cards', describeFilter(filter)]
-    .filter(Boolean)
-    .join(' · ');
+  const label = selectionLabel(col, filter);
   const stdout = env.stdout as NodeJS.WriteStream;
   const columns = stdout.isTTY && stdout.columns ? stdout.columns : 80;
   const { renderStats } = await import('../../ui/Stats.js');
-  env.stdout.write(
-    renderStats(stats, { width: columns, label, focusTopics: filter.topics }) + '\n',
-  );
+  const text = (width: number) => renderStats(stats, { width, label, focusTopics: filter.topics });
+  const screen = text(columns);
+  // Taller than the terminal: page it there, rather than let its top scroll away.
+  if (
+    stdout.isTTY &&
+    process.stdin.isTTY &&
+    stdout.rows &&
+    screen.split('\n').length >= stdout.rows
+  ) {
+    const { runPager } = await import('../../ui/run.js');
+    await runPager((width) => text(width).split('\n'), stdout);
+    return 0;
+  }
+  env.stdout.write(screen + '\n');
   return 0;
 }

@@ -7,7 +7,8 @@ import { UserError } from '../../errors.js';
 import type { Arrival, Collection } from '../../store/collection.js';
 import { readSyncConfig, writeDevice, writeSyncConfig } from '../../store/device.js';
 import { fsyncDir } from '../../store/fsio.js';
-import { gitSync, initRepo } from '../../store/sync/git.js';
+import { initRepo } from '../../store/sync/git.js';
+import { syncOnce } from '../../store/sync/run.js';
 
 export const usage =
   'sre-cards sync [--json] | sync setup REMOTE | sync setup --folder DIR | sync --auto on|off | sync --name NAME';
@@ -51,22 +52,6 @@ function report(env: Env, col: Collection, a: Arrival, sent: number, json: boole
   for (const p of a.problems) env.stderr.write(`sre-cards: warning: ${p}\n`);
 }
 
-/** One sync of an open collection; returns the events sent. */
-export function syncOnce(col: Collection, env: Env): { sent: number; arrival: Arrival } {
-  const conf = readSyncConfig(col.paths);
-  if (!conf)
-    throw new UserError(
-      'sync is not set up on this device: run `sre-cards sync setup REMOTE` (a git URL or a bare repository) or `sre-cards sync setup --folder DIR`',
-    );
-  let sent = 0;
-  if (conf.mode === 'git') {
-    const r = gitSync(col.paths, col.device.id, conf.remote, conf.collection ?? null);
-    sent = r.sent;
-    if (conf.collection !== r.collection)
-      writeSyncConfig(col.paths, { ...conf, collection: r.collection });
-  }
-  return { sent, arrival: col.pickUp(env.now()) };
-}
 
 function setupFolder(col: Collection, dirArg: string): void {
   const dir = resolve(dirArg);
@@ -145,7 +130,7 @@ export function run(args: string[], env: Env): number {
       initRepo(col.paths, local, col.device.id);
       writeSyncConfig(col.paths, { mode: 'git', remote: local });
     }
-    const { sent, arrival } = syncOnce(col, env);
+    const { sent, arrival } = syncOnce(col, env.now());
     report(env, col, arrival, sent, values.json === true);
   } finally {
     col.close();

@@ -1,6 +1,7 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
-import { assertNoExtra, openCollection, topicCount } from '../common.js';
+import { assertNoExtra, columns, openCollection, topicCount } from '../common.js';
 import type { Env } from '../context.js';
+import { sanitize, toJson } from '../../text/terminal.js';
 import { hasTopic } from '../../deck/cards.js';
 import { NO_FILTER } from '../../core/queue.js';
 
@@ -31,16 +32,16 @@ export function run(args: string[], env: Env): number {
     return { topic, description, cards: topicCount(cards, topic), days };
   });
   if (values.json) {
-    env.stdout.write(JSON.stringify(rows) + '\n');
+    env.stdout.write(toJson(rows) + '\n');
     return 0;
   }
-  const w = Math.max(...rows.map((r) => r.topic.length));
-  for (const r of rows) {
-    const indent = r.topic.includes('/') ? '  ' : '';
-    env.stdout.write(
-      `${indent}${r.topic.padEnd(w - indent.length)}  ${String(r.cards).padStart(4)}  ${compactDays(r.days).padEnd(12)}  ${r.description}\n`,
-    );
-  }
+  const table = rows.map((r) => [
+    `${r.topic.includes('/') ? '  ' : ''}${r.topic}`,
+    String(r.cards),
+    compactDays(r.days),
+    sanitize(r.description),
+  ]);
+  for (const line of columns(table, [1])) env.stdout.write(line + '\n');
   return 0;
 }
 

@@ -6,7 +6,7 @@ import { scheduler } from '../../core/scheduler.js';
 import { offsetMinutes, studyDay } from '../../core/time.js';
 import { fieldChecksum, stripHtml } from '../html.js';
 import { collectNotes, NoteCollector, type CollectedNotes, type ExportNote } from '../notes.js';
-import { NOTE_TYPES, noteTypeJson } from '../notetypes.js';
+import { ALL_NOTE_TYPES, NOTE_TYPES, noteTypeJson } from '../notetypes.js';
 import { collectLogRows, type LogRows } from '../../core/logrows.js';
 import { trace } from '../../trace.js';
 import { deckJson, defaultOptions, ourOptions } from './col.js';
@@ -66,8 +66,12 @@ function notesPart(input: PackageInput, collected: CollectedNotes): NotesPart {
   const noteRows: NoteRow[] = [];
   for (const n of notes) {
     const did = deckId.get(n.ankiDeck) ?? 1;
-    const leech = input.withProgress && n.cards.some(({ rec }) => rec.leech);
-    noteRows.push(noteRow(n, leech ? [...n.tags, 'leech'].sort() : n.tags));
+    // Anki's own tags: `leech` (with progress) and `marked`, sorted in among ours.
+    const extra = [
+      ...(input.withProgress && n.cards.some(({ rec }) => rec.leech) ? ['leech'] : []),
+      ...(n.cards.some(({ rec }) => rec.marked) ? ['marked'] : []),
+    ];
+    noteRows.push(noteRow(n, extra.length ? [...n.tags, ...extra].sort() : n.tags));
     if (!modelDeck.has(n.def.id)) modelDeck.set(n.def.id, did);
     for (const name of [n.ankiDeck, n.ankiDeck.split('::')[0] ?? n.ankiDeck])
       deckMod.set(name, Math.max(deckMod.get(name) ?? 0, secs(n.mod)));
@@ -180,7 +184,8 @@ function finishPackage(
           : asNew(n.position, false)),
         odue: 0,
         odid: 0,
-        flags: 0,
+        // Anki keeps the flag colour (1-7) in the low bits of `flags`.
+        flags: rec.flag ?? 0,
       });
     }
   }
@@ -193,7 +198,7 @@ function finishPackage(
   const dconf: Record<string, unknown> = { '1': defaultOptions() };
   if (input.withProgress) dconf[String(OPTIONS_ID)] = ourOptions(settings, crtSecs);
   const models: Record<string, unknown> = {};
-  for (const def of Object.values(NOTE_TYPES)) {
+  for (const def of ALL_NOTE_TYPES) {
     const did = modelDeck.get(def.id);
     if (did !== undefined) models[String(def.id)] = noteTypeJson(def, did);
   }

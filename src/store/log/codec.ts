@@ -42,6 +42,8 @@ export const KIND_OK: Record<FieldKind, (v: unknown) => boolean> = {
   flag: (v) => typeof v === 'boolean',
 };
 
+const isFlag = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7;
+
 /** Why an event's fields do not follow their table, or null. Zones are checked last (Intl is slow). */
 function fieldsProblem(
   e: Record<string, unknown>,
@@ -72,6 +74,14 @@ function undoableProblem(e: Record<string, unknown>): string | null {
       if (typeof e.card !== 'string' || typeof e.day !== 'string' || !isStrOrNull(e.prev))
         return 'a field is missing or of the wrong type';
       return null;
+    case 'flag':
+      return typeof e.card === 'string' && isFlag(e.flag) && isFlag(e.prev)
+        ? null
+        : 'a field is missing or of the wrong type';
+    case 'mark':
+      return typeof e.card === 'string' && typeof e.marked === 'boolean'
+        ? null
+        : 'a field is missing or of the wrong type';
     case 'settings': {
       if (!isObject(e.before) || !isObject(e.after)) return 'the settings are missing';
       for (const side of [e.before, e.after]) {
@@ -125,6 +135,8 @@ export function eventProblem(v: unknown): string | null {
     case 'bury':
     case 'reset':
     case 'settings':
+    case 'flag':
+    case 'mark':
       why = undoableProblem(v);
       break;
     default:

@@ -45,16 +45,14 @@ const bytes = (keys: readonly string[]) => keys.map((k) => Buffer.from(k, 'latin
  * The keys of a line the scanner takes: `type` and `at`, the answer's fields as their
  * table declares them (a reset's are among them), and `seq`, in the order they are written.
  */
-const FIELD_NAMES = Object.keys(ANSWER_FIELDS) as (keyof typeof ANSWER_FIELDS)[];
-const TOP_NAMES = ['type', 'at', ...FIELD_NAMES, 'seq'];
+const FIELDS: Record<string, FieldSpec> = { ...ANSWER_FIELDS, ...RESET_FIELDS };
+const TOP_NAMES = ['type', 'at', ...Object.keys(FIELDS), 'seq'];
 const TOP = bytes(TOP_NAMES);
 const TYPE = 0;
 const AT = 1;
 const SEQ = TOP_NAMES.length - 1;
-const SPECS: (FieldSpec | null)[] = TOP_NAMES.map(
-  (n) => (ANSWER_FIELDS as Record<string, FieldSpec>)[n] ?? null,
-);
-const at = (name: keyof typeof ANSWER_FIELDS) => TOP_NAMES.indexOf(name);
+const SPECS: (FieldSpec | null)[] = TOP_NAMES.map((n) => FIELDS[n] ?? null);
+const at = (name: string) => TOP_NAMES.indexOf(name);
 const CARD = at('card');
 const RATING = at('rating');
 const MS = at('ms');
@@ -79,6 +77,7 @@ function optional(fields: Record<string, FieldSpec>): number {
 const ANSWER_REQUIRED = required(ANSWER_FIELDS);
 const ANSWER_OPTIONAL = optional(ANSWER_FIELDS);
 const RESET_REQUIRED = required(RESET_FIELDS);
+const RESET_OPTIONAL = optional(RESET_FIELDS);
 
 const SCHED = bytes(SCHED_KEYS);
 const STATE = SCHED_KEYS.indexOf('state');
@@ -402,7 +401,7 @@ export function scanLine(b: Buffer, s: number, e: number, out: Scanned): boolean
   if (!Number.isInteger(out.seq) || out.seq <= 0) return false;
   out.cardStart = strS[CARD] as number;
   out.cardEnd = strE[CARD] as number;
-  if (out.type === 1) return seen === RESET_REQUIRED;
+  if (out.type === 1) return (seen & ~RESET_OPTIONAL) === RESET_REQUIRED;
   if ((seen & ~ANSWER_OPTIONAL) !== ANSWER_REQUIRED) return false;
   out.rating = nums[RATING] as number;
   out.ms = nums[MS] as number;

@@ -61,6 +61,8 @@ function tryGit(cwd: string, args: string[]): { ok: boolean; out: string; err: s
   const r = spawnSync('git', args, {
     cwd,
     encoding: 'utf8',
+    // A segment shown whole can hold a million events.
+    maxBuffer: 1 << 30,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
   });
   return { ok: !r.error && r.status === 0, out: r.stdout ?? '', err: r.stderr ?? '' };
@@ -234,6 +236,46 @@ function importPeers(paths: DataPaths, device: string): void {
   fsyncDir(paths.logs);
 }
 
+/**
+ * A segment of this device's folder on the remote whose events this device's log does
+ * not hold, line for line: another data folder writes under the same id. Segments that
+ * this working copy has committed as they are need no reading. Returns its path, or null.
+ */
+function foreignSegment(dir: string, paths: DataPaths, device: string): string | null {
+  const tree = (ref: string) => {
+    const r = tryGit(dir, ['ls-tree', '-r', ref, '--', `${device}/`]);
+    const out = new Map<string, string>();
+    if (!r.ok) return out;
+    for (const line of r.out.split('\n')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
+      if (m) out.set(m[2] as string, m[1] as string);
+    }
+    return out;
+  };
+  const theirs = tree(`refs/remotes/origin/${BRANCH}`);
+  const ours = tree('HEAD');
+  let own: Map<number, string> | null = null;
+  for (const [path, blob] of theirs) {
+    if (ours.get(path) === blob) continue;
+    if (!own) {
+      own = new Map();
+      if (existsSync(paths.log))
+        for (const l of logLines(paths.log)) {
+          const m = /"seq":(\d+)\}$/.exec(l.text);
+          if (m) own.set(Number(m[1]), l.text);
+        }
+    }
+    const shown = tryGit(dir, ['show', `refs/remotes/origin/${BRANCH}:${path}`]);
+    if (!shown.ok) return path;
+    for (const text of shown.out.split('\n')) {
+      if (text === '') continue;
+      const m = /"seq":(\d+)\}$/.exec(text);
+      if (!m || own.get(Number(m[1])) !== text) return path;
+    }
+  }
+  return null;
+}
+
 export interface GitSyncResult {
   /** This device's events sent. */
   sent: number;
@@ -293,16 +335,10 @@ export function gitSync(
           `the remote ${remote} holds another collection (${marker.collection}, this device syncs ${collection}); nothing was changed there`,
         );
       collection = marker.collection;
-      const theirs = tryGit(dir, [
-        'diff',
-        '--name-only',
-        `HEAD...refs/remotes/origin/${BRANCH}`,
-        '--',
-        `${device}/`,
-      ]);
-      if (theirs.ok && theirs.out.trim() !== '')
+      const foreign = foreignSegment(dir, paths, device);
+      if (foreign)
         throw new UserError(
-          `another data folder claims this device's id ${device}: the remote holds events under it that this one did not write. Give one of them a new id (\`sre-cards sync device --new-id\`) before syncing again`,
+          `another data folder claims this device's id ${device}: the remote's ${foreign} holds events under it that this one did not write (was this data folder copied from another?). Nothing was sent and nothing here was changed: sync from one of the two folders only; the other's answers stay in its log`,
         );
       git(
         dir,

@@ -1,0 +1,170 @@
+/**
+ * A note field's HTML as the Markdown of the deck format, with node-html-markdown: bold,
+ * italics, code and code blocks, lists, line breaks (`<br>`, Anki's `<div>` lines),
+ * entities decoded; headings become bold lines; scripts, styles and other active content
+ * are dropped, never run. Images and sounds of the package's media become references to
+ * the deck's `media/` folder. The result is then made safe for the line-based deck
+ * format and for a terminal (see `deckSafe`). Pure.
+ */
+import { NodeHtmlMarkdown, type TranslatorConfigObject } from 'node-html-markdown';
+import { harmless } from './text.js';
+
+export { harmless };
+
+/** The folder, inside the deck folder, that holds the media files. */
+export const MEDIA_DIR = 'media';
+
+/** The Markdown reference to a media file: `media/NAME`, escaped for a link. */
+export function mediaPath(name: string): string {
+  return `${MEDIA_DIR}/${encodeURIComponent(name).replace(/\(/g, '%28').replace(/\)/g, '%29')}`;
+}
+
+interface Context {
+  media: ReadonlySet<string>;
+  used: Set<string>;
+}
+let ctx: Context = { media: new Set(), used: new Set() };
+
+type Attrs = { getAttribute(name: string): string | null | undefined };
+const attr = (node: unknown, name: string): string => (node as Attrs).getAttribute(name) ?? '';
+
+const SAFE_URL = /^(https?:|mailto:)/i;
+
+const translators: TranslatorConfigObject = {
+  br: { content: '\n', recurse: false },
+  div: { surroundingNewlines: 1 },
+  // A heading line would start a note (`## id`): headings are bold lines instead.
+  'h1,h2,h3,h4,h5,h6': { prefix: '**', postfix: '**', surroundingNewlines: 1 },
+  img: ({ node }) => {
+    const src = attr(node, 'src').trim();
+    const alt = attr(node, 'alt')
+      .replace(/[[\]\n]/g, ' ')
+      .trim();
+    let name: string;
+    try {
+      name = decodeURIComponent(src);
+    } catch {
+      name = src;
+    }
+    if (ctx.media.has(src) || ctx.media.has(name)) {
+      const file = ctx.media.has(src) ? src : name;
+      ctx.used.add(file);
+      return { content: `![${alt}](${mediaPath(file)})`, recurse: false };
+    }
+    if (SAFE_URL.test(src))
+      return {
+        content: `![${alt}](${src.replace(/[()\s]/g, encodeURIComponent)})`,
+        recurse: false,
+      };
+    return { ignore: true };
+  },
+  a: ({ node }) => {
+    const href = attr(node, 'href').trim();
+    if (!SAFE_URL.test(href)) return {};
+    return {
+      prefix: '[',
+      postfix: `](${href.replace(/[()\s]/g, encodeURIComponent)})`,
+      postprocess: ({ content }) => content.replace(/\s*\n\s*/g, ' '),
+    };
+  },
+};
+
+const converter = new NodeHtmlMarkdown(
+  {
+    bulletMarker: '-',
+    codeFence: '```',
+    emDelimiter: '_',
+    strongDelimiter: '**',
+    maxConsecutiveNewlines: 2,
+    // The deck format has no backslash escapes: text stays as written.
+    globalEscape: [/(?!)/g, ''],
+    lineStartEscape: [/(?!)/g, ''],
+    ignore: [
+      'SCRIPT',
+      'STYLE',
+      'OBJECT',
+      'EMBED',
+      'IFRAME',
+      'AUDIO',
+      'VIDEO',
+      'TEMPLATE',
+      'SVG',
+      'MATH',
+    ],
+  },
+  translators,
+);
+
+/** Anki's sound tags, `[sound:name.mp3]`, which are text in the field, not HTML. */
+const SOUND = /\[sound:([^\]\n]+)\]/g;
+
+/** Converts a field's HTML; `media` are the package's media names, `used` collects those referenced. */
+export function htmlToMarkdown(
+  html: string,
+  media: ReadonlySet<string>,
+  used: Set<string>,
+): string {
+  if (html.trim() === '') return '';
+  let md: string;
+  if (!/[<&]/.test(html)) {
+    // No markup and no entity: the text as a browser shows it, spaces collapsed.
+    md = html.replace(/\s+/g, ' ').trim();
+  } else {
+    ctx = { media, used };
+    try {
+      md = converter.translate(html);
+    } finally {
+      ctx = { media: new Set(), used: new Set() };
+    }
+  }
+  md = md.replace(SOUND, (whole, name: string) => {
+    if (!media.has(name)) return whole;
+    used.add(name);
+    return `[sound: ${name}](${mediaPath(name)})`;
+  });
+  return deckSafe(md);
+}
+
+/** HTML to plain text: the Markdown without its marks, for a type-in answer. */
+export function htmlToPlain(html: string): string {
+  return deckSafe(
+    converter
+      .translate(html)
+      .replace(/\*\*([^*]+)\*\*/g, '$1')
+      .replace(/`([^`]+)`/g, '$1'),
+  );
+}
+
+const FIELD_LINE = /^(line|topics|source|Q|A|Term|Definition|C|Extra|Type|Type-ci):(\s|$)/;
+const FENCE = /^\s*(```|~~~)/;
+/** The deck parser's longest line (src/deck/parse.ts). */
+export const MAX_LINE = 10_000;
+const WRAP_AT = 2_000;
+
+/**
+ * Text that the deck format reads back as the same field: outside code blocks, a line
+ * that would start a field (`Q: …`), a note (`## …`) or a comment (`<!--`) is escaped
+ * with a backslash; very long lines are wrapped; a code block left open is closed;
+ * control characters are made harmless; blank lines at the ends are dropped.
+ */
+export function deckSafe(md: string): string {
+  const out: string[] = [];
+  let fence = false;
+  for (const raw of harmless(md).split('\n')) {
+    let line = raw.replace(/\s+$/, '');
+    if (FENCE.test(line)) fence = !fence;
+    else if (!fence && (FIELD_LINE.test(line) || /^##/.test(line) || /^\s*<!--/.test(line)))
+      line = `\\${line}`;
+    while (line.length > MAX_LINE) {
+      let cut = line.lastIndexOf(' ', WRAP_AT);
+      if (cut <= 0) cut = WRAP_AT;
+      out.push(line.slice(0, cut));
+      line = line.slice(cut).replace(/^ /, '');
+    }
+    out.push(line);
+  }
+  if (fence) out.push('```');
+  while (out.length && (out[0] ?? '').trim() === '') out.shift();
+  while (out.length && (out[out.length - 1] ?? '').trim() === '') out.pop();
+  return out.join('\n');
+}

@@ -1,0 +1,735 @@
+/**
+ * The import plan: from an Anki package (read by `package.ts`) to what the import will
+ * write: the deck folder's files (path → text), the media to copy, the events to append
+ * (answers and resets through `history.ts`, suspensions, burials, and one closing event
+ * that gives each card its state in Anki), the deck presets' FSRS settings, and the
+ * summary with everything left out and why. Nothing here touches a disk: the command
+ * stages the plan and commits it. Pure.
+ */
+import { createHash } from 'node:crypto';
+import type { NewEvent } from '../core/model.js';
+import { NEW_STATE, type SchedState } from '../core/scheduler.js';
+import type { Settings } from '../core/settings.js';
+import { DAY, toStudyClock, studyDay, type DayClock } from '../core/time.js';
+import { deckCards } from '../deck/cards.js';
+import { parseDeck, type SourceFile } from '../deck/parse.js';
+import { formatDeckError, type Deck, type Note } from '../deck/types.js';
+import { UserError } from '../errors.js';
+import { migrateParameters } from 'ts-fsrs';
+import { trace } from '../trace.js';
+import {
+  ankiState,
+  countSteps,
+  historyEvents,
+  sameState,
+  type Entry,
+  type FinalContext,
+  type HistoryCount,
+  type MemorySource,
+} from './history.js';
+import { harmless } from './text.js';
+import { algorithm } from './memory.js';
+import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from './model.js';
+import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
+import { cardFile, deckFile, noteBlock, oneLine } from './render.js';
+
+/** What is already there: the deck folder (when it exists) and the collection's cards. */
+export interface Existing {
+  /** The folder's Markdown sources; empty when the folder is new. */
+  files: SourceFile[];
+  /** The deck the folder is registered as in the collection, or null. */
+  registered: string | null;
+  /** Every card id the collection has (any deck, retired ones too). */
+  cards: ReadonlySet<string>;
+}
+
+export interface PlanInput {
+  pkg: AnkiPackage;
+  /** The package's file name (for names and messages). */
+  fileName: string;
+  /** The deck folder, absolute. */
+  deckDir: string;
+  /** The deck's name, when the folder does not name one yet. */
+  deckName: string;
+  existing: Existing;
+  settings: Settings;
+  clock: DayClock;
+  now: Date;
+  /** Told how many of the notes to add have their events made, now and then. */
+  progress?: (done: number, total: number) => void;
+}
+
+/** The FSRS settings of the package's deck preset (`--with-settings`). */
+export interface ImportedSettings {
+  preset: string;
+  /** FSRS-6 parameters (older sets migrated), or null when the preset has none. */
+  weights: number[] | null;
+  desiredRetention: number | null;
+}
+
+export interface PlannedFile {
+  /** Relative to the deck folder. */
+  path: string;
+  text: string;
+  /** It replaces a file of the folder (new notes appended, new topics added). */
+  replaces: boolean;
+}
+
+export interface LeftOut {
+  reason: string;
+  count: number;
+  examples: string[];
+}
+
+export interface ImportSummary {
+  file: string;
+  collection: string;
+  schema: number;
+  deck: { name: string; title: string; path: string; reimport: boolean };
+  decks: { name: string; file: string; notes: number; cards: number }[];
+  notes: {
+    inPackage: number;
+    added: number;
+    unchanged: number;
+    /** Notes whose text here differs from the package's: kept as they are here. */
+    edited: string[];
+    byType: Record<string, number>;
+  };
+  cards: {
+    added: number;
+    new: number;
+    learning: number;
+    review: number;
+    relearning: number;
+    suspended: number;
+    buried: number;
+    leech: number;
+    flagged: number;
+  };
+  memory: Record<Exclude<MemorySource, 'none'>, number>;
+  reviewLog: {
+    entries: number;
+    answers: number;
+    resets: number;
+    cram: number;
+    manual: number;
+    /** Entries of cards that are not imported (already here, left out, or of no card). */
+    notImported: number;
+  };
+  media: { files: number; referenced: number };
+  leftOut: LeftOut[];
+  settings: ImportedSettings | null;
+}
+
+export interface ImportPlan {
+  deckName: string;
+  deckDir: string;
+  title: string;
+  /** The deck is new to the collection (a deck-add goes with the events). */
+  register: boolean;
+  files: PlannedFile[];
+  media: AnkiMedia[];
+  /** The deck as the folder will hold it. */
+  deck: Deck;
+  /** The events to append, made as they are taken (the first answers' states are computed then). */
+  events: () => Generator<NewEvent, void, void>;
+  /** How many events `events` gives. */
+  eventCount: number;
+  settings: ImportedSettings | null;
+  summary: ImportSummary;
+}
+
+const FLAGS = ['', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
+
+/** A name as a topic or file segment: lower-case ASCII words joined by `-`. */
+export function slug(text: string, max = 48): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = s.length > max ? s.slice(0, max).replace(/-+$/, '') : s;
+  return cut;
+}
+
+const shortHash = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex').slice(0, 6);
+const segment = (s: string) => slug(s) || `x${shortHash(s)}`;
+
+/**
+ * Anki's day 0 as a study day: the local date of `crt` at the collection's creation
+ * offset (v2 scheduler), else at its last local offset (rslib/src/scheduler/timing.rs,
+ * `sched_timing_today`). A review card due on day X is due on that date plus X.
+ */
+export function ankiDay0(crtSecs: number, offsetWest: number | null): string {
+  return new Date(crtSecs * 1000 - (offsetWest ?? 0) * 60_000).toISOString().slice(0, 10);
+}
+
+/** Topics from `::` names (decks, tags, flags): one path each, parents declared too. */
+class Topics {
+  /** Topic id → description. */
+  readonly list = new Map<string, string>();
+  private readonly byKey = new Map<string, string>();
+  private readonly owner = new Map<string, string>();
+  add(kind: string, name: string): string {
+    const parts = name
+      .split('::')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    let path = '';
+    let key = '';
+    for (const part of parts) {
+      key = key ? `${key}::${part}` : part;
+      const k = key.toLowerCase();
+      let id = this.byKey.get(k);
+      if (!id) {
+        const base = path ? `${path}/${segment(part)}` : segment(part);
+        id = base;
+        // Another name already gives this topic: this one is numbered.
+        for (let i = 2; this.owner.has(id); i++) id = `${base}-${i}`;
+        this.byKey.set(k, id);
+        this.owner.set(id, k);
+        this.list.set(id, `Anki ${kind} ${key}`);
+      }
+      path = id;
+    }
+    return path;
+  }
+}
+
+const normalizeFront = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** Counts something left out (or changed), with a few examples. */
+function note(count: Map<string, LeftOut>, reason: string, example: string): void {
+  let l = count.get(reason);
+  if (!l) count.set(reason, (l = { reason, count: 0, examples: [] }));
+  l.count++;
+  if (l.examples.length < 3) l.examples.push(example);
+}
+
+/** Checks what Anki itself would refuse: the package is inconsistent. */
+function checkConsistency(pkg: AnkiPackage, what: string): void {
+  const c = pkg.collection;
+  const guids = new Map<string, number>();
+  for (const n of c.notes) {
+    const prev = guids.get(n.guid);
+    if (prev !== undefined)
+      throw new UserError(
+        `${what} is inconsistent: notes ${prev} and ${n.id} share the GUID "${harmless(n.guid)}", which Anki uses to tell notes apart; nothing was imported`,
+      );
+    guids.set(n.guid, n.id);
+    const nt = c.noteTypes.get(n.mid);
+    if (!nt)
+      throw new UserError(
+        `${what} is inconsistent: note ${n.id} uses note type ${n.mid}, which the package does not have; nothing was imported`,
+      );
+    if (n.fields.length !== nt.fields.length)
+      throw new UserError(
+        `${what} is inconsistent: note ${n.id} has ${n.fields.length} field${n.fields.length === 1 ? '' : 's'}, but its note type "${oneLine(nt.name)}" has ${nt.fields.length}; nothing was imported`,
+      );
+  }
+  const notes = new Set(c.notes.map((n) => n.id));
+  for (const card of c.cards) {
+    if (!notes.has(card.nid))
+      throw new UserError(
+        `${what} is inconsistent: card ${card.id} belongs to note ${card.nid}, which the package does not have; nothing was imported`,
+      );
+    for (const did of card.odid ? [card.did, card.odid] : [card.did])
+      if (!c.decks.has(did))
+        throw new UserError(
+          `${what} is inconsistent: card ${card.id} is in deck ${did}, which the package does not have; nothing was imported`,
+        );
+  }
+}
+
+/** The card's home deck: its original deck while it sits in a filtered deck. */
+const homeDeck = (c: AnkiCard) => (c.odid ? c.odid : c.did);
+
+export function plan(input: PlanInput): ImportPlan {
+  const { pkg, settings, clock, now } = input;
+  const col = pkg.collection;
+  const what = input.fileName;
+  checkConsistency(pkg, what);
+  const left = new Map<string, LeftOut>();
+
+  // The folder as it is: parsed when it holds a deck.
+  let existingDeck: Deck | null = null;
+  if (input.existing.files.length) {
+    const parsed = parseDeck(input.existing.files, input.deckDir);
+    if (!parsed.deck)
+      throw new UserError(
+        `the deck folder ${input.deckDir} has ${parsed.errors.length} error(s) (first: ${formatDeckError(parsed.errors[0] ?? { file: '?', line: 0, message: '?' })}); fix them (\`sre-cards lint ${input.deckDir}\`) and import again; nothing was imported`,
+      );
+    existingDeck = parsed.deck;
+  }
+  const reimport = existingDeck !== null;
+  const deckName = existingDeck?.name ?? input.deckName;
+
+  // Notes and their cards.
+  const cardsByNote = new Map<number, AnkiCard[]>();
+  for (const c of col.cards) {
+    const list = cardsByNote.get(c.nid);
+    if (list) list.push(c);
+    else cardsByNote.set(c.nid, [c]);
+  }
+  const mediaNames = new Set(pkg.media.map((m) => m.name));
+  const usedMedia = new Set<string>();
+  const mappings = new Map<number, Mapping>();
+  for (const nt of col.noteTypes.values()) mappings.set(nt.id, mapNoteType(nt));
+  interface Item {
+    anki: AnkiNote;
+    mapped: MappedNote;
+    deckId: number;
+    position: number;
+  }
+  const items: Item[] = [];
+  const byType: Record<string, number> = {};
+  const ourIds = new Map<string, number>();
+  for (const n of col.notes) {
+    const nt = col.noteTypes.get(n.mid);
+    const mapping = mappings.get(n.mid);
+    if (!nt || !mapping) continue;
+    const cards = (cardsByNote.get(n.id) ?? []).sort((a, b) => a.ord - b.ord);
+    if (cards.length === 0) {
+      note(left, 'notes without any card', String(n.id));
+      continue;
+    }
+    const r = mapNote(n, nt, mapping, cards, mediaNames, usedMedia);
+    if ('problem' in r) {
+      note(left, `notes that cannot be written in the deck format: ${r.problem}`, String(n.id));
+      continue;
+    }
+    const clash = ourIds.get(r.note.id);
+    if (clash !== undefined)
+      throw new UserError(
+        `${what}: notes ${clash} and ${n.id} would both get the id ${r.note.id}; nothing was imported`,
+      );
+    ourIds.set(r.note.id, n.id);
+    byType[r.note.how] = (byType[r.note.how] ?? 0) + 1;
+    for (const c of r.note.leftOut)
+      note(
+        left,
+        'cards of templates the note kind does not make here (a note of another type gives one card)',
+        String(c.id),
+      );
+    const first = cards[0] as AnkiCard;
+    const newDue = cards.filter((c) => c.type === 0).map((c) => c.due);
+    items.push({
+      anki: n,
+      mapped: r.note,
+      deckId: homeDeck(first),
+      position: newDue.length ? Math.min(...newDue) : Number.MAX_SAFE_INTEGER,
+    });
+  }
+
+  trace('notes mapped');
+  // Topics: the deck tree and the tags (hierarchical with ::), flags and `marked`.
+  const topics = new Topics();
+  const deckTopic = new Map<number, string>();
+  const usedDecks = [...new Set(items.map((i) => i.deckId))].map((id) => col.decks.get(id)!);
+  const treeOrder = (a: string, b: string) => {
+    const x = a.split('::').map((s) => s.toLowerCase());
+    const y = b.split('::').map((s) => s.toLowerCase());
+    for (let i = 0; i < Math.min(x.length, y.length); i++)
+      if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+    return x.length - y.length;
+  };
+  usedDecks.sort((a, b) => treeOrder(a.name, b.name));
+  for (const d of usedDecks) deckTopic.set(d.id, topics.add('deck', d.name));
+  const noteTopics = new Map<Item, string[]>();
+  const leechNotes = new Set<number>();
+  for (const it of items) {
+    const ts: string[] = [];
+    for (const tag of it.anki.tags) {
+      const low = tag.toLowerCase();
+      if (low === 'leech') {
+        leechNotes.add(it.anki.id);
+        continue;
+      }
+      ts.push(topics.add('tag', tag));
+    }
+    for (const c of it.mapped.cards.values())
+      if ((c.flags & 7) > 0) ts.push(topics.add('flag', `flag::${FLAGS[c.flags & 7]}`));
+    noteTopics.set(it, [...new Set(ts)].sort());
+  }
+
+  // Files: one per Anki deck, in deck-tree order; new notes in Anki's new-card order.
+  const existingByTitle = new Map<string, string>();
+  let maxNumber = 0;
+  for (const day of existingDeck?.days ?? []) {
+    existingByTitle.set(day.title, day.file);
+    const m = /^(\d+)-/.exec(day.file);
+    if (m) maxNumber = Math.max(maxNumber, Number(m[1]));
+  }
+  const existingNotes = new Map<string, Note>((existingDeck?.notes ?? []).map((n) => [n.id, n]));
+  const fronts = new Map<string, string>();
+  for (const n of existingDeck?.notes ?? [])
+    for (const f of n.kind === 'reversible' ? [n.front, n.back] : [n.front])
+      fronts.set(normalizeFront(f), n.id);
+  const width = Math.max(3, String(usedDecks.length + maxNumber).length);
+  const fileOf = new Map<
+    number,
+    {
+      path: string;
+      blocks: string[];
+      replaces: boolean;
+      title: string;
+      notes: number;
+      cards: number;
+    }
+  >();
+  let counter = maxNumber;
+  for (const d of usedDecks) {
+    const ex = existingByTitle.get(oneLine(d.name));
+    if (ex)
+      fileOf.set(d.id, { path: ex, blocks: [], replaces: true, title: d.name, notes: 0, cards: 0 });
+    else {
+      counter++;
+      const name = `${String(counter).padStart(width, '0')}-${d.name.split('::').map(segment).join('--').slice(0, 80).replace(/-+$/, '')}.md`;
+      fileOf.set(d.id, {
+        path: name,
+        blocks: [],
+        replaces: false,
+        title: d.name,
+        notes: 0,
+        cards: 0,
+      });
+    }
+  }
+  items.sort((a, b) => a.position - b.position || a.anki.id - b.anki.id);
+  const edited: string[] = [];
+  let unchanged = 0;
+  const added: Item[] = [];
+  for (const it of items) {
+    const m = it.mapped;
+    const had = existingNotes.get(m.id);
+    if (had) {
+      const same =
+        had.kind === m.kind &&
+        had.front === m.front &&
+        had.back === m.back &&
+        (had.type?.text ?? undefined) === (m.type ?? undefined);
+      if (same) unchanged++;
+      else edited.push(m.id);
+      continue;
+    }
+    // The deck format wants distinct fronts: a repeated one is told apart by a number.
+    const faces = m.kind === 'reversible' ? (['front', 'back'] as const) : (['front'] as const);
+    for (const side of faces) {
+      let text = m[side];
+      for (let i = 2; fronts.has(normalizeFront(text)); i++) text = `${m[side]} (${i})`;
+      if (text !== m[side])
+        note(
+          left,
+          'notes whose front repeats another note\'s: a number was added to it, " (2)"',
+          m.id,
+        );
+      m[side] = text;
+      fronts.set(normalizeFront(text), m.id);
+    }
+    const f = fileOf.get(it.deckId)!;
+    f.blocks.push(
+      noteBlock({
+        id: m.id,
+        kind: m.kind,
+        front: m.front,
+        back: m.back,
+        ...(m.type !== undefined ? { type: m.type } : {}),
+        topics: noteTopics.get(it) ?? [],
+        source: m.source,
+        line: m.line,
+      }),
+    );
+    f.notes++;
+    f.cards += m.cards.size;
+    added.push(it);
+  }
+
+  // The files' text.
+  const title =
+    existingDeck?.title ??
+    (() => {
+      const tops = new Set(usedDecks.map((d) => d.name.split('::')[0] ?? d.name));
+      return tops.size === 1 ? [...tops][0]! : input.fileName.replace(/\.(apkg|colpkg)$/i, '');
+    })();
+  const files: PlannedFile[] = [];
+  const existingText = new Map(input.existing.files.map((f) => [f.path, f.text]));
+  const topicList = [...topics.list.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (existingDeck) {
+    const known = new Set(existingDeck.topics.map((t) => t.id));
+    const missing = topicList.filter(([id]) => !known.has(id));
+    if (missing.length) {
+      const old = existingText.get('deck.md') ?? '';
+      files.push({
+        path: 'deck.md',
+        text:
+          (old.endsWith('\n') ? old : `${old}\n`) +
+          missing.map(([id, d]) => `- ${id}: ${oneLine(d)}`).join('\n') +
+          '\n',
+        replaces: true,
+      });
+    }
+  } else {
+    files.push({
+      path: 'deck.md',
+      text: deckFile(
+        deckName,
+        title,
+        `Imported from the Anki package ${input.fileName}: one file per Anki deck; the topics are its decks, tags and flags.`,
+        topicList.map(([id, description]) => ({ id, description })),
+      ),
+      replaces: false,
+    });
+  }
+  for (const d of usedDecks) {
+    const f = fileOf.get(d.id)!;
+    if (f.blocks.length === 0) continue;
+    if (f.replaces) {
+      const old = existingText.get(f.path) ?? '';
+      files.push({
+        path: f.path,
+        text: `${old.endsWith('\n') ? old : `${old}\n`}\n${f.blocks.join('\n')}`,
+        replaces: true,
+      });
+    } else
+      files.push({
+        path: f.path,
+        text: cardFile(f.title, [deckTopic.get(d.id)!], f.blocks),
+        replaces: false,
+      });
+  }
+
+  trace('files made');
+  // The deck the folder will hold: parsed as the collection will read it.
+  const planned = new Map(input.existing.files.map((f) => [f.path, f.text]));
+  for (const f of files) planned.set(f.path, f.text);
+  const { deck, errors } = parseDeck(
+    [...planned.entries()].map(([path, text]) => ({ path, text })),
+    input.deckDir,
+  );
+  if (!deck)
+    throw new Error(
+      `the deck written for ${what} does not read back: ${errors.slice(0, 3).map(formatDeckError).join('; ')}`,
+    );
+  const cardIds = new Set(deckCards(deck).map((c) => c.id));
+
+  trace('deck parsed');
+  // Events: the history of each card that is new to the collection, then its state.
+  const day0 = ankiDay0(col.crt, col.creationOffset ?? col.localOffset);
+  const presetOf = (it: Item): AnkiDeckConfig | null => {
+    const d = col.decks.get(it.deckId);
+    return (
+      (d?.configId !== null && d?.configId !== undefined
+        ? col.deckConfigs.get(d.configId)
+        : null) ??
+      col.deckConfigs.get(1) ??
+      null
+    );
+  };
+  const logOf = new Map<number, { start: number; end: number }>();
+  const r = col.revlog;
+  for (let i = 0; i < r.length;) {
+    const cid = r.cid[i] as number;
+    let j = i;
+    while (j < r.length && r.cid[j] === cid) j++;
+    logOf.set(cid, { start: i, end: j });
+    i = j;
+  }
+  const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), clock).getTime() / DAY);
+  const entriesOf = (span: { start: number; end: number } | undefined): Entry[] => {
+    const entries: Entry[] = [];
+    if (span)
+      for (let i = span.start; i < span.end; i++)
+        entries.push({
+          at: r.id[i] as number,
+          ease: r.ease[i] as number,
+          ivl: r.ivl[i] as number,
+          factor: r.factor[i] as number,
+          type: r.type[i] as number,
+          time: r.time[i] as number,
+          day: dayNumber(r.id[i] as number),
+        });
+    return entries;
+  };
+  const count: HistoryCount = { answers: 0, resets: 0, cram: 0, manual: 0 };
+  const memory = { fsrs: 0, history: 0, sm2: 0 };
+  const cardCount = {
+    added: 0,
+    new: 0,
+    learning: 0,
+    review: 0,
+    relearning: 0,
+    suspended: 0,
+    buried: 0,
+    leech: 0,
+    flagged: 0,
+  };
+  /** The cards whose history is made into events, with the state each ends in. */
+  const jobs: {
+    cardId: string;
+    span: { start: number; end: number } | undefined;
+    target: SchedState;
+  }[] = [];
+  const closing: NewEvent[] = [];
+  const at = now.toISOString();
+  const today = studyDay(now, clock);
+  let importedEntries = 0;
+  const presetUse = new Map<number, number>();
+  for (const it of added) {
+    const preset = presetOf(it);
+    if (preset) presetUse.set(preset.id, (presetUse.get(preset.id) ?? 0) + 1);
+    const alg = algorithm(preset?.fsrsParams?.length ? preset.fsrsParams : settings.weights);
+    const ctx: FinalContext = { day0, clock, settings, fsrsOn: col.fsrs, alg, config: preset };
+    const leechCards = new Set<string>();
+    if (leechNotes.has(it.anki.id)) {
+      const most = Math.max(...[...it.mapped.cards.values()].map((c) => c.lapses));
+      for (const [id, c] of it.mapped.cards) if (c.lapses === most) leechCards.add(id);
+    }
+    for (const [cardId, card] of it.mapped.cards) {
+      if (!cardIds.has(cardId) || input.existing.cards.has(cardId)) continue;
+      cardCount.added++;
+      const span = logOf.get(card.id);
+      const entries = entriesOf(span);
+      importedEntries += entries.length;
+      const lastAnswer = countSteps(entries, count);
+      const final = ankiState(card, entries, lastAnswer, ctx);
+      const target = final?.state ?? NEW_STATE;
+      if (final) memory[final.memory as keyof typeof memory]++;
+      if (card.type > 0 && !final)
+        note(
+          left,
+          'studied cards with no usable history or interval: they come in as new',
+          String(card.id),
+        );
+      cardCount[target.state]++;
+      if (entries.length || final) jobs.push({ cardId, span, target });
+      const suspended = card.queue === -1;
+      if (leechCards.has(cardId)) {
+        cardCount.leech++;
+        closing.push({ type: 'suspend', at, card: cardId, leech: { before: false } });
+        if (!suspended) closing.push({ type: 'unsuspend', at, card: cardId });
+      } else if (suspended) closing.push({ type: 'suspend', at, card: cardId });
+      if (suspended) cardCount.suspended++;
+      if (card.flags & 7) cardCount.flagged++;
+      if (card.queue === -2 || card.queue === -3) {
+        if (studyDay(new Date(card.mod * 1000), clock) === today) {
+          closing.push({ type: 'bury', at, card: cardId, day: today, prev: null });
+          cardCount.buried++;
+        } else
+          note(
+            left,
+            'burials from an earlier day (Anki lifts them when the day turns)',
+            String(card.id),
+          );
+      }
+    }
+  }
+  trace('states made');
+  const eventCount = count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+  /**
+   * The events, made as they are taken: each card's answers and resets through the
+   * scheduler, then one settings event (settings unchanged) that gives each card the
+   * state it has in Anki, then suspensions and burials.
+   */
+  function* events(): Generator<NewEvent, void, void> {
+    const moved: Record<string, { before: SchedState; after: SchedState }> = {};
+    const out: NewEvent[] = [];
+    for (const [k, job] of jobs.entries()) {
+      if (k % 1000 === 0) input.progress?.(k, jobs.length);
+      out.length = 0;
+      const state = historyEvents(job.cardId, entriesOf(job.span), settings, clock, out);
+      yield* out;
+      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
+    }
+    if (jobs.length)
+      yield {
+        type: 'settings',
+        at,
+        before: { ...settings },
+        after: { ...settings },
+        ...(Object.keys(moved).length ? { moved } : {}),
+      };
+    yield* closing;
+  }
+
+  // --with-settings: the preset most of the imported cards use.
+  let imported: ImportedSettings | null = null;
+  const top = [...presetUse.entries()].sort((a, b) => b[1] - a[1])[0] ?? [1, 0];
+  const preset = col.deckConfigs.get(top[0]);
+  if (preset && (preset.fsrsParams?.length || preset.desiredRetention !== null)) {
+    let weights: number[] | null;
+    try {
+      weights = preset.fsrsParams?.length
+        ? migrateParameters(preset.fsrsParams).map((x) => Number(x.toFixed(4)))
+        : null;
+    } catch {
+      weights = null;
+    }
+    imported = {
+      preset: oneLine(preset.name),
+      weights: weights && weights.length === 21 ? weights : null,
+      desiredRetention:
+        preset.desiredRetention !== null ? Math.round(preset.desiredRetention * 100) / 100 : null,
+    };
+  }
+
+  const fileNotes = usedDecks.map((d) => {
+    const f = fileOf.get(d.id)!;
+    return { name: oneLine(d.name), file: f.path, notes: f.notes, cards: f.cards };
+  });
+  const summary: ImportSummary = {
+    file: input.fileName,
+    collection: pkg.collectionFile,
+    schema: col.schema,
+    deck: { name: deckName, title: oneLine(title), path: input.deckDir, reimport },
+    decks: fileNotes,
+    notes: { inPackage: col.notes.length, added: added.length, unchanged, edited, byType },
+    cards: cardCount,
+    memory,
+    reviewLog: {
+      entries: r.length,
+      answers: count.answers,
+      resets: count.resets,
+      cram: count.cram,
+      manual: count.manual,
+      notImported: r.length - importedEntries,
+    },
+    media: { files: pkg.media.length, referenced: usedMedia.size },
+    leftOut: [...left.values()],
+    settings: imported,
+  };
+  return {
+    deckName,
+    deckDir: input.deckDir,
+    title,
+    register: input.existing.registered === null,
+    files,
+    media: pkg.media,
+    deck,
+    events,
+    eventCount,
+    settings: imported,
+    summary,
+  };
+}
+
+/**
+ * The deck's name for a package: its top-level Anki deck when all its notes are under
+ * one (`SRE Interview Prep` gives `sre-interview-prep`), else the package's file name.
+ */
+export function defaultDeckName(pkg: AnkiPackage, fileName: string): string {
+  const col = pkg.collection;
+  const first = new Map<number, number>();
+  for (const c of col.cards) {
+    const d = c.odid ? c.odid : c.did;
+    const prev = first.get(c.nid);
+    if (prev === undefined) first.set(c.nid, d);
+  }
+  const tops = new Set<string>();
+  for (const d of first.values()) {
+    const name = col.decks.get(d)?.name;
+    if (name) tops.add(name.split('::')[0] ?? name);
+  }
+  const base = tops.size === 1 ? [...tops][0]! : fileName.replace(/\.(apkg|colpkg)$/i, '');
+  return slug(base, 40) || 'anki';
+}
