@@ -52,7 +52,6 @@ function report(env: Env, col: Collection, a: Arrival, sent: number, json: boole
   for (const p of a.problems) env.stderr.write(`sre-cards: warning: ${p}\n`);
 }
 
-
 function setupFolder(col: Collection, dirArg: string): void {
   const dir = resolve(dirArg);
   mkdirSync(dir, { recursive: true });
