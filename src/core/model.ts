@@ -11,6 +11,9 @@ import { DEFAULT_SETTINGS, type Settings } from './settings.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** Anki's flag colours, by number (0: none). */
+export const FLAG_NAMES = ['none', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
+
 export interface CardRecord {
   id: string;
   note: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
-import { formatDeckError, type Card, type Deck } from '../deck/types.js';
+import { formatDeckError, type Card, type Deck, type Note } from '../deck/types.js';
 import { UserError, writeErrorText } from '../errors.js';
 import {
   answerEvents,
@@ -298,6 +298,12 @@ export class Collection {
   }
 
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
+
+  /** The note a card comes from, as its deck's sources hold it (with its file and line). */
+  noteOfCard(id: string): Note | undefined {
+    const card = this.cards.get(id);
+    return card ? this.decks.get(card.deck)?.notes.find((n) => n.id === card.note) : undefined;
+  }
 
   /** The settings a deck's cards are scheduled with (the deck's own over the others). */
   settingsFor(deck: string | undefined): Settings {
