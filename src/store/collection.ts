@@ -5,11 +5,12 @@
  * rewritten now and then and when the collection is closed.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
-import { formatDeckError, type Card, type Deck, type Note } from '../deck/types.js';
+import { applyOverlay } from '../deck/overlay.js';
+import { formatDeckError, type Card, type Deck, type DeckError, type Note } from '../deck/types.js';
 import { UserError, writeErrorText } from '../errors.js';
 import {
   answerEvents,
@@ -47,6 +48,7 @@ import { fileIo, fsyncDir, isAtomicTmp } from './fsio.js';
 import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
+import { overlayNote, overlayStamp, readOverlay } from './overlay.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
 export const SNAPSHOT_EVERY = 500;
@@ -146,6 +148,7 @@ export class Collection {
       let entry = this.state.decks[name];
       const key = this.deckKeys.get(name);
       if (entry && key && entry.synced === key) continue;
+      if (this.unsynced.has(name)) continue;
       this.addReport(
         syncDeck(this.state, name, this.deckCardLists.get(name) ?? deckCards(deck), opts.now),
       );
@@ -217,43 +220,145 @@ export class Collection {
 
   private loadDecks(opts: OpenOptions): void {
     const builtin = opts.builtin ?? loadBuiltinDeck();
-    this.addDeckCards(builtin);
+    this.builtinBase = builtin;
     if (!opts.builtin) {
       // The built-in deck changes only with sre-cards itself: its file identifies it.
       try {
         const st = statSync(builtinDeckFile());
-        this.deckKeys.set(builtin.name, `${PARSER} built-in ${st.size} ${st.mtimeMs}`);
+        this.builtinKey = `${PARSER} built-in ${st.size} ${st.mtimeMs}`;
       } catch {
         // read above; unreachable unless removed meanwhile: then it is synced every time
       }
     }
+    const read = this.readBuiltin();
+    if ('errors' in read) {
+      this.warnings.push(
+        `the overlay ${read.file} was not read, the built-in text is shown and your fixes are kept as they are:\n  ${read.errors.map(formatDeckError).join('\n  ')}`,
+      );
+      this.unsynced.add(builtin.name);
+      this.addDeckCards(builtin);
+    } else {
+      if (read.key) this.deckKeys.set(builtin.name, read.key);
+      this.addDeckCards(read.deck, read.cards);
+    }
     for (const entry of Object.values(this.state.decks)) {
       if (!entry.path) continue;
-      const { deck, errors, key, hashes } = loadUserDeck(
-        entry.name,
-        entry.path,
-        this.paths.cache,
-        opts.mode === 'write',
-      );
-      if (key) this.deckKeys.set(entry.name, key);
-      if (!deck) {
-        this.warnings.push(
-          `deck "${entry.name}" (${entry.path}) was not read, its cards are kept as they were:\n  ${errors.map(formatDeckError).join('\n  ')}`,
-        );
+      const r = this.readUserDeck(entry, opts.mode === 'write');
+      if (r.key) this.deckKeys.set(entry.name, r.key);
+      if ('errors' in r) {
+        this.warnings.push(r.errors.join('\n  '));
         continue;
       }
-      // The deck is known by the name it was added under.
-      const named = { ...deck, name: entry.name };
-      const cards = deckCards(named, hashes);
-      const clash = cards.find((c) => this.cards.has(c.id));
-      if (clash) {
-        this.warnings.push(
-          `deck "${entry.name}" was not read: card id "${clash.id}" is also in deck "${this.cards.get(clash.id)?.deck}"`,
-        );
-        continue;
-      }
-      this.addDeckCards(named, cards);
+      this.addDeckCards(r.deck, r.cards);
     }
+  }
+
+  /** The built-in deck before its overlay: what an edit of one of its notes starts from. */
+  private builtinBase!: Deck;
+  /** Identifies the installed built-in deck (null when it was given, as tests do). */
+  private builtinKey: string | null = null;
+  /** Decks read with problems this open: not synced, so their cards keep their texts' hashes. */
+  private readonly unsynced = new Set<string>();
+
+  /** The built-in deck with its overlay, or the overlay's errors. */
+  private readBuiltin():
+    { deck: Deck; cards: Card[]; key: string | null } | { errors: DeckError[]; file: string } {
+    const base = this.builtinBase;
+    const overlay = readOverlay(this.paths.overlays, base);
+    if (overlay && overlay.errors.length) return { errors: overlay.errors, file: overlay.file };
+    const deck = overlay ? applyOverlay(base, overlay.notes) : base;
+    const stamp = overlayStamp(this.paths.overlays, base.name);
+    const key = this.builtinKey && `${this.builtinKey}${stamp ? ` overlay ${stamp}` : ''}`;
+    return { deck, cards: deckCards(deck), key };
+  }
+
+  /** A user's deck, from its sources (or their cache), or why it was not read. */
+  private readUserDeck(
+    entry: { name: string; path: string | null },
+    write: boolean,
+  ):
+    | { deck: Deck; cards: Card[]; key: string | null }
+    | { errors: string[]; key: string | null; list: DeckError[] } {
+    const path = entry.path ?? '';
+    const { deck, errors, key, hashes } = loadUserDeck(entry.name, path, this.paths.cache, write);
+    if (!deck)
+      return {
+        key,
+        list: errors,
+        errors: [
+          `deck "${entry.name}" (${path}) was not read, its cards are kept as they were:\n  ${errors.map(formatDeckError).join('\n  ')}`,
+        ],
+      };
+    // The deck is known by the name it was added under.
+    const named = { ...deck, name: entry.name };
+    const cards = deckCards(named, hashes);
+    const clash = cards.find((c) => {
+      const other = this.cards.get(c.id);
+      return other !== undefined && other.deck !== entry.name;
+    });
+    if (clash) {
+      const message = `card id "${clash.id}" is also in deck "${this.cards.get(clash.id)?.deck}"`;
+      return {
+        key,
+        list: [{ file: path, line: 1, message }],
+        errors: [`deck "${entry.name}" was not read: ${message}`],
+      };
+    }
+    return { deck: named, cards, key };
+  }
+
+  /**
+   * Reads the decks again (after an edit of their sources): cards edited keep their ids
+   * and history, new ones are added, removed ones retired, and the snapshot covers it. A
+   * deck that no longer parses keeps its previous text; its errors are returned.
+   */
+  reloadDecks(now: Date): { report: SyncReport; errors: DeckError[] } {
+    const report: SyncReport = { added: 0, edited: 0, retired: 0, restored: 0 };
+    const errors: DeckError[] = [];
+    const fresh: { deck: Deck; cards: Card[]; key: string | null }[] = [];
+    const b = this.readBuiltin();
+    if ('errors' in b) errors.push(...b.errors);
+    else fresh.push(b);
+    for (const entry of Object.values(this.state.decks)) {
+      if (!entry.path) continue;
+      const r = this.readUserDeck(entry, this.log !== null);
+      if ('errors' in r) errors.push(...r.list);
+      else fresh.push(r);
+    }
+    for (const { deck, cards, key } of fresh) {
+      const entry = this.state.decks[deck.name];
+      const old = this.deckCardLists.get(deck.name) ?? [];
+      for (const c of old) this.cards.delete(c.id);
+      this.addDeckCards(deck, cards);
+      if (key && entry?.synced === key) continue;
+      const r = syncDeck(this.state, deck.name, cards, now);
+      for (const k of ['added', 'edited', 'retired', 'restored'] as const) report[k] += r[k];
+      if (key) (this.state.decks[deck.name] ??= { name: deck.name, path: null }).synced = key;
+      this.unsynced.delete(deck.name);
+    }
+    this.dueLoad = null;
+    if (this.log && !this.closed) this.snapshot();
+    return { report, errors };
+  }
+
+  /**
+   * The file and line to edit a card's note at: its source, or for the built-in deck its
+   * copy in the overlay (made first when there is none).
+   */
+  editTarget(id: string, now: Date): { file: string; line: number; overlay: boolean } {
+    const { card } = this.get(id);
+    const note = this.noteOfCard(id);
+    if (!note) throw new UserError(`the note of card "${id}" is not in its deck's sources`);
+    const entry = this.state.decks[card.deck];
+    if (entry?.path) return { file: join(entry.path, note.file), line: note.line, overlay: false };
+    if (isAbsolute(note.file)) return { file: note.file, line: note.line, overlay: true };
+    const base = this.builtinBase.notes.find((n) => n.id === note.id) ?? note;
+    return { ...overlayNote(this.paths.overlays, this.builtinBase, base, now), overlay: true };
+  }
+
+  /** The built-in deck as installed, before its overlay. */
+  get builtinDeck(): Deck {
+    return this.builtinBase;
   }
 
   /** Each deck's cards, made once per open (at 100k cards making them is not free). */

@@ -22,6 +22,8 @@ export interface ReviewAppProps {
   edit?: (cardId: string) => string;
   /** Runs `fn` with the terminal given back (raw mode off, main screen): the editor's. */
   suspend?: <T>(fn: () => T) => T;
+  /** A line to show over the first card (what changed in the decks since the last session). */
+  notice?: string | null;
 }
 
 /** Ctrl-1…Ctrl-7 as terminals send them, when they send them at all: the flag, or null. */
@@ -53,7 +55,7 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 }
 
 /** The review screen: input handling and effects at the top, rendering below. */
-export function ReviewApp({ session, label, now, onExit, edit, suspend }: ReviewAppProps) {
+export function ReviewApp({ session, label, now, onExit, edit, suspend, notice }: ReviewAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { internal_eventEmitter: inputEvents } = useStdin();
@@ -90,6 +92,7 @@ export function ReviewApp({ session, label, now, onExit, edit, suspend }: Review
         scrollRange: (s) => screen(s) ?? { scroll: 0, maxScroll: 0, page: 1 },
       },
       { columns: stdout?.columns || 80, rows: stdout?.rows || 0 },
+      notice ?? null,
     ),
   );
   const state = useSyncExternalStore(store.subscribe, store.getState);

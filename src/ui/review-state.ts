@@ -380,8 +380,9 @@ export interface ReviewStore {
 export function createReviewStore(
   ctx: ReviewContext,
   size?: { columns: number; rows: number },
+  notice: string | null = null,
 ): ReviewStore {
-  let state = initialState(ctx, size);
+  let state = { ...initialState(ctx, size), notice };
   if (!state.card) state = end(state, ctx);
   const listeners = new Set<() => void>();
   return {

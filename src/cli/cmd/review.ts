@@ -11,6 +11,7 @@ import {
 import type { Env } from '../context.js';
 import { cramSession } from '../../session/cram.js';
 import { Session } from '../../session/session.js';
+import { editCard, editNotice } from './edit.js';
 
 export const usage =
   'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
@@ -24,8 +25,10 @@ ${FILTER_HELP}
                  Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
-u undo · s suspend · b bury until tomorrow · ↑↓/j k/PgUp PgDn scroll a card taller
-than the screen · ? keys · q/Esc/Ctrl-C quit.
+u/Ctrl-Z undo · s/@ suspend · b/- bury until tomorrow · e edit the card's source ·
+i card info · f 1-7 flag (f 0 clears) · * mark the note · ↑↓/j k/PgUp PgDn scroll a
+card taller than the screen · ? keys · q/Esc/Ctrl-C quit. A type-in card takes the
+answer on a line; Enter compares it.
 Every answer is saved before the next card is shown.`;
 
 export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
@@ -98,7 +101,12 @@ export async function run(
       return 0;
     }
     const { runReview } = await import('../../ui/run.js');
-    const result = await runReview(session, label, env.now);
+    const edit = (id: string) => {
+      const outcome = editCard(col, id, env.now);
+      session.reloaded();
+      return editNotice(outcome, col);
+    };
+    const result = await runReview(session, label, env.now, { edit });
     if (result.error) return 1;
     return 0;
   } finally {
