@@ -247,6 +247,13 @@ export class Collection {
       if (r.key) this.deckKeys.set(entry.name, r.key);
       if ('errors' in r) {
         this.warnings.push(r.errors.join('\n  '));
+        // The deck as it last read cleanly, not synced: nothing changes until it is fixed.
+        const prev = r.previous && { ...r.previous.deck, name: entry.name };
+        const cards = prev && r.previous ? deckCards(prev, r.previous.hashes) : null;
+        if (prev && cards && !cards.some((c) => this.cards.has(c.id))) {
+          this.unsynced.add(entry.name);
+          this.addDeckCards(prev, cards);
+        }
         continue;
       }
       this.addDeckCards(r.deck, r.cards);
@@ -278,17 +285,25 @@ export class Collection {
     write: boolean,
   ):
     | { deck: Deck; cards: Card[]; key: string | null }
-    | { errors: string[]; key: string | null; list: DeckError[] } {
+    | {
+        errors: string[];
+        key: string | null;
+        list: DeckError[];
+        previous?: { deck: Deck; hashes: string[] };
+      } {
     const path = entry.path ?? '';
-    const { deck, errors, key, hashes } = loadUserDeck(entry.name, path, this.paths.cache, write);
-    if (!deck)
+    const read = loadUserDeck(entry.name, path, this.paths.cache, write);
+    const { errors, key } = read;
+    if (!read.deck)
       return {
         key,
         list: errors,
+        previous: read.previous,
         errors: [
-          `deck "${entry.name}" (${path}) was not read, its cards are kept as they were:\n  ${errors.map(formatDeckError).join('\n  ')}`,
+          `deck "${entry.name}" (${path}) has errors; ${read.previous ? 'its cards keep the text they had when it last read cleanly' : 'its cards are kept as they were'} until they are fixed:\n  ${errors.map(formatDeckError).join('\n  ')}`,
         ],
       };
+    const { deck, hashes } = read;
     // The deck is known by the name it was added under.
     const named = { ...deck, name: entry.name };
     const cards = deckCards(named, hashes);
