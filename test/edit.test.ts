@@ -113,7 +113,7 @@ describe('e on the review screen, under a pseudo-terminal', () => {
     expect(pty.output()).toContain(first.front.slice(0, 30));
     const mark = pty.output().length;
     pty.send('e');
-    await pty.waitFor(/Saved: 1 card: 1 edited \(history kept\)/, mark);
+    await pty.waitFor(/Saved, cards 1 edited \(history kept\)/, mark);
     expect(pty.output().slice(mark)).toContain(`Edited: ${first.front.slice(0, 30)}`);
     // The editor had the terminal as a shell leaves it, not the session's raw mode.
     const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
@@ -157,7 +157,7 @@ describe('sre-cards edit', () => {
     const r = cli(['edit', 'two-a'], env);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('Saved: 1 card: 1 edited (history kept).');
+    expect(r.out).toContain('Saved, cards 1 edited (history kept).');
     expect(r.out).toContain('Edited: What is two-a?');
     expect(readFileSync(join(dir, 'editor.log'), 'utf8')).toBe(`+7 ${join(deck, 'day-2.md')}\n`);
     expect(readFileSync(join(deck, 'day-2.md'), 'utf8')).toContain('Q: Edited: What is two-a?');

@@ -37,7 +37,8 @@ import { DueLoad } from '../core/loadbalance.js';
 import { preview, type Preview, type RatingName } from '../core/scheduler.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
 import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
-import { syncDeck, type SyncReport } from '../core/sync.js';
+import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync.js';
+import { describeChange, hasTexts, recordTexts, type DeckChange } from './decktexts.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
@@ -150,7 +151,7 @@ export class Collection {
       if (entry && key && entry.synced === key) continue;
       if (this.unsynced.has(name)) continue;
       this.addReport(
-        syncDeck(this.state, name, this.deckCardLists.get(name) ?? deckCards(deck), opts.now),
+        this.takeIn(name, this.deckCardLists.get(name) ?? deckCards(deck), opts.now, write),
       );
       if (key) {
         // The built-in deck gets an entry too (path null), to hold its key.
@@ -260,6 +261,44 @@ export class Collection {
     }
   }
 
+  /**
+   * What changed in each deck's sources since the collection last took them in (cards
+   * edited, with their texts before and after; added; retired): found at open, and by
+   * `reloadDecks`. A reader finds what a writer would take in (`deck check`).
+   */
+  readonly deckChanges = new Map<string, DeckChange>();
+  /** The changes found at open in decks the collection had before: for the session's first line. */
+  readonly openChanges: SyncReport = { added: 0, edited: 0, retired: 0, restored: 0 };
+
+  /**
+   * Syncs a deck's cards into the state, noting what changed; a writer records the texts
+   * taken in (texts/NAME.json), with the change.
+   */
+  private takeIn(name: string, cards: Card[], now: Date, write: boolean): SyncReport {
+    const changes = syncChanges(this.state, name, cards);
+    const known =
+      this.state.decks[name]?.synced !== undefined ||
+      Object.values(this.state.cards).some((c) => c.deck === name);
+    let change: DeckChange | null = null;
+    if (hasChanges(changes) && known) {
+      change = describeChange(this.paths.texts, name, changes, this.cards, now);
+      this.deckChanges.set(name, change);
+    }
+    const report = syncDeck(this.state, name, cards, now);
+    if (change && !this.log) {
+      for (const k of ['added', 'edited', 'retired', 'restored'] as const)
+        this.openChanges[k] += report[k];
+    }
+    if (write && (change || !hasTexts(this.paths.texts, name))) {
+      try {
+        recordTexts(this.paths.texts, name, cards, change);
+      } catch {
+        // only the diffs of this change are lost: the cards and their history are in the log
+      }
+    }
+    return report;
+  }
+
   /** The built-in deck before its overlay: what an edit of one of its notes starts from. */
   private builtinBase!: Deck;
   /** Identifies the installed built-in deck (null when it was given, as tests do). */
@@ -346,7 +385,7 @@ export class Collection {
       for (const c of old) this.cards.delete(c.id);
       this.addDeckCards(deck, cards);
       if (key && entry?.synced === key) continue;
-      const r = syncDeck(this.state, deck.name, cards, now);
+      const r = this.takeIn(deck.name, cards, now, this.log !== null);
       for (const k of ['added', 'edited', 'retired', 'restored'] as const) report[k] += r[k];
       if (key) (this.state.decks[deck.name] ??= { name: deck.name, path: null }).synced = key;
       this.unsynced.delete(deck.name);
@@ -684,7 +723,7 @@ export class Collection {
       );
     this.commit({ type: 'deck-add', at: now.toISOString(), name, path });
     this.addDeckCards({ ...deck, name }, cards);
-    const report = syncDeck(this.state, name, cards, now);
+    const report = this.takeIn(name, cards, now, true);
     this.snapshot();
     return report;
   }

@@ -49,20 +49,19 @@ export function editNotice(o: EditOutcome, col: Collection): string {
   const changes = changeText(o.report);
   if (!changes) return `No change to ${o.card}${status}.`;
   const gone = !col.cards.has(o.card) || col.state.cards[o.card]?.retired;
-  return `Saved: ${changes}${gone ? `; ${o.card} is no longer in its deck` : ''}${status}.`;
+  return `Saved, cards ${changes}${gone ? `; ${o.card} is no longer in its deck` : ''}${status}.`;
 }
 
-/** What a sync changed, in words: `2 cards edited (history kept), 1 added, 1 retired`; '' for nothing. */
+/** What a sync changed, in words: `2 edited (history kept), 1 added, 1 retired`; '' for nothing. */
 export function changeText(r: SyncReport): string {
-  const parts = [
+  return [
     r.edited ? `${r.edited} edited (history kept)` : '',
     r.added ? `${r.added} added` : '',
     r.retired ? `${r.retired} retired` : '',
     r.restored ? `${r.restored} back from retirement` : '',
-  ].filter(Boolean);
-  if (!parts.length) return '';
-  const n = r.edited + r.added + r.retired + r.restored;
-  return `${n === 1 ? '1 card' : `${n} cards`}: ${parts.join(', ')}`;
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function run(args: string[], env: Env): number {

@@ -11,7 +11,7 @@ import {
 import type { Env } from '../context.js';
 import { cramSession } from '../../session/cram.js';
 import { Session } from '../../session/session.js';
-import { editCard, editNotice } from './edit.js';
+import { changeText, editCard, editNotice } from './edit.js';
 
 export const usage =
   'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
@@ -106,7 +106,11 @@ export async function run(
       session.reloaded();
       return editNotice(outcome, col);
     };
-    const result = await runReview(session, label, env.now, { edit });
+    const changed = changeText(col.openChanges);
+    const notice = changed
+      ? `Since the last session, cards ${changed} (deck check lists them)`
+      : null;
+    const result = await runReview(session, label, env.now, { edit, notice });
     if (result.error) return 1;
     return 0;
   } finally {
