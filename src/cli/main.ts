@@ -17,6 +17,7 @@ import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
 import * as plan from './cmd/plan.js';
 import * as review from './cmd/review.js';
+import * as setDue from './cmd/setdue.js';
 import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
@@ -48,6 +49,10 @@ const COMMANDS: Record<string, Command> = {
     ...suspend,
     run: (a, e) => suspend.run(a, e, false),
     summary: 'bring a suspended card back',
+  },
+  'set-due': {
+    ...setDue,
+    summary: 'set cards due on a chosen day (0 today, 1-7, ! sets the interval)',
   },
   forget: { ...forget, summary: 'make cards new again (keeping their history)' },
   undo: { ...undo, summary: 'undo the last change (or N), whichever session made it' },

@@ -97,6 +97,7 @@ export type {
   DeckEvent,
   NewEvent,
   ResetEvent,
+  SetDueEvent,
   SettingsEvent,
   SuspendEvent,
   UndoableEvent,
@@ -179,6 +180,9 @@ function change(state: CollectionState, e: UndoableEvent, undo: boolean): void {
       break;
     case 'flag':
       card.flag = undo ? e.prev : e.flag;
+      break;
+    case 'set-due':
+      card.sched = undo ? e.before : e.after;
       break;
     case 'mark':
       for (const c of Object.values(state.cards))

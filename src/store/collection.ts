@@ -34,7 +34,8 @@ import {
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
 import { DueLoad } from '../core/loadbalance.js';
-import { preview, type Preview, type RatingName } from '../core/scheduler.js';
+import { preview, type Preview, type RatingName, type SchedState } from '../core/scheduler.js';
+import { dueDays, setDueState, type DueSpec } from '../core/setdue.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
 import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
 import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync.js';
@@ -685,6 +686,28 @@ export class Collection {
     if (prev === flag) return false;
     this.commitUndoable({ type: 'flag', at: now.toISOString(), card: id, flag, prev });
     return true;
+  }
+
+  /**
+   * Sets a card due `spec` study days from now (Anki's Set due date); returns the day
+   * count drawn and the new state. A new card is refused: it has no memory state yet.
+   */
+  setDue(id: string, spec: DueSpec, now: Date): { days: number; after: SchedState } {
+    const { rec } = this.get(id);
+    const days = dueDays(spec, id, now);
+    const after = setDueState(rec.sched, days, spec.setInterval, now, this.clock);
+    if (!after)
+      throw new UserError(
+        `card "${id}" is new: set-due moves cards you have studied (a new card has no memory state yet); review it, or leave it to the queue`,
+      );
+    this.commitUndoable({
+      type: 'set-due',
+      at: now.toISOString(),
+      card: id,
+      before: rec.sched,
+      after,
+    });
+    return { days, after };
   }
 
   /** Marks the card's note (or unmarks it); false when it already was. */
