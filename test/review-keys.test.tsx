@@ -76,12 +76,12 @@ describe('type-in answers', () => {
     expect(lines).toContain('✗ not quite · Space grades Again');
     const typed = lines.findIndex((l) => l.startsWith('typed'));
     expect(lines.slice(typed, typed + 4)).toEqual([
-      'typed     strace -c -p 12-43',
+      'typed     strace -c -p 12_43',
       '                           ~',
       'expected  strace -c -p 1234',
       '                         ^',
     ]);
-    expect(lines).toContain('~ wrong or extra · - not typed · ^ missed');
+    expect(lines).toContain('~ wrong/extra · _ not typed · ^ missed');
     // The diff does not grade: Space does, with the suggested Again.
     expect(events(dir)).toHaveLength(0);
     await press(term, ' ');

@@ -15,13 +15,13 @@ describe('typed answers compared as Anki compares them', () => {
   it('two characters swapped: one marked missing on the typed side, one typed in excess', () => {
     const d = compareTyped('1243', '1234');
     expect(d.correct).toBe(false);
-    expect(show(d.typed)).toBe('12missing(-)4bad(3)');
+    expect(show(d.typed)).toBe('12missing(_)4bad(3)');
     expect(show(d.expected)).toBe('12missing(3)4');
   });
 
-  it('a character left out shows as a - where it was missing', () => {
+  it('a character left out shows as a _ where it was missing', () => {
     const d = compareTyped('kubectl get po', 'kubectl get pod');
-    expect(show(d.typed)).toBe('kubectl get pomissing(-)');
+    expect(show(d.typed)).toBe('kubectl get pomissing(_)');
     expect(show(d.expected)).toBe('kubectl get pomissing(d)');
   });
 
@@ -40,7 +40,7 @@ describe('typed answers compared as Anki compares them', () => {
   it('nothing typed: the whole answer is missing', () => {
     const d = compareTyped('', 'perf top');
     expect(d.correct).toBe(false);
-    expect(show(d.typed)).toBe('missing(--------)');
+    expect(show(d.typed)).toBe('missing(________)');
     expect(show(d.expected)).toBe('missing(perf top)');
   });
 

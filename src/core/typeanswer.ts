@@ -3,7 +3,8 @@
  * (`rslib/src/typeanswer.rs`): both are split into runs of characters by a sequence
  * matcher (Ratcliff–Obershelp, as Python's difflib, which Anki's Rust port follows). On
  * the typed side a run is good (it matches), bad (typed, but wrong or extra), or missing
- * (a `-` for each expected character that was not typed); on the expected side it is good
+ * (a `_` for each expected character that was not typed: Anki writes `-`, which a
+ * command's own dashes would hide); on the expected side it is good
  * or missing. Pure.
  */
 
@@ -17,7 +18,7 @@ export interface DiffRun {
 export interface TypeDiff {
   /** The typed answer equals the expected one (case aside for `ci`). */
   correct: boolean;
-  /** What was typed, run by run; a missing run is `-` once per character left out. */
+  /** What was typed, run by run; a missing run is `_` once per character left out. */
   typed: DiffRun[];
   /** The expected answer, run by run: good or missing. */
   expected: DiffRun[];
@@ -102,9 +103,9 @@ export function compareTyped(typedText: string, expectedText: string, ci = false
     const wrong = typed.slice(i, m.a).join('');
     const left = expected.slice(j, m.b).join('');
     // Anki's opcodes: delete (typed only) and replace are bad typing; insert and replace
-    // leave expected text missing, shown on the typed side as one `-` a character.
+    // leave expected text missing, shown on the typed side as one `_` a character.
     push(out.typed, 'bad', wrong);
-    if (wrong === '' && left !== '') push(out.typed, 'missing', '-'.repeat(m.b - j));
+    if (wrong === '' && left !== '') push(out.typed, 'missing', '_'.repeat(m.b - j));
     push(out.expected, 'missing', left);
     push(out.typed, 'good', typed.slice(m.a, m.a + m.size).join(''));
     push(out.expected, 'good', expected.slice(m.b, m.b + m.size).join(''));

@@ -214,7 +214,7 @@ const MARK: Record<string, string> = { good: ' ', bad: '~', missing: ' ' };
 
 /**
  * A typed answer against the expected one, as two labelled rows, each cut to the width
- * with a row of markers under it: `~` under characters typed wrong or in excess, `-`
+ * with a row of markers under it: `~` under characters typed wrong or in excess, `_`
  * in the typed row for each expected character not typed, `^` under the expected
  * characters that were missed. Colour repeats it (green, red, yellow), never alone.
  */
@@ -270,7 +270,7 @@ function diffLines(d: TypeDiff, w: number): Line[] {
     ],
     ...rows('typed', d.typed, false),
     ...rows('expected', d.expected, true),
-    ...wrap([{ text: '~ wrong or extra · - not typed · ^ missed', dim: true }], w),
+    ...wrap([{ text: '~ wrong/extra · _ not typed · ^ missed', dim: true }], w),
   ];
 }
 
@@ -358,7 +358,15 @@ function footer(i: ScreenInput): Line[] {
         ? ['? hides the keys']
         : i.typing
           ? ['Enter compare', 'Esc skip typing', '← → Home End', 'Ctrl-U clear', 'Ctrl-C quit']
-          : ['space show', '1-4 grade', 'u undo', 's suspend', 'b bury', '? keys', 'q quit'];
+          : [
+              i.diff && !i.diff.correct ? 'space Again' : 'space show',
+              '1-4 grade',
+              'u undo',
+              's suspend',
+              'b bury',
+              '? keys',
+              'q quit',
+            ];
   lines.push(
     ...packItems(
       keys.map((k) => [{ text: k, dim: true }]),
