@@ -188,7 +188,7 @@ describe('card info, flags and marks on the review screen', () => {
     expect(col.state.cards['one-basic']?.flag).toBe(2);
     expect(events(dir).map((e) => e.type)).toEqual(['flag']);
     expect(term.lastFrame()).toContain('Flagged orange. u undoes.');
-    expect(term.lastFrame()).toContain('⚑ orange');
+    expect(term.lastFrame()).toContain('⚑\u00a0orange');
     await press(term, 'f0');
     expect(col.state.cards['one-basic']?.flag).toBe(0);
     expect(term.lastFrame()).not.toContain('⚑');
@@ -210,7 +210,7 @@ describe('card info, flags and marks on the review screen', () => {
     await settle(term);
     await press(term, '\u001b[55;5u'); // kitty: Ctrl-7
     expect(col.state.cards['one-basic']?.flag).toBe(7);
-    expect(term.lastFrame()).toContain('⚑ purple');
+    expect(term.lastFrame()).toContain('⚑\u00a0purple');
     term.unmount();
     col.close();
   });
@@ -222,12 +222,12 @@ describe('card info, flags and marks on the review screen', () => {
     await press(term, '*');
     expect(col.state.cards['one-rev']?.marked).toBe(true);
     expect(col.state.cards['one-rev:rev']?.marked).toBe(true);
-    expect(term.lastFrame()).toContain('★ marked');
+    expect(term.lastFrame()).toContain('★\u00a0marked');
     expect(term.lastFrame()).toContain('Note marked. u undoes.');
     await press(term, 'u'); // undoes the mark, the card stays
     expect(col.state.cards['one-rev']?.marked).toBe(false);
     expect(term.lastFrame()).toContain('DNS');
-    expect(term.lastFrame()).not.toContain('★ marked');
+    expect(term.lastFrame()).not.toContain('★\u00a0marked');
     expect(events(dir).map((e) => e.type)).toEqual(['answer', 'mark', 'undo']);
     term.unmount();
     col.close();

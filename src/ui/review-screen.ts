@@ -156,9 +156,10 @@ function cardLines(i: ScreenInput): { lines: Line[]; answerAt: number } {
   if (flag > 0)
     marks.push(
       { text: ' · ', dim: true },
-      { text: `⚑ ${FLAG_NAMES[flag]}`, color: FLAG_COLORS[flag] },
+      { text: `⚑\u00a0${FLAG_NAMES[flag]}`, color: FLAG_COLORS[flag] },
     );
-  if (rec.marked) marks.push({ text: ' · ', dim: true }, { text: '★ marked', bold: true });
+  // No-break spaces: a sign and its word stay on one line.
+  if (rec.marked) marks.push({ text: ' · ', dim: true }, { text: '★\u00a0marked', bold: true });
   const lines: Line[] = [
     ...wrap([{ text: sanitize(meta.join(' · ')), dim: true }, ...marks], w),
     [],
