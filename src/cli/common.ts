@@ -2,7 +2,8 @@
 import { hasTopic } from '../deck/cards.js';
 import type { Card } from '../deck/types.js';
 import { UserError } from '../errors.js';
-import { cardInfo, type CardInfo } from '../core/cardinfo.js';
+import type { CardInfo } from '../core/cardinfo.js';
+import { cardInfoOf, type CardInfoView } from '../session/session.js';
 import { ratingName } from '../core/scheduler.js';
 import { FLAG_NAMES } from './cmd/flag.js';
 import { isBuried } from '../core/model.js';
@@ -16,6 +17,7 @@ import { BUILTIN_DECK } from '../deck/builtin.js';
 import type { Env } from './context.js';
 import stringWidth from 'string-width';
 import { sanitize } from '../text/terminal.js';
+import { answerLogLines, seconds } from '../text/cardinfo.js';
 
 /** SRE_CARDS_SNAPSHOT_EVERY: events between snapshots (tests and benchmarks set it). */
 export function snapshotEveryFromEnv(value: string | undefined): number | undefined {
@@ -180,16 +182,8 @@ export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
 }
 
 /** Card info (`show`): dates, interval, memory, recall now, time, every answer, where it is written. */
-export function cardInfoJson(
-  sc: StudyCard,
-  col: Collection,
-  now: Date,
-): CardInfo & { file: string | null } {
-  const note = col.decks.get(sc.card.deck)?.notes.find((n) => n.id === sc.card.note);
-  return {
-    ...cardInfo(sc.rec, col.history(sc.card.id), now, col.settings, col.clock),
-    file: note ? `${note.file}:${note.line}` : null,
-  };
+export function cardInfoJson(sc: StudyCard, col: Collection, now: Date): CardInfoView {
+  return cardInfoOf(col, sc.card.id, now);
 }
 
 export interface LogEntryJson {
@@ -232,7 +226,7 @@ export function showText(
   if (j.marked) lines.push('marked:     yes');
   if (j.source) lines.push(`source:     ${j.source}`);
   const info = j.info;
-  const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+  const secs = seconds;
   if (info) {
     const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
     lines.push(
@@ -244,16 +238,10 @@ export function showText(
     if (info.file) lines.push(`written in: ${info.file}`);
   }
   lines.push('', j.front, '---', j.back);
-  if (info && info.log.length)
-    lines.push(
-      '',
-      'log:        answered              rating  state       interval  time',
-      ...info.log.map(
-        (l) =>
-          `  ${l.at.slice(0, 19).replace('T', ' ')}   ${l.rating.padEnd(6)}  ${l.state.padEnd(10)}  ${l.interval.padEnd(8)}  ${secs(l.ms)}${l.cram ? '  (cram)' : ''}`,
-      ),
-    );
-  else if (j.log && j.log.length)
+  if (info && info.log.length) {
+    const [head, ...rows] = answerLogLines(info.log);
+    lines.push('', `log:        ${head}`, ...rows.map((r) => `  ${r}`));
+  } else if (j.log && j.log.length)
     lines.push(
       '',
       'log:',

@@ -6,6 +6,7 @@ import * as answer from './cmd/answer.js';
 import * as config from './cmd/config.js';
 import * as deck from './cmd/deck.js';
 import * as doctor from './cmd/doctor.js';
+import * as edit from './cmd/edit.js';
 import * as due from './cmd/due.js';
 import * as exportCmd from './cmd/export.js';
 import * as flag from './cmd/flag.js';
@@ -16,6 +17,7 @@ import * as list from './cmd/list.js';
 import * as optimize from './cmd/optimize.js';
 import * as plan from './cmd/plan.js';
 import * as review from './cmd/review.js';
+import * as setDue from './cmd/setdue.js';
 import * as show from './cmd/show.js';
 import * as stats from './cmd/stats.js';
 import * as suspend from './cmd/suspend.js';
@@ -49,8 +51,13 @@ const COMMANDS: Record<string, Command> = {
     run: (a, e) => suspend.run(a, e, false),
     summary: 'bring a suspended card back',
   },
+  'set-due': {
+    ...setDue,
+    summary: 'set cards due on a chosen day (0 today, 1-7, ! sets the interval)',
+  },
   forget: { ...forget, summary: 'make cards new again (keeping their history)' },
   undo: { ...undo, summary: 'undo the last change (or N), whichever session made it' },
+  edit: { ...edit, summary: "open a card's source in your editor; its history stays" },
   flag: { ...flag, run: (a, e) => flag.run(a, e, 'flag'), summary: 'flag a card (1-7, 0 clears)' },
   mark: { ...flag, run: (a, e) => flag.run(a, e, 'mark'), summary: "mark a card's note" },
   topics: { ...topics, summary: 'the topics, with card counts and days' },

@@ -114,6 +114,13 @@ export interface MarkEvent extends EventBase {
   card: string;
   marked: boolean;
 }
+/** A card set due on a chosen day (Anki's Set due date): its state before and after. */
+export interface SetDueEvent extends EventBase {
+  type: 'set-due';
+  card: string;
+  before: SchedState;
+  after: SchedState;
+}
 export interface SettingsEvent extends EventBase {
   type: 'settings';
   before: Settings;
@@ -124,7 +131,14 @@ export interface SettingsEvent extends EventBase {
   plan?: PlanRecord;
 }
 export type UndoableEvent =
-  AnswerEvent | SuspendEvent | BuryEvent | ResetEvent | SettingsEvent | FlagEvent | MarkEvent;
+  | AnswerEvent
+  | SuspendEvent
+  | BuryEvent
+  | ResetEvent
+  | SettingsEvent
+  | FlagEvent
+  | MarkEvent
+  | SetDueEvent;
 /** Undo carries the event it cancels, so it can be applied without the rest of the log. */
 export interface UndoEvent extends EventBase {
   type: 'undo';

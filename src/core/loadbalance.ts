@@ -293,6 +293,7 @@ export class DueLoad {
       case 'unsuspend':
       case 'bury':
       case 'reset':
+      case 'set-due':
         this.update(e.card, state.cards[e.card]);
         return true;
       default:

@@ -12,6 +12,9 @@ import { DEFAULT_SETTINGS, settingsForDeck, type Settings } from './settings.js'
 
 export const SCHEMA_VERSION = 1;
 
+/** Anki's flag colours, by number (0: none). */
+export const FLAG_NAMES = ['none', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
+
 export interface CardRecord {
   id: string;
   note: string;
@@ -105,6 +108,7 @@ export type {
   DeckEvent,
   NewEvent,
   ResetEvent,
+  SetDueEvent,
   SettingsEvent,
   SuspendEvent,
   UndoableEvent,
@@ -295,6 +299,9 @@ function step(state: CollectionState, card: CardRecord, e: UndoableEvent): void 
     case 'flag':
       setFlag(card, e.flag);
       break;
+    case 'set-due':
+      card.sched = e.after;
+      break;
     case 'mark':
       for (const c of siblings(state, card)) mark(c, e.marked);
       break;
@@ -372,6 +379,13 @@ function undo(
       break;
     case 'flag':
       setFlag(card, target.prev);
+      break;
+    case 'set-due':
+      if (!sameSched(card.sched, target.after)) {
+        rebuild.push(card.id);
+        return;
+      }
+      card.sched = target.before;
       break;
     case 'mark':
       for (const c of group) {

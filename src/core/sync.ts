@@ -15,6 +15,40 @@ export interface SyncReport {
   restored: number;
 }
 
+/** Which cards a sync of a deck would add, edit, retire and bring back, by id. */
+export interface SyncChanges {
+  added: string[];
+  edited: string[];
+  retired: string[];
+  restored: string[];
+}
+
+/** What `syncDeck` would change, without changing anything. */
+export function syncChanges(
+  state: CollectionState,
+  deckName: string,
+  cards: readonly Card[],
+): SyncChanges {
+  const out: SyncChanges = { added: [], edited: [], retired: [], restored: [] };
+  const present = new Set<string>();
+  for (const c of cards) {
+    present.add(c.id);
+    const rec = state.cards[c.id];
+    if (!rec) {
+      out.added.push(c.id);
+      continue;
+    }
+    if (rec.retired) out.restored.push(c.id);
+    if (rec.hash !== c.hash) out.edited.push(c.id);
+  }
+  for (const rec of Object.values(state.cards))
+    if (rec.deck === deckName && !rec.retired && !present.has(rec.id)) out.retired.push(rec.id);
+  return out;
+}
+
+export const hasChanges = (c: SyncChanges): boolean =>
+  c.added.length + c.edited.length + c.retired.length + c.restored.length > 0;
+
 /** Syncs the cards of one deck into the state, in place. */
 export function syncDeck(
   state: CollectionState,

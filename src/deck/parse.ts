@@ -362,6 +362,11 @@ export interface ParseContext {
   deckName: string;
   topics: Set<string>;
   rules?: DeckRules;
+  /**
+   * The day, title and file topics a note takes, by its id, instead of its file's front
+   * matter: an overlay's notes keep those of the note they replace.
+   */
+  noteInfo?: (id: string) => { day: number | null; title: string; fileTopics: string[] };
 }
 
 /** Parses one card file into notes; problems are added to `errors`. */
@@ -395,7 +400,8 @@ export function parseCardFile(
   const notes: Note[] = [];
   const split = splitNotes(file, lines, fm.bodyStart, errors);
   for (const raw of split.notes) {
-    const n = buildNote(file, raw, { day, title, fileTopics }, ctx, errors);
+    const info = ctx.noteInfo ? ctx.noteInfo(raw.id) : { day, title, fileTopics };
+    const n = buildNote(file, raw, info, ctx, errors);
     if (n) notes.push(n);
   }
   const rules = ctx.rules ?? NO_RULES;

@@ -90,6 +90,14 @@ export class CramQueue implements QueueSource {
     this.list = this.list.filter((x) => x !== id);
   }
 
+  /** Cards the sources no longer hold leave the list; new ones are not crammed. */
+  reloaded(): void {
+    this.list = this.list.filter((id) => {
+      const rec = this.cards[id];
+      return rec !== undefined && !rec.retired;
+    });
+  }
+
   /** Cramming introduces nothing: the day's new-card pacing does not apply. */
   pacing(): null {
     return null;

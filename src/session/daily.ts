@@ -114,6 +114,12 @@ export class DailyQueue implements QueueSource {
     this.replan();
   }
 
+  reloaded(): void {
+    const rec = this.front ? this.ctx.collection.state.cards[this.front] : undefined;
+    if (!rec || rec.retired) this.front = null;
+    this.replan();
+  }
+
   pacing(): Pacing | null {
     const { collection, now } = this.ctx;
     return newCardPacing(collection.state, now(), collection.clock);

@@ -3,6 +3,7 @@
  * day's queue, or a cram list), with the session's own tally for the summary. Wires the
  * collection (store) to the queue rules (core); the review screen drives it.
  */
+import { cardInfo } from '../core/cardinfo.js';
 import { newCardPacing, type Pacing } from '../core/interview.js';
 import { buildQueue, nextDue, queueCounts, type Filter, type QueueCounts } from '../core/queue.js';
 import { forecast } from '../core/stats.js';
@@ -11,9 +12,9 @@ import type { Preview, RatingName } from '../core/scheduler.js';
 import { addDays, studyDay, studyDayStart } from '../core/time.js';
 import type { Collection } from '../store/collection.js';
 import { dailyQueue } from './daily.js';
-import type { CardFrom, ReviewSession, SessionCard, Summary } from './types.js';
+import type { CardFrom, CardInfoView, ReviewSession, SessionCard, Summary } from './types.js';
 
-export type { CardFrom, ReviewSession, SessionCard, Summary } from './types.js';
+export type { CardFrom, CardInfoView, ReviewSession, SessionCard, Summary } from './types.js';
 
 /** What a queue source is built from. */
 export interface SessionContext {
@@ -37,6 +38,8 @@ export interface QueueSource {
   undone(target: UndoableEvent): void;
   /** A card left the session (suspended or buried). */
   removed(id: string): void;
+  /** The decks were read again: cards may have come or gone. */
+  reloaded(): void;
   /** Today's new-card pacing, where the source introduces new cards. */
   pacing(): Pacing | null;
   /** Other devices' events arrived: bring the queue up to date (a source that lists its cards once may keep them). */
@@ -44,6 +47,16 @@ export interface QueueSource {
 }
 
 export type QueueSourceFactory<S extends QueueSource = QueueSource> = (ctx: SessionContext) => S;
+
+/** A card's info (`show`, and `i` on the review screen), with where its note is written. */
+export function cardInfoOf(col: Collection, id: string, now: Date): CardInfoView {
+  const { rec } = col.get(id);
+  const note = col.noteOfCard(id);
+  return {
+    ...cardInfo(rec, col.history(id), now, col.settingsFor(rec.deck), col.clock),
+    file: note ? `${note.file}:${note.line}` : null,
+  };
+}
 
 export class Session<S extends QueueSource = QueueSource> implements ReviewSession {
   readonly source: S;
@@ -90,6 +103,8 @@ export class Session<S extends QueueSource = QueueSource> implements ReviewSessi
   undo(): string | null {
     const target = this.collection.undo(this.now());
     if (!target || target.type === 'settings') return null;
+    // A flag or a mark taken back leaves the queue as it is: the card stays on screen.
+    if (target.type === 'flag' || target.type === 'mark') return target.card;
     if (target.type === 'answer') {
       const last = this.answers.pop();
       if (last) {
@@ -128,6 +143,22 @@ export class Session<S extends QueueSource = QueueSource> implements ReviewSessi
   bury(id: string): void {
     this.collection.bury(id, this.now());
     this.source.removed(id);
+  }
+
+  flag(id: string, flag: number): void {
+    this.collection.setFlag(id, flag, this.now());
+  }
+
+  mark(id: string, marked: boolean): void {
+    this.collection.setMarked(id, marked, this.now());
+  }
+
+  info(id: string): CardInfoView {
+    return cardInfoOf(this.collection, id, this.now());
+  }
+
+  reloaded(): void {
+    this.source.reloaded();
   }
 
   summary(): Summary {

@@ -2,6 +2,7 @@
  * What the review screen needs from a session, in the core's terms: the screen renders
  * these values and calls these methods (its intents); it never sees the collection.
  */
+import type { CardInfo } from '../core/cardinfo.js';
 import type { Pacing } from '../core/interview.js';
 import type { QueueCounts, StudyCard } from '../core/queue.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
@@ -11,6 +12,9 @@ export type CardFrom = 'learning' | 'review' | 'new';
 
 /** The card to show, with the queue it came from. */
 export type SessionCard = StudyCard & { from: CardFrom };
+
+/** Card info as `show` gives it, with the file and line its note is written at. */
+export type CardInfoView = CardInfo & { file: string | null };
 
 export interface Summary {
   /** When the session ended. */
@@ -45,6 +49,14 @@ export interface ReviewSession {
   undo(): string | null;
   suspend(id: string): void;
   bury(id: string): void;
+  /** Sets the card's flag (1-7, Anki's colours) or clears it (0), in the log first. */
+  flag(id: string, flag: number): void;
+  /** Marks or unmarks the card's note, in the log first. */
+  mark(id: string, marked: boolean): void;
+  /** The card's info: dates, interval, memory, recall now, time, its answers, where it is written. */
+  info(id: string): CardInfoView;
+  /** The decks were read again (a card was edited): the queue follows their cards. */
+  reloaded(): void;
   /** Today's new-card pacing toward the interview date, if one is set. */
   pacing(): Pacing | null;
   /** Takes in other devices' new events from a synced folder; returns how many arrived. */

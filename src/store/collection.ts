@@ -5,11 +5,12 @@
  * rewritten now and then and when the collection is closed.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { LowSync } from 'lowdb';
 import { deckCards } from '../deck/cards.js';
 import { BUILTIN_DECK, builtinDeckFile, loadBuiltinDeck } from '../deck/builtin.js';
-import { formatDeckError, type Card, type Deck } from '../deck/types.js';
+import { applyOverlay } from '../deck/overlay.js';
+import { formatDeckError, type Card, type Deck, type DeckError, type Note } from '../deck/types.js';
 import { UserError, writeErrorText } from '../errors.js';
 import {
   answerEvents,
@@ -35,10 +36,12 @@ import {
 } from '../core/model.js';
 import { matchesFilter, type Filter, type StudyCard } from '../core/queue.js';
 import { DueLoad } from '../core/loadbalance.js';
-import { preview, type Preview, type RatingName } from '../core/scheduler.js';
+import { preview, type Preview, type RatingName, type SchedState } from '../core/scheduler.js';
+import { dueDays, setDueState, type DueSpec } from '../core/setdue.js';
 import { changesIntervals, movedDue, reschedule, type Moved } from '../core/reschedule.js';
 import { settingsForDeck, validateSettings, type Settings } from '../core/settings.js';
-import { syncDeck, type SyncReport } from '../core/sync.js';
+import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync.js';
+import { describeChange, hasTexts, recordTexts, type DeckChange } from './decktexts.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
 import { loadUserDeck, PARSER } from './deckcache.js';
@@ -52,6 +55,7 @@ import { ensureDevice, migrateLegacyLog, readDevice, type DeviceInfo } from './d
 import { listLogFolder, readConflictCopies, readDeviceLog, type Cursor } from './log/devices.js';
 import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
+import { overlayNote, overlayStamp, readOverlay } from './overlay.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
 export const SNAPSHOT_EVERY = 500;
@@ -177,8 +181,9 @@ export class Collection {
       let entry = this.state.decks[name];
       const key = this.deckKeys.get(name);
       if (entry && key && entry.synced === key) continue;
+      if (this.unsynced.has(name)) continue;
       this.addReport(
-        syncDeck(this.state, name, this.deckCardLists.get(name) ?? deckCards(deck), opts.now),
+        this.takeIn(name, this.deckCardLists.get(name) ?? deckCards(deck), opts.now, write),
       );
       if (key) {
         // The built-in deck gets an entry too (path null), to hold its key.
@@ -298,7 +303,7 @@ export class Collection {
   }
 
   /** Applies events in the merged order; cards they reach out of order are recomputed. */
-  private takeIn(events: readonly CollectionEvent[]): void {
+  private takeInEvents(events: readonly CollectionEvent[]): void {
     const rebuild = new Set<string>();
     for (const e of events) for (const id of applyEvent(this.state, e)) rebuild.add(id);
     if (rebuild.size === 0) return;
@@ -364,7 +369,7 @@ export class Collection {
     }
     // The positions first: a card recomputed reads every log up to them.
     this.state.peers = { ...this.state.peers, ...cursors };
-    this.takeIn(fresh);
+    this.takeInEvents(fresh);
     for (const [id, before] of touched) {
       const c = this.state.cards[id];
       if (c && JSON.stringify([c.sched, c.suspended, c.buriedDay]) !== before)
@@ -375,43 +380,198 @@ export class Collection {
 
   private loadDecks(opts: OpenOptions): void {
     const builtin = opts.builtin ?? loadBuiltinDeck();
-    this.addDeckCards(builtin);
+    this.builtinBase = builtin;
     if (!opts.builtin) {
       // The built-in deck changes only with sre-cards itself: its file identifies it.
       try {
         const st = statSync(builtinDeckFile());
-        this.deckKeys.set(builtin.name, `${PARSER} built-in ${st.size} ${st.mtimeMs}`);
+        this.builtinKey = `${PARSER} built-in ${st.size} ${st.mtimeMs}`;
       } catch {
         // read above; unreachable unless removed meanwhile: then it is synced every time
       }
     }
+    const read = this.readBuiltin();
+    if ('errors' in read) {
+      this.warnings.push(
+        `the overlay ${read.file} was not read, the built-in text is shown and your fixes are kept as they are:\n  ${read.errors.map(formatDeckError).join('\n  ')}`,
+      );
+      this.unsynced.add(builtin.name);
+      this.addDeckCards(builtin);
+    } else {
+      if (read.key) this.deckKeys.set(builtin.name, read.key);
+      this.addDeckCards(read.deck, read.cards);
+    }
     for (const entry of Object.values(this.state.decks)) {
       if (!entry.path) continue;
-      const { deck, errors, key, hashes } = loadUserDeck(
-        entry.name,
-        entry.path,
-        this.paths.cache,
-        opts.mode === 'write',
-      );
-      if (key) this.deckKeys.set(entry.name, key);
-      if (!deck) {
-        this.warnings.push(
-          `deck "${entry.name}" (${entry.path}) was not read, its cards are kept as they were:\n  ${errors.map(formatDeckError).join('\n  ')}`,
-        );
+      const r = this.readUserDeck(entry, opts.mode === 'write');
+      if (r.key) this.deckKeys.set(entry.name, r.key);
+      if ('errors' in r) {
+        this.warnings.push(r.errors.join('\n  '));
+        // The deck as it last read cleanly, not synced: nothing changes until it is fixed.
+        const prev = r.previous && { ...r.previous.deck, name: entry.name };
+        const cards = prev && r.previous ? deckCards(prev, r.previous.hashes) : null;
+        if (prev && cards && !cards.some((c) => this.cards.has(c.id))) {
+          this.unsynced.add(entry.name);
+          this.addDeckCards(prev, cards);
+        }
         continue;
       }
-      // The deck is known by the name it was added under.
-      const named = { ...deck, name: entry.name };
-      const cards = deckCards(named, hashes);
-      const clash = cards.find((c) => this.cards.has(c.id));
-      if (clash) {
-        this.warnings.push(
-          `deck "${entry.name}" was not read: card id "${clash.id}" is also in deck "${this.cards.get(clash.id)?.deck}"`,
-        );
-        continue;
-      }
-      this.addDeckCards(named, cards);
+      this.addDeckCards(r.deck, r.cards);
     }
+  }
+
+  /**
+   * What changed in each deck's sources since the collection last took them in (cards
+   * edited, with their texts before and after; added; retired): found at open, and by
+   * `reloadDecks`. A reader finds what a writer would take in (`deck check`).
+   */
+  readonly deckChanges = new Map<string, DeckChange>();
+  /** The changes found at open in decks the collection had before: for the session's first line. */
+  readonly openChanges: SyncReport = { added: 0, edited: 0, retired: 0, restored: 0 };
+
+  /**
+   * Syncs a deck's cards into the state, noting what changed; a writer records the texts
+   * taken in (texts/NAME.json), with the change.
+   */
+  private takeIn(name: string, cards: Card[], now: Date, write: boolean): SyncReport {
+    const changes = syncChanges(this.state, name, cards);
+    const known =
+      this.state.decks[name]?.synced !== undefined ||
+      Object.values(this.state.cards).some((c) => c.deck === name);
+    let change: DeckChange | null = null;
+    if (hasChanges(changes) && known) {
+      change = describeChange(this.paths.texts, name, changes, this.cards, now);
+      this.deckChanges.set(name, change);
+    }
+    const report = syncDeck(this.state, name, cards, now);
+    if (change && !this.log) {
+      for (const k of ['added', 'edited', 'retired', 'restored'] as const)
+        this.openChanges[k] += report[k];
+    }
+    if (write && (change || !hasTexts(this.paths.texts, name))) {
+      try {
+        recordTexts(this.paths.texts, name, cards, change);
+      } catch {
+        // only the diffs of this change are lost: the cards and their history are in the log
+      }
+    }
+    return report;
+  }
+
+  /** The built-in deck before its overlay: what an edit of one of its notes starts from. */
+  private builtinBase!: Deck;
+  /** Identifies the installed built-in deck (null when it was given, as tests do). */
+  private builtinKey: string | null = null;
+  /** Decks read with problems this open: not synced, so their cards keep their texts' hashes. */
+  private readonly unsynced = new Set<string>();
+
+  /** The built-in deck with its overlay, or the overlay's errors. */
+  private readBuiltin():
+    { deck: Deck; cards: Card[]; key: string | null } | { errors: DeckError[]; file: string } {
+    const base = this.builtinBase;
+    const overlay = readOverlay(this.paths.overlays, base);
+    if (overlay && overlay.errors.length) return { errors: overlay.errors, file: overlay.file };
+    const deck = overlay ? applyOverlay(base, overlay.notes) : base;
+    const stamp = overlayStamp(this.paths.overlays, base.name);
+    const key = this.builtinKey && `${this.builtinKey}${stamp ? ` overlay ${stamp}` : ''}`;
+    return { deck, cards: deckCards(deck), key };
+  }
+
+  /** A user's deck, from its sources (or their cache), or why it was not read. */
+  private readUserDeck(
+    entry: { name: string; path: string | null },
+    write: boolean,
+  ):
+    | { deck: Deck; cards: Card[]; key: string | null }
+    | {
+        errors: string[];
+        key: string | null;
+        list: DeckError[];
+        previous?: { deck: Deck; hashes: string[] };
+      } {
+    const path = entry.path ?? '';
+    const read = loadUserDeck(entry.name, path, this.paths.cache, write);
+    const { errors, key } = read;
+    if (!read.deck)
+      return {
+        key,
+        list: errors,
+        previous: read.previous,
+        errors: [
+          `deck "${entry.name}" (${path}) has errors; ${read.previous ? 'its cards keep the text they had when it last read cleanly' : 'its cards are kept as they were'} until they are fixed:\n  ${errors.map(formatDeckError).join('\n  ')}`,
+        ],
+      };
+    const { deck, hashes } = read;
+    // The deck is known by the name it was added under.
+    const named = { ...deck, name: entry.name };
+    const cards = deckCards(named, hashes);
+    const clash = cards.find((c) => {
+      const other = this.cards.get(c.id);
+      return other !== undefined && other.deck !== entry.name;
+    });
+    if (clash) {
+      const message = `card id "${clash.id}" is also in deck "${this.cards.get(clash.id)?.deck}"`;
+      return {
+        key,
+        list: [{ file: path, line: 1, message }],
+        errors: [`deck "${entry.name}" was not read: ${message}`],
+      };
+    }
+    return { deck: named, cards, key };
+  }
+
+  /**
+   * Reads the decks again (after an edit of their sources): cards edited keep their ids
+   * and history, new ones are added, removed ones retired, and the snapshot covers it. A
+   * deck that no longer parses keeps its previous text; its errors are returned.
+   */
+  reloadDecks(now: Date): { report: SyncReport; errors: DeckError[] } {
+    const report: SyncReport = { added: 0, edited: 0, retired: 0, restored: 0 };
+    const errors: DeckError[] = [];
+    const fresh: { deck: Deck; cards: Card[]; key: string | null }[] = [];
+    const b = this.readBuiltin();
+    if ('errors' in b) errors.push(...b.errors);
+    else fresh.push(b);
+    for (const entry of Object.values(this.state.decks)) {
+      if (!entry.path) continue;
+      const r = this.readUserDeck(entry, this.log !== null);
+      if ('errors' in r) errors.push(...r.list);
+      else fresh.push(r);
+    }
+    for (const { deck, cards, key } of fresh) {
+      const entry = this.state.decks[deck.name];
+      const old = this.deckCardLists.get(deck.name) ?? [];
+      for (const c of old) this.cards.delete(c.id);
+      this.addDeckCards(deck, cards);
+      if (key && entry?.synced === key) continue;
+      const r = this.takeIn(deck.name, cards, now, this.log !== null);
+      for (const k of ['added', 'edited', 'retired', 'restored'] as const) report[k] += r[k];
+      if (key) (this.state.decks[deck.name] ??= { name: deck.name, path: null }).synced = key;
+      this.unsynced.delete(deck.name);
+    }
+    this.dueLoad = null;
+    if (this.log && !this.closed) this.snapshot();
+    return { report, errors };
+  }
+
+  /**
+   * The file and line to edit a card's note at: its source, or for the built-in deck its
+   * copy in the overlay (made first when there is none).
+   */
+  editTarget(id: string, now: Date): { file: string; line: number; overlay: boolean } {
+    const { card } = this.get(id);
+    const note = this.noteOfCard(id);
+    if (!note) throw new UserError(`the note of card "${id}" is not in its deck's sources`);
+    const entry = this.state.decks[card.deck];
+    if (entry?.path) return { file: join(entry.path, note.file), line: note.line, overlay: false };
+    if (isAbsolute(note.file)) return { file: note.file, line: note.line, overlay: true };
+    const base = this.builtinBase.notes.find((n) => n.id === note.id) ?? note;
+    return { ...overlayNote(this.paths.overlays, this.builtinBase, base, now), overlay: true };
+  }
+
+  /** The built-in deck as installed, before its overlay. */
+  get builtinDeck(): Deck {
+    return this.builtinBase;
   }
 
   /** Each deck's cards, made once per open (at 100k cards making them is not free). */
@@ -456,6 +616,12 @@ export class Collection {
   }
 
   noteOf = (id: string): string | undefined => this.state.cards[id]?.note;
+
+  /** The note a card comes from, as its deck's sources hold it (with its file and line). */
+  noteOfCard(id: string): Note | undefined {
+    const card = this.cards.get(id);
+    return card ? this.decks.get(card.deck)?.notes.find((n) => n.id === card.note) : undefined;
+  }
 
   /** The settings a deck's cards are scheduled with (the deck's own over the others). */
   settingsFor(deck: string | undefined): Settings {
@@ -712,6 +878,28 @@ export class Collection {
     return true;
   }
 
+  /**
+   * Sets a card due `spec` study days from now (Anki's Set due date); returns the day
+   * count drawn and the new state. A new card is refused: it has no memory state yet.
+   */
+  setDue(id: string, spec: DueSpec, now: Date): { days: number; after: SchedState } {
+    const { rec } = this.get(id);
+    const days = dueDays(spec, id, now);
+    const after = setDueState(rec.sched, days, spec.setInterval, now, this.clock);
+    if (!after)
+      throw new UserError(
+        `card "${id}" is new: set-due moves cards you have studied (a new card has no memory state yet); review it, or leave it to the queue`,
+      );
+    this.commitUndoable({
+      type: 'set-due',
+      at: now.toISOString(),
+      card: id,
+      before: rec.sched,
+      after,
+    });
+    return { days, after };
+  }
+
   /** Marks the card's note (or unmarks it); false when it already was. */
   setMarked(id: string, marked: boolean, now: Date): boolean {
     const { rec } = this.get(id);
@@ -754,7 +942,7 @@ export class Collection {
       );
     this.commit({ type: 'deck-add', at: now.toISOString(), name, path });
     this.addDeckCards({ ...deck, name }, cards);
-    const report = syncDeck(this.state, name, cards, now);
+    const report = this.takeIn(name, cards, now, true);
     this.snapshot();
     return report;
   }

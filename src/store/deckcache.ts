@@ -47,13 +47,13 @@ function cachePath(cacheDir: string, name: string): string {
   return join(cacheDir, `deck-${encodeURIComponent(name)}.json`);
 }
 
-function readCache(path: string, folder: string, files: Fingerprint): CacheFile | null {
+function readCache(path: string, folder: string, files: Fingerprint | null): CacheFile | null {
   try {
     const c = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
     if (
       c.parser !== PARSER ||
       c.folder !== folder ||
-      JSON.stringify(c.files) !== JSON.stringify(files) ||
+      (files !== null && JSON.stringify(c.files) !== JSON.stringify(files)) ||
       c.deck?.format !== 1 ||
       !Array.isArray(c.deck.notes) ||
       !Array.isArray(c.hashes) ||
@@ -68,14 +68,22 @@ function readCache(path: string, folder: string, files: Fingerprint): CacheFile 
 
 /**
  * Reads a user's deck folder: from the cache when its files are unchanged, else from the
- * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`.
+ * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`;
+ * when the sources do not parse, `previous` is the deck as last read (from the cache),
+ * so that its cards keep their text until the error is fixed.
  */
 export function loadUserDeck(
   name: string,
   folder: string,
   cacheDir: string,
   write: boolean,
-): { deck: Deck | null; errors: DeckError[]; key: string | null; hashes?: string[] } {
+): {
+  deck: Deck | null;
+  errors: DeckError[];
+  key: string | null;
+  hashes?: string[];
+  previous?: { deck: Deck; hashes: string[] };
+} {
   const files = fingerprint(folder);
   const key = files ? `${PARSER} ${JSON.stringify(files)}` : null;
   const path = cachePath(cacheDir, name);
@@ -93,6 +101,10 @@ export function loadUserDeck(
     } catch {
       // a cache that cannot be written only costs time
     }
+  }
+  if (!loaded.deck) {
+    const last = readCache(path, folder, null);
+    if (last) return { ...loaded, key, previous: { deck: last.deck, hashes: last.hashes } };
   }
   return { ...loaded, key };
 }

@@ -40,6 +40,10 @@ export interface DataPaths {
   backups: string;
   /** Parsed user decks (disposable). */
   cache: string;
+  /** Your fixes to notes of the built-in deck, one file a deck (see deck/overlay.ts). */
+  overlays: string;
+  /** The card texts each deck had when last taken in, and what changed then. */
+  texts: string;
 }
 
 function readJson(path: string): Record<string, unknown> | null {
@@ -76,5 +80,7 @@ export function dataPaths(dir: string): DataPaths {
     lock: join(dir, 'lock'),
     backups: join(dir, 'backups'),
     cache: join(dir, 'cache'),
+    overlays: join(dir, 'overlays'),
+    texts: join(dir, 'texts'),
   };
 }

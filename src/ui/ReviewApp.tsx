@@ -1,10 +1,10 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { pacingText } from '../core/interview.js';
 import type { ReviewSession, Summary } from '../session/types.js';
 import { wrap } from './layout.js';
 import { Lines } from './Markdown.js';
-import { createReviewStore, keyAction, type ReviewState } from './review-state.js';
+import { createReviewStore, keyAction, type LineOp, type ReviewState } from './review-state.js';
 import { reviewScreen, type Screen } from './review-screen.js';
 import { summaryLines } from './summary.js';
 
@@ -15,7 +15,34 @@ export interface ReviewAppProps {
   now: () => Date;
   /** Called once when the session ends (quit or done), with the error if an answer was not saved. */
   onExit?: (result: { summary: Summary; error: string | null }) => void;
+  /**
+   * Opens a card's source in the editor and reads the decks again (`e`); returns the line
+   * to show. Without it, `e` says that editing is not available.
+   */
+  edit?: (cardId: string) => string;
+  /** Runs `fn` with the terminal given back (raw mode off, main screen): the editor's. */
+  suspend?: <T>(fn: () => T) => T;
+  /** A line to show over the first card (what changed in the decks since the last session). */
+  notice?: string | null;
 }
+
+/** Ctrl-1…Ctrl-7 as terminals send them, when they send them at all: the flag, or null. */
+export function ctrlDigit(input: string, ctrl: boolean): number | null {
+  // The kitty keyboard protocol (Ink gives the digit with ctrl).
+  if (ctrl && /^[1-7]$/.test(input)) return Number(input);
+  // xterm's modifyOtherKeys: ESC [27;5;49~ (Ink drops the ESC).
+  const m = /^\[27;5;(49|5[0-5])~$/.exec(input);
+  if (m) return Number(m[1]) - 48;
+  // The VT100 control codes of Ctrl-2 and Ctrl-4…7 (Ctrl-1 sends 1, Ctrl-3 is Esc).
+  if (ctrl && input === '`') return 2;
+  const legacy = ['\x1c', '\x1d', '\x1e', '\x1f'].indexOf(input);
+  return legacy >= 0 ? legacy + 4 : null;
+}
+
+/** Printable characters only: what the type-in line takes from a key. */
+const printable = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- controls are what it leaves out
+  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 
 export function SummaryView({ summary, width = 80 }: { summary: Summary; width?: number }) {
   const lines = summaryLines(summary).flatMap((l) => wrap([{ text: l }], width));
@@ -31,9 +58,10 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 const PICK_UP_MS = 30_000;
 
 /** The review screen: input handling and effects at the top, rendering below. */
-export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
+export function ReviewApp({ session, label, now, onExit, edit, suspend, notice }: ReviewAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
+  const { internal_eventEmitter: inputEvents } = useStdin();
   const [pacing] = useState(() => session.pacing());
   const pacingLine = pacing && pacing.unseen > 0 ? pacingText(pacing) : null;
   const screen = (s: ReviewState): Screen | null =>
@@ -52,12 +80,22 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
           scroll: s.scroll,
           columns: s.columns,
           rows: s.rows,
+          typing: s.typing,
+          diff: s.diff,
+          info: s.info,
+          editing: s.editing,
         })
       : null;
   const [store] = useState(() =>
     createReviewStore(
-      { session, now, scrollRange: (s) => screen(s) ?? { scroll: 0, maxScroll: 0, page: 1 } },
+      {
+        session,
+        now,
+        canEdit: edit !== undefined,
+        scrollRange: (s) => screen(s) ?? { scroll: 0, maxScroll: 0, page: 1 },
+      },
       { columns: stdout?.columns || 80, rows: stdout?.rows || 0 },
+      notice ?? null,
     ),
   );
   const state = useSyncExternalStore(store.subscribe, store.getState);
@@ -98,8 +136,75 @@ export function ReviewApp({ session, label, now, onExit }: ReviewAppProps) {
     exit();
   }, [ended, exit, onExit]);
 
+  // The editor runs once the screen says so ("Editing…"), then the screen comes back
+  // with the card as the sources now have it.
+  const { editing } = state;
+  useEffect(() => {
+    if (!editing || !edit) return;
+    const id = store.getState().card?.card.id;
+    const t = setTimeout(() => {
+      let notice: string;
+      try {
+        notice = id ? (suspend ?? ((f) => f()))(() => edit(id)) : 'No card to edit.';
+      } catch (e) {
+        notice = `The editor did not run: ${(e as Error).message}`;
+      }
+      store.dispatch({ type: 'edited', notice });
+    }, 30);
+    return () => clearTimeout(t);
+  }, [editing, edit, suspend, store]);
+
+  // The raw key, to tell Backspace (DEL, which Ink calls delete) from Delete (ESC [3~).
+  const raw = useRef('');
+  useEffect(() => {
+    const seen = (data: string) => (raw.current = data);
+    inputEvents?.prependListener('input', seen);
+    return () => {
+      inputEvents?.off('input', seen);
+    };
+  }, [inputEvents]);
+
   useInput((input, key) => {
-    if ((key.ctrl && input === 'c') || key.escape) return store.dispatch({ type: 'quit' });
+    const s = store.getState();
+    if (s.editing) return;
+    if (key.ctrl && input === 'c') return store.dispatch({ type: 'quit' });
+    if (s.typing && !s.info) {
+      const line = (op: LineOp) => store.dispatch({ type: 'line', op });
+      if (key.return) return store.dispatch({ type: 'submit' });
+      if (key.escape) return store.dispatch({ type: 'skip-typing' });
+      if (key.leftArrow) return line('left');
+      if (key.rightArrow) return line('right');
+      if (key.home || (key.ctrl && input === 'a')) return line('home');
+      if (key.end || (key.ctrl && input === 'e')) return line('end');
+      if (key.ctrl && input === 'u') return line('clear');
+      if (key.backspace || (key.delete && (raw.current === '\x7f' || raw.current === '\b')))
+        return line('backspace');
+      if (key.delete || (key.ctrl && input === 'd')) return line('delete');
+      if (key.upArrow || key.downArrow)
+        return store.dispatch({ type: 'scroll', lines: key.upArrow ? -1 : 1 });
+      if (key.ctrl || key.meta || key.tab) return;
+      // Keys that come together (typed fast, or pasted) are taken in turn: an Enter among
+      // them compares, and the keys after it act on the answer.
+      for (const [n, ch] of [...input].entries()) {
+        const now = store.getState();
+        if (!now.typing) {
+          for (const rest of [...input].slice(n)) {
+            const action = keyAction(rest === '\r' ? ' ' : rest, store.getState());
+            if (action) store.dispatch(action);
+          }
+          return;
+        }
+        if (ch === '\r' || ch === '\n') store.dispatch({ type: 'submit' });
+        else if (printable(ch)) line({ insert: ch });
+      }
+      return;
+    }
+    if (s.info) return store.dispatch({ type: 'close' });
+    if (key.escape) return store.dispatch({ type: 'quit' });
+    const flag = ctrlDigit(input, key.ctrl);
+    if (flag !== null) return store.dispatch({ type: 'flag', flag });
+    if (key.ctrl && input === 'z') return store.dispatch({ type: 'undo' });
+    if (key.ctrl) return;
     if (key.upArrow || key.downArrow)
       return store.dispatch({ type: 'scroll', lines: key.upArrow ? -1 : 1 });
     if (key.pageUp || key.pageDown)

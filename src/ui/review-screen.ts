@@ -7,8 +7,12 @@
  */
 import type { QueueCounts } from '../core/queue.js';
 import type { Preview, RatingName } from '../core/scheduler.js';
-import type { SessionCard } from '../session/types.js';
+import type { TypeDiff } from '../core/typeanswer.js';
+import type { CardInfoView, SessionCard } from '../session/types.js';
+import { answerLogLines, cardInfoRows } from '../text/cardinfo.js';
 import { sanitize } from '../text/terminal.js';
+import { FLAG_COLORS, FLAG_NAMES } from './flags.js';
+import type { TypedLine } from './review-state.js';
 import { lineWidth, markdownLines, textWidth, wrap, type Line, type Seg } from './layout.js';
 import { formatDuration } from './summary.js';
 
@@ -31,6 +35,14 @@ export interface ScreenInput {
   columns: number;
   /** The terminal's height; 0 when unknown (then nothing scrolls). */
   rows: number;
+  /** The type-in line being typed, if any. */
+  typing?: TypedLine | null;
+  /** The typed answer compared with the expected one, after Enter. */
+  diff?: TypeDiff | null;
+  /** Card info over the card. */
+  info?: CardInfoView | null;
+  /** The editor is open on the card's source. */
+  editing?: boolean;
 }
 
 export interface Screen {
@@ -50,11 +62,16 @@ const LABELS: Record<RatingName, string> = {
 };
 
 export const HELP: [string, string][] = [
-  ['Space, Enter', 'show the answer; after it, grade Good'],
+  ['Space, Enter', 'show the answer; after it, grade Good (Again when a typed answer missed)'],
   ['1 2 3 4', 'grade Again, Hard, Good, Easy'],
-  ['u', 'undo the last answer, suspend or bury'],
-  ['s', 'suspend this card'],
-  ['b', 'bury this card until tomorrow'],
+  ['u, Ctrl-Z', 'undo the last answer, suspend, bury, flag or mark'],
+  ['s, @', 'suspend this card'],
+  ['!', "suspend this card (Anki's suspends the note; here each card apart)"],
+  ['b, -', 'bury this card until tomorrow'],
+  ['e', "edit the card's source in $VISUAL or $EDITOR"],
+  ['i', 'card info: dates, interval, memory, answers'],
+  ['f 1-7, f 0', 'flag red … purple; f 0 clears (also Ctrl-1…7 where sent)'],
+  ['*', 'mark or unmark the note'],
   ['↑ ↓, j k', 'scroll a card taller than the screen'],
   ['PgUp, PgDn', 'scroll it a page at a time'],
   ['?', 'show or hide these keys'],
@@ -134,21 +151,156 @@ function cardLines(i: ScreenInput): { lines: Line[]; answerAt: number } {
     card.topics.join(', '),
     rec.sched.state,
   ].filter(Boolean);
+  const marks: Seg[] = [];
+  const flag = rec.flag ?? 0;
+  if (flag > 0)
+    marks.push(
+      { text: ' · ', dim: true },
+      { text: `⚑\u00a0${FLAG_NAMES[flag]}`, color: FLAG_COLORS[flag] },
+    );
+  // No-break spaces: a sign and its word stay on one line.
+  if (rec.marked) marks.push({ text: ' · ', dim: true }, { text: '★\u00a0marked', bold: true });
   const lines: Line[] = [
-    ...wrap([{ text: sanitize(meta.join(' · ')), dim: true }], w),
+    ...wrap([{ text: sanitize(meta.join(' · ')), dim: true }, ...marks], w),
     [],
     ...markdownLines(card.front, w),
   ];
+  if (i.phase === 'question' && i.typing) lines.push([], ...typingLines(i.typing, w));
   let answerAt = -1;
   if (i.phase === 'answer') {
     lines.push([]);
     answerAt = lines.length;
     lines.push([{ text: '┄'.repeat(Math.max(1, Math.min(w - 1, 40))), dim: true }]);
+    if (i.diff) lines.push(...diffLines(i.diff, w), []);
     lines.push(...markdownLines(card.back, w));
     if (card.source)
       lines.push(...wrap([{ text: `Source: ${sanitize(card.source)}`, dim: true }], w));
   }
   return { lines, answerAt };
+}
+
+/** The type-in line: a prompt, then the text with the cursor, scrolled to keep it in view. */
+function typingLines(t: TypedLine, w: number): Line[] {
+  const chars = [...t.text];
+  const room = Math.max(1, w - 3);
+  let from = 0;
+  // Keep the cursor (and one cell after it) on the line.
+  let width = 0;
+  for (let k = t.cursor; k >= 0; k--) {
+    width += k < chars.length ? textWidth(chars[k] ?? '') : 1;
+    if (width > room) {
+      from = k + 1;
+      break;
+    }
+  }
+  const segs: Seg[] = [{ text: '› ', bold: true }];
+  if (from > 0) segs[0] = { text: '…', dim: true };
+  if (from > 0) segs.push({ text: ' ' });
+  let used = 0;
+  for (let k = from; k <= chars.length; k++) {
+    const ch = k < chars.length ? (chars[k] ?? ' ') : ' ';
+    const cw = textWidth(ch);
+    if (used + cw > room) break;
+    used += cw;
+    if (k === t.cursor) segs.push({ text: ch, inverse: true });
+    else segs.push({ text: ch });
+  }
+  return [
+    ...wrap([{ text: 'Type the answer; Enter compares, Esc skips typing', dim: true }], w),
+    segs,
+  ];
+}
+
+const MARK: Record<string, string> = { good: ' ', bad: '~', missing: ' ' };
+
+/**
+ * A typed answer against the expected one, as two labelled rows, each cut to the width
+ * with a row of markers under it: `~` under characters typed wrong or in excess, `_`
+ * in the typed row for each expected character not typed, `^` under the expected
+ * characters that were missed. Colour repeats it (green, red, yellow), never alone.
+ */
+function diffLines(d: TypeDiff, w: number): Line[] {
+  if (d.correct) {
+    const text = d.expected.map((r) => r.text).join('');
+    return wrap(
+      [
+        { text: '✓ ', bold: true, color: 'green' },
+        { text: sanitize(text), color: 'green' },
+      ],
+      w,
+    );
+  }
+  const labelW = 10;
+  const room = Math.max(4, w - labelW);
+  const color = { good: 'green', bad: 'red', missing: 'yellow' } as const;
+  const rows = (label: string, runs: TypeDiff['typed'], expected: boolean): Line[] => {
+    const cells: { ch: string; kind: 'good' | 'bad' | 'missing' }[] = [];
+    for (const r of runs) for (const ch of sanitize(r.text)) cells.push({ ch, kind: r.kind });
+    if (cells.length === 0) cells.push({ ch: ' ', kind: 'good' });
+    const out: Line[] = [];
+    let k = 0;
+    let first = true;
+    while (k < cells.length) {
+      const text: Seg[] = [{ text: (first ? label : '').padEnd(labelW), dim: true }];
+      let marks = ' '.repeat(labelW);
+      let used = 0;
+      let any = false;
+      while (k < cells.length) {
+        const c = cells[k] as (typeof cells)[number];
+        const cw = Math.max(1, textWidth(c.ch));
+        if (used + cw > room && used > 0) break;
+        const last = text[text.length - 1] as Seg;
+        if (last.color === color[c.kind] && k > 0 && !last.dim) last.text += c.ch;
+        else text.push({ text: c.ch, color: color[c.kind] });
+        const m = expected ? (c.kind === 'missing' ? '^' : ' ') : (MARK[c.kind] ?? ' ');
+        if (m !== ' ') any = true;
+        marks += m.repeat(cw);
+        used += cw;
+        k++;
+      }
+      out.push(text);
+      if (any) out.push([{ text: marks.trimEnd(), bold: true }]);
+      first = false;
+    }
+    return out;
+  };
+  return [
+    [
+      { text: '✗ not quite', bold: true, color: 'red' },
+      { text: ' · Space grades Again', dim: true },
+    ],
+    ...rows('typed', d.typed, false),
+    ...rows('expected', d.expected, true),
+    ...wrap([{ text: '~ wrong/extra · _ not typed · ^ missed', dim: true }], w),
+  ];
+}
+
+/** Card info, as `show` gives it: label and value rows, then the answers. */
+function infoLines(info: CardInfoView, id: string, w: number): Line[] {
+  const labelW = 15;
+  const lines: Line[] = [[{ text: clip(`Card info · ${sanitize(id)}`, w), bold: true }]];
+  for (const [label, value] of cardInfoRows(info)) {
+    if (labelW + 8 > w)
+      lines.push(
+        [{ text: label, bold: true }],
+        ...wrap([{ text: sanitize(value) }], w, [{ text: '  ' }]),
+      );
+    else
+      lines.push(
+        ...wrap(
+          [{ text: sanitize(value) }],
+          w,
+          [{ text: label.padEnd(labelW), dim: true }],
+          [{ text: ' '.repeat(labelW) }],
+        ),
+      );
+  }
+  lines.push([], [{ text: `Answers (${info.log.length})`, bold: true }]);
+  if (info.log.length === 0) lines.push([{ text: 'none yet', dim: true }]);
+  else
+    for (const l of answerLogLines(info.log, w < 60))
+      lines.push(...wrap([{ text: sanitize(l) }], w, [], [{ text: '  ' }]));
+  return lines;
 }
 
 function helpLines(w: number): Line[] {
@@ -196,11 +348,26 @@ function footer(i: ScreenInput): Line[] {
   const w = i.columns;
   const lines: Line[] = [[]];
   if (i.previews) lines.push(...buttonLines(i.previews, w));
+  else if (i.typing) lines.push(...wrap([{ text: 'Enter compares what you typed', dim: true }], w));
   else lines.push(...wrap([{ text: 'Space or Enter shows the answer', dim: true }], w));
   if (i.notice) lines.push(...wrap([{ text: sanitize(i.notice), color: 'yellow' }], w));
-  const keys = i.help
-    ? ['? hides the keys']
-    : ['space show', '1-4 grade', 'u undo', 's suspend', 'b bury', '? keys', 'q quit'];
+  const keys = i.editing
+    ? ['the editor is open; the session resumes when it closes']
+    : i.info
+      ? ['any key closes the card info']
+      : i.help
+        ? ['? hides the keys']
+        : i.typing
+          ? ['Enter compare', 'Esc skip typing', '← → Home End', 'Ctrl-U clear', 'Ctrl-C quit']
+          : [
+              i.diff && !i.diff.correct ? 'space Again' : 'space show',
+              '1-4 grade',
+              'u undo',
+              's suspend',
+              'b bury',
+              '? keys',
+              'q quit',
+            ];
   lines.push(
     ...packItems(
       keys.map((k) => [{ text: k, dim: true }]),
@@ -214,9 +381,13 @@ export function reviewScreen(i: ScreenInput): Screen {
   const w = Math.max(1, i.columns);
   const input = { ...i, columns: w };
   const head = header(input);
-  const { lines: body, answerAt } = i.help
-    ? { lines: helpLines(w), answerAt: -1 }
-    : cardLines(input);
+  const { lines: body, answerAt } = i.editing
+    ? { lines: [[{ text: `Editing ${sanitize(i.card.card.id)}…`, dim: true }]], answerAt: -1 }
+    : i.info
+      ? { lines: infoLines(i.info, i.card.card.id, w), answerAt: -1 }
+      : i.help
+        ? { lines: helpLines(w), answerAt: -1 }
+        : cardLines(input);
   const foot = footer(input);
   const limit = i.rows > 0 ? i.rows - 1 : Number.POSITIVE_INFINITY;
   if (head.length + body.length + foot.length <= limit)

@@ -8,6 +8,8 @@ import { summaryLines } from './summary.js';
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?1049l';
 const CLEAR = '\u001b[2J\u001b[H';
+const SHOW_CURSOR = '\u001b[?25h';
+const HIDE_CURSOR = '\u001b[?25l';
 
 /**
  * Runs the review screen in the terminal until the session ends. It draws on the
@@ -18,7 +20,9 @@ export async function runReview(
   session: ReviewSession,
   label: string,
   now: () => Date,
+  opts: { edit?: (cardId: string) => string; notice?: string | null } = {},
   stdout: NodeJS.WriteStream = process.stdout,
+  stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<{ summary: Summary; error: string | null }> {
   let result: { summary: Summary; error: string | null } = {
     summary: session.summary(),
@@ -35,9 +39,33 @@ export async function runReview(
     stdout.on('resize', resized);
     process.once('exit', leave);
   }
+  // The editor gets the terminal as a shell leaves it: cooked mode, the main screen, the
+  // cursor shown, Ctrl-C its own; then the session's screen comes back.
+  const suspend = <T,>(fn: () => T): T => {
+    const raw = stdin.isTTY ? stdin.isRaw : false;
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    if (raw) stdin.setRawMode(false);
+    if (alt) stdout.write(SHOW_CURSOR + LEAVE_ALT);
+    try {
+      return fn();
+    } finally {
+      if (alt) stdout.write(ENTER_ALT + HIDE_CURSOR);
+      if (raw) stdin.setRawMode(true);
+      process.off('SIGINT', ignore);
+    }
+  };
   try {
     const app = render(
-      <ReviewApp session={session} label={label} now={now} onExit={(r) => (result = r)} />,
+      <ReviewApp
+        session={session}
+        label={label}
+        now={now}
+        onExit={(r) => (result = r)}
+        edit={opts.edit}
+        suspend={suspend}
+        notice={opts.notice ?? null}
+      />,
       // Ink holds a frame that follows another within 1000/maxFps ms (33 ms at its default
       // 30): the clock's tick each second would then delay an answer's next card. The
       // screen changes only on keys and once a second, so a short window costs nothing.

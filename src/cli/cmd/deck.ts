@@ -8,11 +8,19 @@ import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, columns, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
+import { checkText, deckCheck } from '../deckcheck.js';
 
-export const usage = 'sre-cards deck add PATH | deck remove NAME | deck list [--json]';
+export const usage =
+  'sre-cards deck add PATH | deck remove NAME | deck list [--json] | deck check [NAME] [--json]';
 export const help = `Makes a folder of your own sources a deck of the collection, reviewed beside the
 built-in deck ("${BUILTIN_DECK}"). An added deck is re-read whenever its files change.
 Removing a deck retires its cards: they are no longer reviewed, and their history is kept.
+
+\`deck check\` lists what changed in each deck's sources: the cards edited (with a
+short diff; their ids and history stay), added and retired, since the collection
+last took them in, or, when it has taken everything in, at the last change. For the
+built-in deck it also lists your overlay's notes whose built-in note changed since
+you copied it. It only reads.
 
 ${usage}`;
 
@@ -70,6 +78,17 @@ export function run(args: string[], env: Env): number {
     } finally {
       col.close();
     }
+    return 0;
+  }
+  if (sub === 'check') {
+    assertNoExtra(positionals, 2, usage);
+    const col = openCollection(env, 'read', 'deck check');
+    const name = positionals[1];
+    if (name !== undefined && !col.decks.has(name))
+      throw usageError(`unknown deck "${name}"; decks: ${[...col.decks.keys()].join(', ')}`, usage);
+    const reports = deckCheck(col, name);
+    if (values.json) env.stdout.write(toJson(reports) + '\n');
+    else env.stdout.write(sanitize(checkText(reports).join('\n')) + '\n');
     return 0;
   }
   throw usageError(`unknown deck subcommand "${sub}"`, usage);

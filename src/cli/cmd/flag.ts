@@ -2,8 +2,9 @@ import { COMMON_OPTIONS, parse, usageError } from '../args.js';
 import { assertNoExtra, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 
-/** Anki's flag colours, by number. */
-export const FLAG_NAMES = ['none', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
+import { FLAG_NAMES } from '../../core/model.js';
+
+export { FLAG_NAMES };
 
 export const usage = 'sre-cards flag CARD_ID N   or   sre-cards mark CARD_ID [--off]';
 export const help = `Flags a card with one of Anki's seven colours, or marks its note, as the review

@@ -13,6 +13,7 @@ import type { Collection } from '../../store/collection.js';
 import { autoSync, syncOnce } from '../../store/sync/run.js';
 import { cramSession } from '../../session/cram.js';
 import { Session } from '../../session/session.js';
+import { changeText, editCard, editNotice } from './edit.js';
 
 export const usage =
   'sre-cards [review] [--cram] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked]';
@@ -26,8 +27,10 @@ ${FILTER_HELP}
                  Again brings a card back a few cards later)
 
 Keys: Space/Enter show the answer (then: Good) · 1-4 Again/Hard/Good/Easy ·
-u undo · s suspend · b bury until tomorrow · ↑↓/j k/PgUp PgDn scroll a card taller
-than the screen · ? keys · q/Esc/Ctrl-C quit.
+u/Ctrl-Z undo · s/@ suspend · b/- bury until tomorrow · e edit the card's source ·
+i card info · f 1-7 flag (f 0 clears) · * mark the note · ↑↓/j k/PgUp PgDn scroll a
+card taller than the screen · ? keys · q/Esc/Ctrl-C quit. A type-in card takes the
+answer on a line; Enter compares it.
 Every answer is saved before the next card is shown.`;
 
 export function nextDueText(next: Date | null, now: Date, timeZone: string): string {
@@ -117,7 +120,16 @@ export async function run(
       return 0;
     }
     const { runReview } = await import('../../ui/run.js');
-    const result = await runReview(session, label, env.now);
+    const edit = (id: string) => {
+      const outcome = editCard(col, id, env.now);
+      session.reloaded();
+      return editNotice(outcome, col);
+    };
+    const changed = changeText(col.openChanges);
+    const notice = changed
+      ? `Since the last session, cards ${changed} (deck check lists them)`
+      : null;
+    const result = await runReview(session, label, env.now, { edit, notice });
     if (auto && !result.error) quietSync(col, env, 'at the end');
     if (result.error) return 1;
     return 0;

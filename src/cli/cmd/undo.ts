@@ -34,6 +34,8 @@ export function changeText(e: UndoableEvent): string {
       return `flag ${e.flag} on ${e.card} (${when})`;
     case 'mark':
       return `${e.marked ? 'mark' : 'unmark'} of ${e.card}'s note (${when})`;
+    case 'set-due':
+      return `set due of ${e.card} (${when})`;
     case 'settings':
       return `settings change (${when})`;
   }

@@ -78,6 +78,10 @@ function undoableProblem(e: Record<string, unknown>): string | null {
       return typeof e.card === 'string' && isFlag(e.flag) && isFlag(e.prev)
         ? null
         : 'a field is missing or of the wrong type';
+    case 'set-due':
+      return typeof e.card === 'string' && isSched(e.before) && isSched(e.after)
+        ? null
+        : 'a field is missing or of the wrong type';
     case 'mark':
       return typeof e.card === 'string' && typeof e.marked === 'boolean'
         ? null
@@ -137,6 +141,7 @@ export function eventProblem(v: unknown): string | null {
     case 'settings':
     case 'flag':
     case 'mark':
+    case 'set-due':
       why = undoableProblem(v);
       break;
     default:
