@@ -7,7 +7,7 @@ import type { AnswerEvent, CollectionEvent, UndoableEvent } from './events.js';
 import { compareKeys, eventId, sameKey, targetId, type EventKey } from './merge.js';
 import { isScheduling, undoneIds } from './reviewlog.js';
 import type { SchedState } from './scheduler.js';
-import { answer as schedule, NEW_STATE, ratingName } from './scheduler.js';
+import { answer as schedule, NEW_STATE, ratingName, sameSched } from './scheduler.js';
 import { DEFAULT_SETTINGS, settingsForDeck, type Settings } from './settings.js';
 
 export const SCHEMA_VERSION = 1;
@@ -166,23 +166,6 @@ function keyIn(state: CollectionState, e: CollectionEvent): EventKey {
 
 function setLast(state: CollectionState, id: string, key: EventKey): void {
   (state.last ??= {})[id] = key;
-}
-
-const SCHED_FIELDS: readonly (keyof SchedState)[] = [
-  'state',
-  'due',
-  'stability',
-  'difficulty',
-  'reps',
-  'lapses',
-  'step',
-  'scheduledDays',
-  'lastReview',
-];
-
-function sameSched(a: SchedState, b: SchedState): boolean {
-  for (const k of SCHED_FIELDS) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /**

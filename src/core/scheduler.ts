@@ -382,6 +382,19 @@ export function retrievability(
 
 export { Rating };
 
+/** The fields of a stored scheduling state, in the order the collection writes them. */
+export const SCHED_KEYS: readonly (keyof SchedState)[] = [
+  'state',
+  'due',
+  'stability',
+  'difficulty',
+  'reps',
+  'lapses',
+  'step',
+  'scheduledDays',
+  'lastReview',
+];
+
 /** Are two scheduling states the same, field by field? */
 export function sameSched(a: SchedState, b: SchedState): boolean {
   return (

@@ -9,6 +9,7 @@
 import { textHash } from './cards.js';
 import { parseCardFile } from './parse.js';
 import type { Deck, DeckError, Note } from './types.js';
+import { noteBlock } from './write.js';
 
 /** The text an overlay file starts with. */
 export function overlayHeader(deckName: string): string {
@@ -104,39 +105,22 @@ export function applyOverlay(deck: Deck, notes: readonly Note[]): Deck {
   return { ...deck, notes: deck.notes.map((n) => byId.get(n.id) ?? n) };
 }
 
-/** A field as the format writes it: on its line, or alone before a code block. */
-function field(name: string, text: string): string {
-  return /^\s*(```|~~~)/.test(text) ? `${name}:\n${text}` : `${name}: ${text}`;
-}
-
 /**
  * A note written in the deck format, to copy into an overlay: its own topics only (the
  * file's come from the note it replaces).
  */
 export function noteText(deck: Deck, n: Note): string {
   const own = new Set(fileTopics(deck, n));
-  const topics = n.topics.filter((t) => !own.has(t));
-  const lines = [`## ${n.id}`];
-  if (n.planLine) lines.push(`line: ${n.planLine}`);
-  if (topics.length) lines.push(`topics: ${topics.join(', ')}`);
-  if (n.source) lines.push(`source: ${n.source}`);
-  switch (n.kind) {
-    case 'basic':
-      lines.push(field('Q', n.front), field('A', n.back));
-      break;
-    case 'reversible':
-      lines.push(field('Term', n.front), field('Definition', n.back));
-      break;
-    case 'typein':
-      lines.push(field('Q', n.front), `${n.type?.ci ? 'Type-ci' : 'Type'}: ${n.type?.text ?? ''}`);
-      if (n.back) lines.push(field('A', n.back));
-      break;
-    case 'cloze':
-      lines.push(field('C', n.front));
-      if (n.back) lines.push(field('Extra', n.back));
-      break;
-  }
-  return lines.join('\n') + '\n';
+  return noteBlock({
+    id: n.id,
+    kind: n.kind,
+    front: n.front,
+    back: n.back,
+    ...(n.type ? { type: n.type } : {}),
+    topics: n.topics.filter((t) => !own.has(t)),
+    source: n.source,
+    line: n.planLine,
+  });
 }
 
 /** The line of note `id`'s heading in a card file's text (1-based), or null. */

@@ -4,6 +4,7 @@
  * reads; `plan.ts` parses what is written here before anything is staged. Pure.
  */
 import type { NoteKind, PlanLine } from '../deck/types.js';
+import { noteBlock as writeNote } from '../deck/write.js';
 import { harmless } from './text.js';
 
 export interface NoteBlock {
@@ -24,34 +25,13 @@ export function oneLine(text: string): string {
     .trim();
 }
 
-/** A field: `Q: text`, or `Q:` alone on its line when the text opens with a code block. */
-function field(name: string, text: string): string {
-  if (/^\s*(```|~~~)/.test(text)) return `${name}:\n${text}`;
-  return `${name}: ${text}`;
-}
-
+/** An imported note's block: its source and typed answer on one line. */
 export function noteBlock(n: NoteBlock): string {
-  const lines = [`## ${n.id}`];
-  if (n.line) lines.push(`line: ${n.line}`);
-  if (n.topics.length) lines.push(`topics: ${n.topics.join(', ')}`);
-  if (n.source) lines.push(`source: ${oneLine(n.source)}`);
-  switch (n.kind) {
-    case 'basic':
-      lines.push(field('Q', n.front), field('A', n.back));
-      break;
-    case 'reversible':
-      lines.push(field('Term', n.front), field('Definition', n.back));
-      break;
-    case 'typein':
-      lines.push(field('Q', n.front), `Type: ${oneLine(n.type ?? '')}`);
-      if (n.back) lines.push(field('A', n.back));
-      break;
-    case 'cloze':
-      lines.push(field('C', n.front));
-      if (n.back) lines.push(field('Extra', n.back));
-      break;
-  }
-  return lines.join('\n') + '\n';
+  return writeNote({
+    ...n,
+    type: n.type === undefined ? undefined : { text: oneLine(n.type), ci: false },
+    source: n.source === null ? null : oneLine(n.source),
+  });
 }
 
 export function cardFile(title: string, topics: string[], blocks: string[]): string {

@@ -15,7 +15,7 @@ import type { CollectionEvent, CollectionState } from '../core/model.js';
 import { replayStates, type Moved } from '../core/reschedule.js';
 import { reviewLog } from '../core/reviewlog.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
-import { SCHED_KEYS } from './validate.js';
+import { SCHED_KEYS } from '../core/scheduler.js';
 import type { Settings } from '../core/settings.js';
 import { listBackups } from './backup.js';
 import { isTornTail, parseLine } from './log/codec.js';

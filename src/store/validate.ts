@@ -4,7 +4,7 @@
  * Anything that passes can be used and written again without a crash: right types,
  * finite numbers, no runaway nesting.
  */
-import type { SchedState } from '../core/scheduler.js';
+import { SCHED_KEYS, type SchedState } from '../core/scheduler.js';
 import { DEFAULT_SETTINGS, validateSettings, type Settings } from '../core/settings.js';
 
 const STATES = new Set(['new', 'learning', 'review', 'relearning']);
@@ -24,19 +24,6 @@ export const isInstant = (v: unknown): v is string =>
 const isInstantOrNull = (v: unknown) => v === null || isInstant(v);
 
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
-
-/** The fields of a stored scheduling state, in the order the collection writes them. */
-export const SCHED_KEYS: readonly (keyof SchedState)[] = [
-  'state',
-  'due',
-  'stability',
-  'difficulty',
-  'reps',
-  'lapses',
-  'step',
-  'scheduledDays',
-  'lastReview',
-];
 
 /**
  * A stored scheduling state (flat: every field a number, a string or null), with a memory

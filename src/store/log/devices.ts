@@ -6,10 +6,11 @@
  * events the log lacks, by sequence number, never twice; temporary files are ignored.
  * A line that is not an event stops the reading of that device's log only.
  */
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectionEvent } from '../../core/events.js';
 import { isTornTail, parseLine } from './codec.js';
+import { readTail } from './file.js';
 
 const ID = '[a-z0-9][a-z0-9-]{2,39}';
 const LOG_RE = new RegExp(`^(${ID})\\.jsonl$`);
@@ -70,24 +71,6 @@ export interface PeerRead {
   partial: boolean;
 }
 
-function readFrom(path: string, offset: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size <= offset) return Buffer.alloc(0);
-    const buf = Buffer.alloc(size - offset);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, offset + got);
-      if (n <= 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Reads a device's log past `cursor`: its events tagged with the device, stopping before
  * a line still being written, or at a line that is not the device's next event.
@@ -95,7 +78,7 @@ function readFrom(path: string, offset: number): Buffer {
 export function readDeviceLog(dev: string, path: string, cursor: Cursor): PeerRead {
   const out: PeerRead = { events: [], cursor: { ...cursor }, problem: null, partial: false };
   if (!existsSync(path)) return out;
-  const buf = readFrom(path, cursor.offset);
+  const buf = readTail(path, cursor.offset);
   let pos = 0;
   let line = cursor.line ?? 0;
   let last = cursor.seq;

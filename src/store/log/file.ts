@@ -34,16 +34,12 @@ function damaged(
   );
 }
 
-function readFrom(path: string, offset: number): Buffer {
+/** The file's bytes from `offset` to its end, as they are now (empty when it is no longer). */
+export function readTail(path: string, offset: number): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (size < offset)
-      throw damaged(
-        path,
-        null,
-        `it is ${size} bytes, shorter than the ${offset} the snapshot covers`,
-      );
+    if (size <= offset) return Buffer.alloc(0);
     const buf = Buffer.alloc(size - offset);
     let got = 0;
     while (got < buf.length) {
@@ -55,6 +51,18 @@ function readFrom(path: string, offset: number): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The log's bytes past what the snapshot covers; a log shorter than that is damaged. */
+function readFrom(path: string, offset: number): Buffer {
+  const size = statSync(path).size;
+  if (size < offset)
+    throw damaged(
+      path,
+      null,
+      `it is ${size} bytes, shorter than the ${offset} the snapshot covers`,
+    );
+  return readTail(path, offset);
 }
 
 /** The error for a damaged log, at a line (numbered from 1). */

@@ -18,7 +18,7 @@ import {
 } from '../../core/events.js';
 import { isValidTimeZone } from '../../core/time.js';
 import { bundledScript, replyOf, type WorkerError } from '../../workers.js';
-import { SCHED_KEYS } from '../validate.js';
+import { SCHED_KEYS } from '../../core/scheduler.js';
 import { isTornTail, parseLine } from './codec.js';
 import { logDamage } from './file.js';
 import {
