@@ -1,57 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killPtys, runInPty } from './pty.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { BIN, cleanup, tempDir, logFile } from './helpers.js';
 
-const children: ChildProcess[] = [];
 afterEach(() => {
   // A failed test must not leave a session running behind it.
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  killPtys();
   cleanup();
 });
 
-// eslint-disable-next-line no-control-regex -- escape sequences are what it removes
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
-/** Runs the real binary under a pseudo-terminal (util-linux `script`), as a person would. */
-function runInPty(args: string, env: Record<string, string>) {
-  const child = spawn(
-    'script',
-    ['-qec', `stty cols 100 rows 40; ${process.execPath} ${BIN} ${args}`, '/dev/null'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        TERM: 'xterm-256color',
-        COLUMNS: '100',
-        LINES: '40',
-        ...env,
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  let out = '';
-  // The screen's text, escape sequences removed.
-  child.stdout.on('data', (d: Buffer) => (out += d.toString().replace(ANSI, '')));
-  const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
-  const waitFor = async (re: RegExp, from = 0, ms = 10_000) => {
-    const start = Date.now();
-    while (!re.test(out.slice(from))) {
-      if (Date.now() - start > ms)
-        throw new Error(`timed out waiting for ${re}; screen so far:\n${out.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  const send = (keys: string) => child.stdin.write(keys);
-  return { child, exited, waitFor, send, output: () => out };
-}
+/** Runs the real binary under a pseudo-terminal, as a person would. */
+const runBin = (args: string, env: Record<string, string>) =>
+  runInPty(`${process.execPath} ${BIN} ${args}`, env, 10_000);
 
 describe('end to end, under a pseudo-terminal', () => {
   it('reveals a card, grades it, undoes, quits, and leaves the collection saved', async () => {
     const dir = tempDir();
-    const pty = runInPty('review --day 61', {
+    const pty = runBin('review --day 61', {
       SRE_CARDS_DATA_DIR: dir,
       SRE_CARDS_NOW: '2026-03-01T09:00:00Z',
       TZ: 'UTC',
@@ -94,14 +61,14 @@ describe('end to end, under a pseudo-terminal', () => {
   it('says when the next card is due when nothing is due, and exits 0', async () => {
     const dir = tempDir();
     const env = { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' };
-    const pty = runInPty('review --topic performance --day 76', env);
+    const pty = runBin('review --topic performance --day 76', env);
     await pty.waitFor(/shows the answer/);
     pty.send(' 4');
     await pty.waitFor(/1\/2/);
     pty.send(' 4');
     await pty.waitFor(/Session done/);
     expect(await pty.exited).toBe(0);
-    const again = runInPty('review --topic performance --day 76', env);
+    const again = runBin('review --topic performance --day 76', env);
     expect(await again.exited).toBe(0);
     expect(again.output()).toMatch(
       /Nothing is due now for topic performance · day 76\. The next card is due/,
@@ -110,7 +77,7 @@ describe('end to end, under a pseudo-terminal', () => {
 
   it('saves and releases the lock when the terminal closes (SIGHUP)', async () => {
     const dir = tempDir();
-    const pty = runInPty('review', {
+    const pty = runBin('review', {
       SRE_CARDS_DATA_DIR: dir,
       SRE_CARDS_NOW: '2026-03-01T09:00:00Z',
       TZ: 'UTC',

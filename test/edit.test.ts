@@ -3,21 +3,18 @@
  * the note's line, the decks are read again, the card keeps its id and its history; a
  * built-in note is edited in the data folder's overlay; a syntax error keeps the text.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killPtys, runInPty } from './pty.js';
 import { editorArgs, splitCommand } from '../src/cli/editor.js';
 import { BIN, cleanup, tempDir, writeDeckFolder } from './helpers.js';
 
-const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  killPtys();
   cleanup();
 });
-
-// eslint-disable-next-line no-control-regex -- escape sequences are what it removes
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 /**
  * An editor for tests: `+LINE FILE`; on the first field line (Q:, Term:, C:) from LINE
@@ -62,33 +59,6 @@ function cli(args: string[], env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function runInPty(command: string, env: Record<string, string>) {
-  const child = spawn('script', ['-qec', `stty cols 100 rows 40; ${command}`, '/dev/null'], {
-    // Not the test runner's environment: no CI, which changes how Ink draws.
-    env: {
-      PATH: process.env.PATH ?? '',
-      TERM: 'xterm-256color',
-      COLUMNS: '100',
-      LINES: '40',
-      ...env,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString().replace(ANSI, '')));
-  const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
-  const waitFor = async (re: RegExp, from = 0, ms = 15_000) => {
-    const start = Date.now();
-    while (!re.test(out.slice(from))) {
-      if (Date.now() - start > ms)
-        throw new Error(`timed out waiting for ${re}; screen so far:\n${out.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  return { exited, waitFor, send: (k: string) => child.stdin.write(k), output: () => out };
 }
 
 describe('e on the review screen, under a pseudo-terminal', () => {
