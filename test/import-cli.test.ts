@@ -231,6 +231,15 @@ describe('round trip: export anki --with-progress, then import into an empty col
     for (const [at, card, rating] of script)
       expect(cli(['answer', card, rating], env(src, at)).status).toBe(0);
     expect(cli(['suspend', 'two-b'], env(src, '2026-03-05T11:00:00Z')).status).toBe(0);
+    // Flags and marks: a flag on a card of each kind of note, one reversible note marked.
+    const flags: [string, string][] = [
+      ['one-basic', '1'],
+      ['one-rev:rev', '7'],
+      ['one-cloze:c2', '4'],
+    ];
+    for (const [card, flag] of flags)
+      expect(cli(['flag', card, flag], env(src, '2026-03-05T11:01:00Z')).status).toBe(0);
+    expect(cli(['mark', 'one-rev'], env(src, '2026-03-05T11:02:00Z')).status).toBe(0);
     const pkg = join(src, 'mine.apkg');
     const now = '2026-03-06T08:00:00Z';
     expect(
@@ -256,6 +265,22 @@ describe('round trip: export anki --with-progress, then import into an empty col
       });
     const before = list(src, 'mini');
     const after = list(dst, 'mini-deck');
+    // The flags and marks are the collection's, not topics: the filters and `show` see them.
+    expect(before.filter((c) => c.flag !== 0)).toHaveLength(3);
+    expect(before.filter((c) => c.marked)).toHaveLength(2);
+    const fronts = (args: string[]) =>
+      (
+        JSON.parse(cli(['list', '--json', ...args], env(dst, now)).stdout) as { front: string }[]
+      ).map((c) => c.front);
+    expect(fronts(['--flag', '7'])).toEqual(['The Domain Name System.']);
+    expect(fronts(['--flag', '1', '--flag', '4']).sort()).toEqual([
+      'A then [...].',
+      'What is one?',
+    ]);
+    expect(fronts(['--marked']).sort()).toEqual(['DNS', 'The Domain Name System.']);
+    expect(cli(['topics', '--json'], env(dst, now)).stdout).not.toMatch(/"(marked|flag\/)/);
+    const flagged = JSON.parse(cli(['list', '--flag', '7', '--json'], env(dst, now)).stdout)[0];
+    expect(cli(['show', flagged.id], env(dst, now)).stdout).toContain('flag:       7 (purple)');
     const key = (c: Record<string, unknown>) => `${c.front}\x1f${c.back}`;
     const byText = new Map(after.map((c) => [key(c), c]));
     expect(after).toHaveLength(before.length);

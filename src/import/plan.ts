@@ -105,6 +105,8 @@ export interface ImportSummary {
     buried: number;
     leech: number;
     flagged: number;
+    /** Notes marked (their `marked` tag). */
+    marked: number;
   };
   memory: Record<Exclude<MemorySource, 'none'>, number>;
   reviewLog: {
@@ -139,8 +141,6 @@ export interface ImportPlan {
   summary: ImportSummary;
 }
 
-const FLAGS = ['', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
-
 /** A name as a topic or file segment: lower-case ASCII words joined by `-`. */
 export function slug(text: string, max = 48): string {
   const s = text
@@ -165,7 +165,7 @@ export function ankiDay0(crtSecs: number, offsetWest: number | null): string {
   return new Date(crtSecs * 1000 - (offsetWest ?? 0) * 60_000).toISOString().slice(0, 10);
 }
 
-/** Topics from `::` names (decks, tags, flags): one path each, parents declared too. */
+/** Topics from `::` names (decks, tags): one path each, parents declared too. */
 class Topics {
   /** Topic id → description. */
   readonly list = new Map<string, string>();
@@ -323,7 +323,8 @@ export function plan(input: PlanInput): ImportPlan {
   }
 
   trace('notes mapped');
-  // Topics: the deck tree and the tags (hierarchical with ::), flags and `marked`.
+  // Topics: the deck tree and the tags (hierarchical with ::). Anki's own tags `leech`
+  // and `marked`, and the cards' flags, become the collection's leeches, marks and flags.
   const topics = new Topics();
   const deckTopic = new Map<number, string>();
   const usedDecks = [...new Set(items.map((i) => i.deckId))].map((id) => col.decks.get(id)!);
@@ -338,18 +339,15 @@ export function plan(input: PlanInput): ImportPlan {
   for (const d of usedDecks) deckTopic.set(d.id, topics.add('deck', d.name));
   const noteTopics = new Map<Item, string[]>();
   const leechNotes = new Set<number>();
+  const markedNotes = new Set<number>();
   for (const it of items) {
     const ts: string[] = [];
     for (const tag of it.anki.tags) {
       const low = tag.toLowerCase();
-      if (low === 'leech') {
-        leechNotes.add(it.anki.id);
-        continue;
-      }
-      ts.push(topics.add('tag', tag));
+      if (low === 'leech') leechNotes.add(it.anki.id);
+      else if (low === 'marked') markedNotes.add(it.anki.id);
+      else ts.push(topics.add('tag', tag));
     }
-    for (const c of it.mapped.cards.values())
-      if ((c.flags & 7) > 0) ts.push(topics.add('flag', `flag::${FLAGS[c.flags & 7]}`));
     noteTopics.set(it, [...new Set(ts)].sort());
   }
 
@@ -475,7 +473,7 @@ export function plan(input: PlanInput): ImportPlan {
       text: deckFile(
         deckName,
         title,
-        `Imported from the Anki package ${input.fileName}: one file per Anki deck; the topics are its decks, tags and flags.`,
+        `Imported from the Anki package ${input.fileName}: one file per Anki deck; the topics are its decks and tags.`,
         topicList.map(([id, description]) => ({ id, description })),
       ),
       replaces: false,
@@ -563,6 +561,7 @@ export function plan(input: PlanInput): ImportPlan {
     buried: 0,
     leech: 0,
     flagged: 0,
+    marked: 0,
   };
   /** The cards whose history is made into events, with the state each ends in. */
   const jobs: {
@@ -585,6 +584,7 @@ export function plan(input: PlanInput): ImportPlan {
       const most = Math.max(...[...it.mapped.cards.values()].map((c) => c.lapses));
       for (const [id, c] of it.mapped.cards) if (c.lapses === most) leechCards.add(id);
     }
+    let markPending = markedNotes.has(it.anki.id);
     for (const [cardId, card] of it.mapped.cards) {
       if (!cardIds.has(cardId) || input.existing.cards.has(cardId)) continue;
       cardCount.added++;
@@ -610,7 +610,17 @@ export function plan(input: PlanInput): ImportPlan {
         if (!suspended) closing.push({ type: 'unsuspend', at, card: cardId });
       } else if (suspended) closing.push({ type: 'suspend', at, card: cardId });
       if (suspended) cardCount.suspended++;
-      if (card.flags & 7) cardCount.flagged++;
+      // Anki keeps the flag colour (1 red ... 7 purple) in the low three bits of `flags`.
+      if (card.flags & 7) {
+        cardCount.flagged++;
+        closing.push({ type: 'flag', at, card: cardId, flag: card.flags & 7, prev: 0 });
+      }
+      // The `marked` tag marks the note: one mark on its first card marks them all.
+      if (markPending) {
+        markPending = false;
+        cardCount.marked++;
+        closing.push({ type: 'mark', at, card: cardId, marked: true });
+      }
       if (card.queue === -2 || card.queue === -3) {
         if (studyDay(new Date(card.mod * 1000), clock) === today) {
           closing.push({ type: 'bury', at, card: cardId, day: today, prev: null });

@@ -273,6 +273,7 @@ export function summaryText(s: ImportSummary, withSettings: boolean, o: Outcome)
     c.buried && `${c.buried} buried`,
     c.leech && `${plural(c.leech, 'leech', 'leeches')}`,
     c.flagged && `${c.flagged} flagged`,
+    c.marked && `${plural(c.marked, 'note')} marked`,
   ].filter(Boolean);
   lines.push(
     `Cards      ${c.added} to add: ${c.new} new, ${c.learning} learning, ${c.review} review, ${c.relearning} relearning${extra.length ? `; ${extra.join(', ')}` : ''}`,
