@@ -236,6 +236,34 @@ describe('states, flags and tags', () => {
     expect(p.summary.cards).toMatchObject({ leech: 1, flagged: 2, marked: 1, buried: 1 });
   });
 
+  it('--with-settings: an FSRS-5 preset becomes FSRS-6 parameters of the deck, and the history is replayed with them', () => {
+    const w5 = [
+      0.40255, 1.18385, 3.173, 15.69105, 7.1949, 0.5345, 1.4604, 0.0046, 1.54575, 0.1192, 1.01925,
+      1.9395, 0.11, 0.29605, 2.2698, 0.2315, 2.9898, 0.51655, 0.6621,
+    ];
+    const pkg = changed((c) => {
+      const g = c.deckConfigs.get(1)!;
+      c.deckConfigs.set(1, { ...g, fsrsParams: w5, desiredRetention: 0.87 });
+    });
+    const p = plan(input(pkg, { withSettings: true }));
+    const own = p.settingsAfter?.deckSettings['sre-interview-prep'];
+    expect(own?.desiredRetention).toBe(0.87);
+    expect(own?.weights).toHaveLength(21);
+    expect(own?.weights?.slice(0, 19)).toEqual(w5);
+    // FSRS-5 has no w19, w20: ts-fsrs's migration (w19 raised to the least its scheduler takes).
+    expect(own?.weights?.slice(19)).toEqual([0.01, 0.5]);
+    const events = [...p.events()];
+    expect(events[0]).toMatchObject({ type: 'settings', after: p.settingsAfter });
+    expect(p.eventCount).toBe(events.length);
+    // Replaying the log with the deck's settings gives each answer's own state.
+    const state = replay(p);
+    const log = events.map((e, i) => ({ ...e, seq: i + 1 }) as CollectionEvent);
+    const replayed = replayStates(log, state.settings, (id) => state.cards[id]?.deck);
+    for (const e of events) if (e.type === 'answer') expect(replayed.has(e.card)).toBe(true);
+    const last = new Map(events.filter((e) => e.type === 'answer').map((e) => [e.card, e.after]));
+    for (const [card, after] of last) expect(replayed.get(card)).toEqual(after);
+  });
+
   it('maps a type-in note to Q:/Type:, and any other type to its first field and the rest', () => {
     const pkg = changed((c) => {
       c.noteTypes.set(77, {

@@ -9,13 +9,18 @@
 import { createHash } from 'node:crypto';
 import type { NewEvent } from '../core/model.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
-import type { Settings } from '../core/settings.js';
+import {
+  settingsForDeck,
+  validateSettings,
+  type DeckSettings,
+  type Settings,
+} from '../core/settings.js';
+import type { Moved } from '../core/reschedule.js';
 import { DAY, toStudyClock, studyDay, type DayClock } from '../core/time.js';
 import { deckCards } from '../deck/cards.js';
 import { parseDeck, type SourceFile } from '../deck/parse.js';
 import { formatDeckError, type Deck, type Note } from '../deck/types.js';
 import { UserError } from '../errors.js';
-import { migrateParameters } from 'ts-fsrs';
 import { trace } from '../trace.js';
 import {
   ankiState,
@@ -29,6 +34,7 @@ import {
 } from './history.js';
 import { harmless } from './text.js';
 import { algorithm } from './memory.js';
+import { presetSettings, sameFsrs, withPreset, type ImportedSettings } from './presets.js';
 import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from './model.js';
 import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
 import { cardFile, deckFile, noteBlock, oneLine } from './render.js';
@@ -55,17 +61,16 @@ export interface PlanInput {
   settings: Settings;
   clock: DayClock;
   now: Date;
+  /**
+   * Take the FSRS parameters and desired retention of the deck preset most of the
+   * package's cards use as the deck's own settings (`--with-settings`).
+   */
+  withSettings?: boolean;
   /** Told how many of the notes to add have their events made, now and then. */
   progress?: (done: number, total: number) => void;
 }
 
-/** The FSRS settings of the package's deck preset (`--with-settings`). */
-export interface ImportedSettings {
-  preset: string;
-  /** FSRS-6 parameters (older sets migrated), or null when the preset has none. */
-  weights: number[] | null;
-  desiredRetention: number | null;
-}
+export type { ImportedSettings };
 
 export interface PlannedFile {
   /** Relative to the deck folder. */
@@ -120,7 +125,8 @@ export interface ImportSummary {
   };
   media: { files: number; referenced: number };
   leftOut: LeftOut[];
-  settings: ImportedSettings | null;
+  /** The FSRS settings of the preset most of the package's cards use, and what the deck takes of them. */
+  settings: (ImportedSettings & { deck: DeckSettings | null }) | null;
 }
 
 export interface ImportPlan {
@@ -133,11 +139,16 @@ export interface ImportPlan {
   media: AnkiMedia[];
   /** The deck as the folder will hold it. */
   deck: Deck;
-  /** The events to append, made as they are taken (the first answers' states are computed then). */
-  events: () => Generator<NewEvent, void, void>;
+  /**
+   * The events to append, made as they are taken (the first answers' states are computed
+   * then). With `settingsAfter`, the first is the change of settings; `moved` are the
+   * cards of the deck already in the collection that the change reschedules.
+   */
+  events: (moved?: Moved) => Generator<NewEvent, void, void>;
   /** How many events `events` gives. */
   eventCount: number;
-  settings: ImportedSettings | null;
+  /** The settings once the deck has the preset's as its own (`withSettings`), or null when they stay. */
+  settingsAfter: Settings | null;
   summary: ImportSummary;
 }
 
@@ -199,12 +210,12 @@ class Topics {
 
 const normalizeFront = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** Counts something left out (or changed), with a few examples. */
-function note(count: Map<string, LeftOut>, reason: string, example: string): void {
+/** Counts something left out (or changed), `n` times, with a few examples. */
+function note(count: Map<string, LeftOut>, reason: string, example: string, n = 1): void {
   let l = count.get(reason);
   if (!l) count.set(reason, (l = { reason, count: 0, examples: [] }));
-  l.count++;
-  if (l.examples.length < 3) l.examples.push(example);
+  l.count += n;
+  if (l.examples.length < 3 && !l.examples.includes(example)) l.examples.push(example);
 }
 
 /** Checks what Anki itself would refuse: the package is inconsistent. */
@@ -573,12 +584,17 @@ export function plan(input: PlanInput): ImportPlan {
   const at = now.toISOString();
   const today = studyDay(now, clock);
   let importedEntries = 0;
-  const presetUse = new Map<number, number>();
   for (const it of added) {
     const preset = presetOf(it);
-    if (preset) presetUse.set(preset.id, (presetUse.get(preset.id) ?? 0) + 1);
     const alg = algorithm(preset?.fsrsParams?.length ? preset.fsrsParams : settings.weights);
-    const ctx: FinalContext = { day0, clock, settings, fsrsOn: col.fsrs, alg, config: preset };
+    const ctx: FinalContext = {
+      day0,
+      clock,
+      settings: settingsForDeck(settings, deckName),
+      fsrsOn: col.fsrs,
+      alg,
+      config: preset,
+    };
     const leechCards = new Set<string>();
     if (leechNotes.has(it.anki.id)) {
       const most = Math.max(...[...it.mapped.cards.values()].map((c) => c.lapses));
@@ -635,19 +651,71 @@ export function plan(input: PlanInput): ImportPlan {
     }
   }
   trace('states made');
-  const eventCount = count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+
+  // The deck's settings: with --with-settings, those of the preset most of the package's
+  // cards use (a deck here has one set of settings; the cards of other presets say so).
+  const presetUse = new Map<number, { cards: number; decks: Set<string> }>();
+  for (const it of items) {
+    const preset = presetOf(it);
+    if (!preset) continue;
+    let u = presetUse.get(preset.id);
+    if (!u) presetUse.set(preset.id, (u = { cards: 0, decks: new Set() }));
+    u.cards += it.mapped.cards.size;
+    u.decks.add(oneLine(col.decks.get(it.deckId)?.name ?? ''));
+  }
+  const ranked = [...presetUse.entries()].sort((a, b) => b[1].cards - a[1].cards || a[0] - b[0]);
+  const topPreset = col.deckConfigs.get(ranked[0]?.[0] ?? 1);
+  const imported = topPreset ? presetSettings(topPreset) : null;
+  let settingsAfter: Settings | null = null;
+  let deckOwn: DeckSettings | null = null;
+  if (input.withSettings && imported && topPreset) {
+    for (const why of imported.refused) note(left, why, oneLine(topPreset.name));
+    for (const [id, use] of ranked.slice(1)) {
+      const other = col.deckConfigs.get(id);
+      if (!other || sameFsrs(presetSettings(other), imported)) continue;
+      const reason = `cards of Anki decks with another preset, whose FSRS settings differ: the deck has one set of settings here, preset "${oneLine(topPreset.name)}"'s`;
+      const decks = [...use.decks];
+      note(left, reason, decks[0] ?? '', use.cards);
+      for (const d of decks.slice(1)) note(left, reason, d, 0);
+    }
+    const own = withPreset(settings.deckSettings?.[deckName], imported);
+    const after = { ...settings, deckSettings: { ...settings.deckSettings, [deckName]: own } };
+    if (Object.keys(own).length && JSON.stringify(after) !== JSON.stringify(settings)) {
+      const problems = validateSettings(after);
+      if (problems.length)
+        throw new Error(`the settings taken from ${what} are not valid: ${problems.join('; ')}`);
+      settingsAfter = after;
+    }
+    if (Object.keys(own).length) deckOwn = own;
+  }
+  const final = settingsAfter ?? settings;
+  const deckSettings = settingsForDeck(final, deckName);
+
+  const eventCount =
+    (settingsAfter ? 1 : 0) + count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
   /**
-   * The events, made as they are taken: each card's answers and resets through the
-   * scheduler, then one settings event (settings unchanged) that gives each card the
-   * state it has in Anki, then suspensions and burials.
+   * The events, made as they are taken: the change of settings, when the deck takes its
+   * preset's; each card's answers and resets through the scheduler, with the deck's
+   * settings; then one settings event (settings unchanged) that gives each card the state
+   * it has in Anki; then suspensions, burials, flags and marks.
    */
-  function* events(): Generator<NewEvent, void, void> {
+  function* events(movedBySettings?: Moved): Generator<NewEvent, void, void> {
+    if (settingsAfter)
+      yield {
+        type: 'settings',
+        at,
+        before: { ...settings },
+        after: { ...settingsAfter },
+        ...(movedBySettings && Object.keys(movedBySettings).length
+          ? { moved: movedBySettings }
+          : {}),
+      };
     const moved: Record<string, { before: SchedState; after: SchedState }> = {};
     const out: NewEvent[] = [];
     for (const [k, job] of jobs.entries()) {
       if (k % 1000 === 0) input.progress?.(k, jobs.length);
       out.length = 0;
-      const state = historyEvents(job.cardId, entriesOf(job.span), settings, clock, out);
+      const state = historyEvents(job.cardId, entriesOf(job.span), deckSettings, clock, out);
       yield* out;
       if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
     }
@@ -655,32 +723,11 @@ export function plan(input: PlanInput): ImportPlan {
       yield {
         type: 'settings',
         at,
-        before: { ...settings },
-        after: { ...settings },
+        before: { ...final },
+        after: { ...final },
         ...(Object.keys(moved).length ? { moved } : {}),
       };
     yield* closing;
-  }
-
-  // --with-settings: the preset most of the imported cards use.
-  let imported: ImportedSettings | null = null;
-  const top = [...presetUse.entries()].sort((a, b) => b[1] - a[1])[0] ?? [1, 0];
-  const preset = col.deckConfigs.get(top[0]);
-  if (preset && (preset.fsrsParams?.length || preset.desiredRetention !== null)) {
-    let weights: number[] | null;
-    try {
-      weights = preset.fsrsParams?.length
-        ? migrateParameters(preset.fsrsParams).map((x) => Number(x.toFixed(4)))
-        : null;
-    } catch {
-      weights = null;
-    }
-    imported = {
-      preset: oneLine(preset.name),
-      weights: weights && weights.length === 21 ? weights : null,
-      desiredRetention:
-        preset.desiredRetention !== null ? Math.round(preset.desiredRetention * 100) / 100 : null,
-    };
   }
 
   const fileNotes = usedDecks.map((d) => {
@@ -706,7 +753,7 @@ export function plan(input: PlanInput): ImportPlan {
     },
     media: { files: pkg.media.length, referenced: usedMedia.size },
     leftOut: [...left.values()],
-    settings: imported,
+    settings: imported ? { ...imported, deck: deckOwn } : null,
   };
   return {
     deckName,
@@ -718,7 +765,7 @@ export function plan(input: PlanInput): ImportPlan {
     deck,
     events,
     eventCount,
-    settings: imported,
+    settingsAfter,
     summary,
   };
 }
