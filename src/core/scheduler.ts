@@ -6,8 +6,8 @@
 import {
   BasicLearningStepsStrategy,
   ConvertStepUnitToMinutes,
+  FSRS,
   FSRSAlgorithm,
-  fsrs,
   generatorParameters,
   get_fuzz_range,
   Rating,
@@ -15,8 +15,8 @@ import {
   StrategyMode,
   type AbstractScheduler,
   type Card as FsrsCard,
-  type FSRS,
   type Grade,
+  type int,
   type StepUnit,
   type TLearningStepsStrategy,
 } from 'ts-fsrs';
@@ -92,6 +92,29 @@ const STATE_ENUM: Record<CardStateName, State> = {
   relearning: State.Relearning,
 };
 
+/**
+ * ts-fsrs's scheduler with its fuzz drawn once per answer. ts-fsrs makes a generator
+ * from the answer's seed for each interval it fuzzes (three for a review card) and takes
+ * its first number: the same number each time, computed here once (`fuzzFactor`, the
+ * same generator) and kept while the seed stays. The intervals are ts-fsrs's own.
+ */
+class Scheduler extends FSRS {
+  private fuzzSeed: string | undefined = undefined;
+  private fuzzValue = 0;
+
+  override apply_fuzz(ivl: number, elapsed_days: number): int {
+    const p = this.parameters;
+    if (!p.enable_fuzz || ivl < 2.5) return Math.round(ivl) as int;
+    const seed = this._seed ?? '';
+    if (seed !== this.fuzzSeed) {
+      this.fuzzSeed = seed;
+      this.fuzzValue = fuzzFactor(seed);
+    }
+    const { min_ivl, max_ivl } = get_fuzz_range(ivl, elapsed_days, p.maximum_interval);
+    return Math.floor(this.fuzzValue * (max_ivl - min_ivl + 1) + min_ivl) as int;
+  }
+}
+
 const cache = new Map<string, FSRS>();
 
 /** The ts-fsrs scheduler for these settings (cached). */
@@ -106,7 +129,7 @@ export function scheduler(s: Settings): FSRS {
   ]);
   let f = cache.get(key);
   if (!f) {
-    f = fsrs(
+    f = new Scheduler(
       generatorParameters({
         request_retention: s.desiredRetention,
         maximum_interval: s.maximumInterval,

@@ -38,6 +38,7 @@ import { presetSettings, sameFsrs, withPreset, type ImportedSettings } from './p
 import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from './model.js';
 import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
 import { cardFile, deckFile, noteBlock, oneLine } from './render.js';
+import type { ReplayChunk } from './replay.js';
 
 /** What is already there: the deck folder (when it exists) and the collection's cards. */
 export interface Existing {
@@ -147,6 +148,12 @@ export interface ImportPlan {
   events: (moved?: Moved) => Generator<NewEvent, void, void>;
   /** How many events `events` gives. */
   eventCount: number;
+  /** The same events in three parts, for replaying the histories elsewhere (`replay-pool.ts`). */
+  opening: (moved?: Moved) => NewEvent[];
+  /** The cards whose histories are replayed, and chunks of them. */
+  replay: { count: number; chunk: (from: number, to: number) => ReplayChunk };
+  /** The events after the histories, given the state each replayed card ends in, in order. */
+  closing: (finals: readonly SchedState[]) => NewEvent[];
   /** The settings once the deck has the preset's as its own (`withSettings`), or null when they stay. */
   settingsAfter: Settings | null;
   summary: ImportSummary;
@@ -693,41 +700,91 @@ export function plan(input: PlanInput): ImportPlan {
 
   const eventCount =
     (settingsAfter ? 1 : 0) + count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+  /** The change of settings, when the deck takes its preset's; `moved`: the cards already here it reschedules. */
+  const opening = (movedBySettings?: Moved): NewEvent[] =>
+    settingsAfter
+      ? [
+          {
+            type: 'settings',
+            at,
+            before: { ...settings },
+            after: { ...settingsAfter },
+            ...(movedBySettings && Object.keys(movedBySettings).length
+              ? { moved: movedBySettings }
+              : {}),
+          },
+        ]
+      : [];
   /**
-   * The events, made as they are taken: the change of settings, when the deck takes its
-   * preset's; each card's answers and resets through the scheduler, with the deck's
-   * settings; then one settings event (settings unchanged) that gives each card the state
-   * it has in Anki; then suspensions, burials, flags and marks.
+   * After the histories (`finals`: the state each job's card ends in, in order): one
+   * settings event (settings unchanged) that gives each card the state it has in Anki,
+   * then suspensions, burials, flags and marks.
    */
-  function* events(movedBySettings?: Moved): Generator<NewEvent, void, void> {
-    if (settingsAfter)
-      yield {
-        type: 'settings',
-        at,
-        before: { ...settings },
-        after: { ...settingsAfter },
-        ...(movedBySettings && Object.keys(movedBySettings).length
-          ? { moved: movedBySettings }
-          : {}),
-      };
+  const closingEvents = (finals: readonly SchedState[]): NewEvent[] => {
     const moved: Record<string, { before: SchedState; after: SchedState }> = {};
+    jobs.forEach((job, k) => {
+      const state = finals[k] as SchedState;
+      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
+    });
+    return [
+      ...(jobs.length
+        ? [
+            {
+              type: 'settings' as const,
+              at,
+              before: { ...final },
+              after: { ...final },
+              ...(Object.keys(moved).length ? { moved } : {}),
+            },
+          ]
+        : []),
+      ...closing,
+    ];
+  };
+  /** Jobs `from` to `to` (not included), to replay (`replay.ts`). */
+  const chunk = (from: number, to: number): ReplayChunk => {
+    const part = jobs.slice(from, to);
+    const offsets = new Int32Array(part.length + 1);
+    part.forEach((j, k) => {
+      offsets[k + 1] = (offsets[k] as number) + (j.span ? j.span.end - j.span.start : 0);
+    });
+    const n = offsets[part.length] as number;
+    const cols = {
+      at: new Float64Array(n),
+      ease: new Uint8Array(n),
+      ivl: new Int32Array(n),
+      factor: new Int32Array(n),
+      time: new Int32Array(n),
+      type: new Uint8Array(n),
+    };
+    part.forEach((j, k) => {
+      if (!j.span) return;
+      const o = offsets[k] as number;
+      for (const key of ['ease', 'ivl', 'factor', 'time', 'type'] as const)
+        cols[key].set(r[key].subarray(j.span.start, j.span.end), o);
+      cols.at.set(r.id.subarray(j.span.start, j.span.end), o);
+    });
+    return {
+      settings: deckSettings,
+      clock,
+      deck: deckName,
+      cards: part.map((j) => j.cardId),
+      offsets,
+      ...cols,
+    };
+  };
+  /** Every event in order, the histories replayed here, one card after another. */
+  function* events(movedBySettings?: Moved): Generator<NewEvent, void, void> {
+    yield* opening(movedBySettings);
+    const finals: SchedState[] = [];
     const out: NewEvent[] = [];
     for (const [k, job] of jobs.entries()) {
       if (k % 1000 === 0) input.progress?.(k, jobs.length);
       out.length = 0;
-      const state = historyEvents(job.cardId, entriesOf(job.span), deckSettings, clock, out);
+      finals.push(historyEvents(job.cardId, entriesOf(job.span), deckSettings, clock, out));
       yield* out;
-      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
     }
-    if (jobs.length)
-      yield {
-        type: 'settings',
-        at,
-        before: { ...final },
-        after: { ...final },
-        ...(Object.keys(moved).length ? { moved } : {}),
-      };
-    yield* closing;
+    yield* closingEvents(finals);
   }
 
   const fileNotes = usedDecks.map((d) => {
@@ -765,6 +822,9 @@ export function plan(input: PlanInput): ImportPlan {
     deck,
     events,
     eventCount,
+    opening,
+    replay: { count: jobs.length, chunk },
+    closing: closingEvents,
     settingsAfter,
     summary,
   };

@@ -172,9 +172,10 @@ export async function run(args: string[], env: Env): Promise<number> {
       // Taking the preset's settings reschedules the deck's cards already here, as a
       // change of settings does (a new deck has none).
       const moved = p.settingsAfter && !p.register ? col.rescheduleFor(p.settingsAfter) : {};
-      appended = col.appendImport(
+      const { eventStream } = await import('../../import/stream.js');
+      appended = await col.appendImport(
         { name: p.deckName, path: p.deckDir, deck: p.deck, register: p.register },
-        p.events(moved),
+        eventStream(p, moved, (done, total) => bar.update('writing', done, total)),
         now,
       );
     } catch (e) {
