@@ -116,17 +116,35 @@ class Scheduler extends FSRS {
 }
 
 const cache = new Map<string, FSRS>();
+/** The last settings asked for, and their key: a replay asks with the same ones a million times. */
+let last: { s: Settings; fields: unknown[]; f: FSRS } | null = null;
+
+const schedulingFields = (s: Settings): unknown[] => [
+  s.desiredRetention,
+  s.learningSteps,
+  s.relearningSteps,
+  s.maximumInterval,
+  s.fuzz,
+  s.weights,
+];
+
+/** The same values (arrays element by element, one level down). */
+function sameFields(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
+}
 
 /** The ts-fsrs scheduler for these settings (cached). */
 export function scheduler(s: Settings): FSRS {
-  const key = JSON.stringify([
-    s.desiredRetention,
-    s.learningSteps,
-    s.relearningSteps,
-    s.maximumInterval,
-    s.fuzz,
-    s.weights,
-  ]);
+  const fields = schedulingFields(s);
+  if (last && last.s === s && sameFields(last.fields, fields)) return last.f;
+  const key = JSON.stringify(fields);
   let f = cache.get(key);
   if (!f) {
     f = new Scheduler(
@@ -144,6 +162,8 @@ export function scheduler(s: Settings): FSRS {
       .useStrategy(StrategyMode.LEARNING_STEPS, ankiSteps);
     cache.set(key, f);
   }
+  // Copies, so that a change made to the settings in place is seen.
+  last = { s, fields: fields.map((v) => (Array.isArray(v) ? [...v] : v)), f };
   return f;
 }
 
@@ -195,7 +215,8 @@ export function toFsrs(
     reps: s.reps,
     lapses: s.lapses,
     state: STATE_ENUM[s.state],
-    ...(s.lastReview ? { last_review: toStudyClock(new Date(s.lastReview), clock) } : {}),
+    // Always the same keys: ts-fsrs copies the card several times an answer.
+    last_review: s.lastReview ? toStudyClock(new Date(s.lastReview), clock) : undefined,
   };
 }
 
@@ -210,11 +231,13 @@ function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, settings: Settings): 
   }
   // Interview cap: a card answered before the eve of the interview is due again by the eve.
   const cap = interviewCapDay(settings);
-  const dueDay = new Date(due).toISOString().slice(0, 10);
-  if (cap && studyDay(now, clock) < cap && dueDay > cap) {
-    const over = daysBetween(cap, dueDay);
-    due -= over * DAY;
-    scheduledDays = Math.max(1, scheduledDays - over);
+  if (cap) {
+    const dueDay = new Date(due).toISOString().slice(0, 10);
+    if (studyDay(now, clock) < cap && dueDay > cap) {
+      const over = daysBetween(cap, dueDay);
+      due -= over * DAY;
+      scheduledDays = Math.max(1, scheduledDays - over);
+    }
   }
   return {
     state: STATE_NAMES[c.state],
