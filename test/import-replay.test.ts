@@ -13,12 +13,16 @@ import {
   type CollectionState,
   type NewEvent,
 } from '../src/core/model.js';
+import { NEW_STATE } from '../src/core/scheduler.js';
 import { DEFAULT_SETTINGS } from '../src/core/settings.js';
+import { DAY, toStudyClock } from '../src/core/time.js';
 import { syncDeck } from '../src/core/sync.js';
 import { deckCards } from '../src/deck/cards.js';
+import { historyEvents } from '../src/import/history.js';
 import { readPackage } from '../src/import/package.js';
 import { plan } from '../src/import/plan.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
+import { replayChunk } from '../src/import/replay.js';
 import { eventStream } from '../src/import/stream.js';
 import { encodeEvent } from '../src/store/log/codec.js';
 import { ROOT } from './helpers.js';
@@ -111,5 +115,79 @@ describe('the histories replayed in chunks', () => {
     const b = await streamed(p, WORKER);
     expect(b.lines).toEqual(a.lines);
     expect(b.state).toEqual(a.state);
+  });
+});
+
+describe('a chunk of histories', () => {
+  it('writes answers and resets as JSON.stringify does, and counts them as applyEvent does', () => {
+    // Two cards: learn, review, lapse, relearn; a Forget; again from new; cram and manual entries.
+    const day = 86_400_000;
+    const t0 = Date.parse('2025-03-01T09:00:00Z');
+    const log: [number, number, number, number, number][] = [
+      // at, ease, type, factor, time
+      [t0, 3, 0, 0, 8000],
+      [t0 + 600_000, 3, 0, 2500, 4000],
+      [t0 + 2 * day, 1, 1, 2300, 12_000],
+      [t0 + 2 * day + 600_000, 3, 2, 2300, 3000],
+      [t0 + 6 * day, 0, 4, 0, 0],
+      [t0 + 7 * day, 4, 0, 0, 61_000],
+      [t0 + 8 * day, 3, 3, 0, 5000],
+      [t0 + 9 * day, 0, 4, 2500, 0],
+      [t0 + 10 * day, 2, 1, 2500, 7000],
+    ];
+    const n = log.length;
+    const chunk = {
+      settings: { ...DEFAULT_SETTINGS, deckSettings: {} },
+      clock: { timeZone: 'America/New_York', rolloverHour: 4 },
+      deck: 'd',
+      cards: ['c"1', 'c2'],
+      offsets: Int32Array.from([0, n, 2 * n]),
+      at: Float64Array.from([...log, ...log].map((e, i) => e[0] + (i >= n ? 3600_000 : 0))),
+      ease: Uint8Array.from([...log, ...log].map((e) => e[1])),
+      ivl: new Int32Array(2 * n),
+      factor: Int32Array.from([...log, ...log].map((e) => e[3])),
+      time: Int32Array.from([...log, ...log].map((e) => e[4])),
+      type: Uint8Array.from([...log, ...log].map((e) => e[2])),
+    };
+    const r = replayChunk(chunk);
+    const expected: NewEvent[] = [];
+    for (let k = 0; k < 2; k++) {
+      const entries = [];
+      for (let i = chunk.offsets[k]!; i < chunk.offsets[k + 1]!; i++)
+        entries.push({
+          at: chunk.at[i]!,
+          ease: chunk.ease[i]!,
+          ivl: 0,
+          factor: chunk.factor[i]!,
+          type: chunk.type[i]!,
+          time: chunk.time[i]!,
+          day: Math.floor(toStudyClock(new Date(chunk.at[i]!), chunk.clock).getTime() / DAY),
+        });
+      historyEvents(chunk.cards[k]!, entries, chunk.settings, chunk.clock, expected);
+    }
+    expect(expected.map((e) => e.type)).toContain('reset');
+    const texts: string[] = [];
+    let from = 0;
+    for (const to of r.ends) {
+      texts.push(Buffer.from(r.bytes.subarray(from, to)).toString('utf8'));
+      from = to;
+    }
+    expect(texts).toEqual(expected.map((e) => JSON.stringify(e).slice(0, -1)));
+    const state = emptyState();
+    for (const id of chunk.cards)
+      state.cards[id] = {
+        id,
+        note: '',
+        deck: 'd',
+        sched: NEW_STATE,
+        suspended: false,
+        buriedDay: null,
+        retired: false,
+        hash: '',
+        mod: '',
+      };
+    expected.forEach((e, i) => applyEvent(state, { ...e, seq: i + 1 } as CollectionEvent));
+    expect(r.days).toEqual(state.days);
+    expect(r.finals).toEqual(chunk.cards.map((id) => state.cards[id]!.sched));
   });
 });

@@ -45,8 +45,6 @@ export interface ReplayedChunk {
   days: Record<string, DayCounts>;
 }
 
-const encoder = new TextEncoder();
-
 /** Replays a chunk. */
 export function replayChunk(c: ReplayChunk): ReplayedChunk {
   const state = emptyState();
@@ -62,7 +60,10 @@ export function replayChunk(c: ReplayChunk): ReplayedChunk {
       hash: '',
       mod: '',
     };
-  const texts: string[] = [];
+  // The events' text, written straight into one buffer (no string of the whole chunk).
+  let buf = Buffer.allocUnsafe(Math.max(1 << 16, c.at.length * 640));
+  let used = 0;
+  const ends: number[] = [];
   const out: NewEvent[] = [];
   const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), c.clock).getTime() / DAY);
   let seq = 0;
@@ -82,26 +83,22 @@ export function replayChunk(c: ReplayChunk): ReplayedChunk {
     historyEvents(c.cards[k] as string, entries, c.settings, c.clock, out);
     for (const e of out) {
       const text = JSON.stringify(e);
-      texts.push(text.slice(0, -1));
+      if (used + 3 * text.length > buf.length) {
+        const bigger = Buffer.allocUnsafe(2 * buf.length + 3 * text.length);
+        buf.copy(bigger, 0, 0, used);
+        buf = bigger;
+      }
+      // Without the closing brace (one byte), which the writer puts after the sequence number.
+      used += buf.write(text, used) - 1;
+      ends.push(used);
       (e as CollectionEvent).seq = ++seq;
       applyEvent(state, e as CollectionEvent);
     }
   }
-  // One string, then one encoding: the events' texts are ASCII but for card ids and zones.
-  const joined = texts.join('');
-  const bytes = encoder.encode(joined);
-  const ends = new Int32Array(texts.length);
-  if (bytes.length === joined.length) {
-    let at = 0;
-    texts.forEach((t, i) => (ends[i] = at += t.length));
-  } else {
-    let at = 0;
-    texts.forEach((t, i) => (ends[i] = at += Buffer.byteLength(t, 'utf8')));
-  }
   return {
     cards: c.cards,
-    bytes,
-    ends,
+    bytes: new Uint8Array(buf.buffer, buf.byteOffset, used),
+    ends: Int32Array.from(ends),
     finals: c.cards.map((id) => state.cards[id]!.sched),
     days: state.days,
   };
