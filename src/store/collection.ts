@@ -85,6 +85,22 @@ export interface EncodedEvents {
   apply(state: CollectionState): void;
 }
 
+const SEQ_KEY = Buffer.from(',"seq":', 'latin1');
+
+/** Writes `,"seq":N}` and a newline at `at` (the digits by hand: a million lines); returns the end. */
+function writeSeq(buf: Buffer, at: number, seq: number): number {
+  SEQ_KEY.copy(buf, at);
+  at += SEQ_KEY.length;
+  let digits = 1;
+  for (let x = seq; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let i = digits - 1, n = seq; i >= 0; i--, n = Math.floor(n / 10))
+    buf[at + i] = 48 + (n % 10);
+  at += digits;
+  buf[at++] = 0x7d; // }
+  buf[at++] = 0x0a;
+  return at;
+}
+
 export class Collection {
   readonly paths: DataPaths;
   state: CollectionState;
@@ -671,7 +687,7 @@ export class Collection {
         }
         buf.set(b.bytes.subarray(from, to), used);
         used += to - from;
-        used += buf.write(`,"seq":${++seq}}\n`, used, 'latin1');
+        used = writeSeq(buf, used, ++seq);
         from = to;
       }
       b.apply(next);
