@@ -2,6 +2,7 @@
 // cards with ten reviews per card. Run `npm run build` first: it measures dist/.
 //
 //   node scripts/bench.mjs [--sizes 1000,10000,100000] [--answers 400] [--keep]
+//   node scripts/bench.mjs --import-only [--sizes 100000] [--runs 3]
 //
 // For each size it writes a user deck folder (basic notes, 1000 a file), an event log
 // with ten FSRS answers per card and a snapshot, then measures:
@@ -16,6 +17,9 @@
 //   - export: `export anki --with-progress` of the whole collection, median of 3
 //   - import: `import anki` of that package into an empty collection (deck sources and
 //     the whole review history), median of 3 (one run from 100k cards)
+//
+// With --import-only it writes the collection, exports it once and times only the import,
+// --runs times (default 3), printing every run, the best and the median.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -52,6 +56,8 @@ const KEEP = args.includes('--keep');
 /** Only the sync figures (skips first card, answers, due, deck build and export). */
 const SYNC_ONLY = args.includes('--sync-only');
 const SYNC_NEW = Number(opt('--sync-new', '1000'));
+const IMPORT_ONLY = args.includes('--import-only');
+const IMPORT_RUNS = Number(opt('--runs', '3'));
 const NOW = '2026-06-01T09:00:00Z';
 const RUNS = 5;
 
@@ -502,6 +508,23 @@ async function main() {
       if (!KEEP) rmSync(dir, { recursive: true, force: true });
       continue;
     }
+    if (IMPORT_ONLY) {
+      const e = exportTime(dataDir, dir);
+      console.log(`  export ${e === null ? 'skipped' : ms(e)}`);
+      const times = [];
+      for (let i = 0; i < IMPORT_RUNS; i++) {
+        const t = importTime(dir, i);
+        if (t === null) break;
+        times.push(t);
+        console.log(`  import run ${i + 1}: ${ms(t)}`);
+      }
+      if (times.length)
+        console.log(
+          `  import best ${ms(Math.min(...times))}, median ${ms(median(times))} over ${times.length}`,
+        );
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
     const build = [];
     for (let i = 0; i < 3; i++)
       build.push(timed(process.execPath, [BUILD_DECKS, deckRoot, join(dir, 'build')], envFor(dir)));
@@ -543,6 +566,10 @@ async function main() {
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
 
+  if (IMPORT_ONLY) {
+    if (!KEEP) rmSync(work, { recursive: true, force: true });
+    return;
+  }
   const k = (n) => (n >= 1000 ? `${n / 1000}k` : String(n));
   console.log(
     '\n| cards | reviews | first card on screen | first of a study day / after a deck edit | answer median / p99 | `due` | deck build | `export anki --with-progress` | `import anki` |',

@@ -26,12 +26,13 @@ const shared = {
 await rm('dist/chunks', { recursive: true, force: true });
 await build({
   ...shared,
-  // The export's log reader and SQLite builder run in worker threads: their own entries,
-  // beside the command.
+  // The export's log reader and SQLite builder, and the import's replay of the card
+  // histories, run in worker threads: their own entries, beside the command.
   entryPoints: {
     'sre-cards': 'src/cli/main.ts',
     'log-worker': 'src/store/log/worker.ts',
     'sqlite-worker': 'src/export/sqlite-worker.ts',
+    'replay-worker': 'src/import/replay-worker.ts',
   },
   outdir: 'dist',
   splitting: true,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnkiCollection } from '../src/import/model.js';
+import { noteIdFor } from '../src/import/notes.js';
 import { readPackage } from '../src/import/package.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
 import { collection18, package18, zstdRaw } from './anki-build.js';
@@ -115,6 +116,145 @@ describe('the current format, with media', () => {
       name: string;
     }[];
     expect(decks.map((d) => d.name)).toContain('my-anki');
+  });
+});
+
+describe("--with-settings: the preset's FSRS parameters and desired retention as the deck's", () => {
+  // FSRS-6 parameters other than the defaults (w2, the first stability after Good, is 3.1234).
+  const PARAMS = [
+    0.212, 1.2931, 3.1234, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835,
+    0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+  ];
+  const DECK = 'sre-interview-prep';
+  const withPreset = (
+    over: Partial<AnkiCollection['deckConfigs'] extends Map<number, infer C> ? C : never>,
+  ) => {
+    const c = reference();
+    const g = c.deckConfigs.get(1)!;
+    c.deckConfigs.set(1, {
+      ...g,
+      name: 'Interview',
+      fsrsParams: PARAMS,
+      desiredRetention: 0.85,
+      ...over,
+    });
+    c.fsrs = true;
+    return c;
+  };
+  const config = (data: string) =>
+    JSON.parse(cli(['config', '--deck', DECK, '--json'], env(data)).stdout) as Record<
+      string,
+      { value: unknown; own: boolean }
+    >;
+  const answer = (data: string, card: string, at: string) =>
+    JSON.parse(cli(['answer', card, 'good', '--json'], env(data, at)).stdout) as {
+      stability: number;
+      due: string;
+    };
+
+  it("stores them as the deck's settings: config --deck shows them and the next answers use them", async () => {
+    const dir = tempDir();
+    const file = write(dir, 'fsrs.apkg', await package18(withPreset({})));
+    const data = join(dir, 'with');
+    const plain = join(dir, 'without');
+    const r = cli(['import', 'anki', file, '--with-settings'], env(data));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      `Settings   deck "${DECK}" is scheduled with preset "Interview"'s desired retention 0.85; FSRS parameters ${PARAMS.join(', ')}`,
+    );
+    expect(cli(['import', 'anki', file], env(plain)).status).toBe(0);
+    const c = config(data);
+    expect(c['desired-retention']).toMatchObject({ value: 0.85, own: true });
+    expect(c.parameters).toMatchObject({ value: PARAMS, own: true });
+    expect(config(plain)['desired-retention']).toMatchObject({ value: 0.9, own: false });
+    const text = cli(['config', '--deck', DECK], env(data)).stdout;
+    expect(text).toMatch(/desired-retention\s+0\.85\s+deck sre-interview-prep/);
+    // A new card's first Good: its stability is w2 of the deck's parameters.
+    const newCard = noteIdFor('l9.jxuIUtO');
+    expect(answer(data, newCard, NOW).stability).toBeCloseTo(3.1234, 6);
+    expect(answer(plain, newCard, NOW).stability).toBeCloseTo(2.3065, 6);
+    // A review card, the same memory in both: a retention of 0.85 gives it a longer interval.
+    const review = noteIdFor('yc.)bg%Fir');
+    const at = '2024-06-04T10:00:00Z';
+    expect(Date.parse(answer(data, review, at).due)).toBeGreaterThan(
+      Date.parse(answer(plain, review, at).due),
+    );
+  });
+
+  it('refuses parameters ts-fsrs cannot use, in a sentence, and still takes the retention and the rest', async () => {
+    const dir = tempDir();
+    const bad = [...PARAMS];
+    bad[7] = 0.9; // w7 is at most 0.75
+    const file = write(dir, 'bad.apkg', await package18(withPreset({ fsrsParams: bad })));
+    const data = join(dir, 'data');
+    const r = cli(['import', 'anki', file, '--with-settings', '--json'], env(data));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.settings).toMatchObject({
+      preset: 'Interview',
+      weights: null,
+      desiredRetention: 0.85,
+      deck: { desiredRetention: 0.85 },
+    });
+    expect(out.settings.refused).toEqual([
+      'the FSRS parameters of Anki\'s preset "Interview" cannot be used by ts-fsrs (parameter 8 (w7) is 0.9, and it must be between 0.001 and 0.75), so the deck keeps the parameters it had',
+    ]);
+    expect(out.leftOut.map((l: { reason: string }) => l.reason)).toContain(out.settings.refused[0]);
+    expect(out.cards.added).toBe(10);
+    const c = config(data);
+    expect(c.parameters).toMatchObject({ value: null, own: false });
+    expect(c['desired-retention']).toMatchObject({ value: 0.85, own: true });
+  });
+
+  it('takes the preset most cards use, and says which cards had another', async () => {
+    const c = withPreset({});
+    const g = c.deckConfigs.get(1)!;
+    c.deckConfigs.set(2, { ...g, id: 2, name: 'Slow', fsrsParams: null, desiredRetention: 0.8 });
+    // Day 62 (4 cards) takes preset 2; day 61 (6 cards) keeps preset 1.
+    const day62 = [...c.decks.values()].find((d) => d.name.endsWith('Global traffic'))!;
+    c.decks.set(day62.id, { ...day62, configId: 2 });
+    const dir = tempDir();
+    const file = write(dir, 'two.apkg', await package18(c));
+    const r = cli(
+      ['import', 'anki', file, '--with-settings', '--dry-run', '--json'],
+      env(join(dir, 'd')),
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.settings).toMatchObject({ preset: 'Interview', desiredRetention: 0.85 });
+    expect(out.leftOut).toContainEqual({
+      reason:
+        'cards of Anki decks with another preset, whose FSRS settings differ: the deck has one set of settings here, preset "Interview"\'s',
+      count: 4,
+      examples: ['SRE Interview Prep::Day 62 · Global traffic'],
+    });
+  });
+
+  it("importing again with the option gives the deck already here the preset's settings", async () => {
+    const dir = tempDir();
+    const file = write(dir, 'fsrs.apkg', await package18(withPreset({})));
+    const data = join(dir, 'data');
+    expect(cli(['import', 'anki', file], env(data)).status).toBe(0);
+    const r = cli(['import', 'anki', file, '--with-settings', '--json'], env(data));
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ events: 1, notes: { added: 0 } });
+    expect(config(data).parameters).toMatchObject({ value: PARAMS, own: true });
+    // Once more: nothing changes.
+    const again = JSON.parse(
+      cli(['import', 'anki', file, '--with-settings', '--json'], env(data)).stdout,
+    );
+    expect(again.events).toBe(0);
+  });
+
+  it('without the option, the deck keeps the settings it has', async () => {
+    const dir = tempDir();
+    const file = write(dir, 'fsrs.apkg', await package18(withPreset({})));
+    const data = join(dir, 'data');
+    const r = cli(['import', 'anki', file, '--json'], env(data));
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).settings).toBeUndefined();
+    expect(config(data).parameters).toMatchObject({ value: null, own: false });
   });
 });
 
@@ -232,6 +372,15 @@ describe('round trip: export anki --with-progress, then import into an empty col
     for (const [at, card, rating] of script)
       expect(cli(['answer', card, rating], env(src, at)).status).toBe(0);
     expect(cli(['suspend', 'two-b'], env(src, '2026-03-05T11:00:00Z')).status).toBe(0);
+    // Flags and marks: a flag on a card of each kind of note, one reversible note marked.
+    const flags: [string, string][] = [
+      ['one-basic', '1'],
+      ['one-rev:rev', '7'],
+      ['one-cloze:c2', '4'],
+    ];
+    for (const [card, flag] of flags)
+      expect(cli(['flag', card, flag], env(src, '2026-03-05T11:01:00Z')).status).toBe(0);
+    expect(cli(['mark', 'one-rev'], env(src, '2026-03-05T11:02:00Z')).status).toBe(0);
     const pkg = join(src, 'mine.apkg');
     const now = '2026-03-06T08:00:00Z';
     expect(
@@ -257,6 +406,22 @@ describe('round trip: export anki --with-progress, then import into an empty col
       });
     const before = list(src, 'mini');
     const after = list(dst, 'mini-deck');
+    // The flags and marks are the collection's, not topics: the filters and `show` see them.
+    expect(before.filter((c) => c.flag !== 0)).toHaveLength(3);
+    expect(before.filter((c) => c.marked)).toHaveLength(2);
+    const fronts = (args: string[]) =>
+      (
+        JSON.parse(cli(['list', '--json', ...args], env(dst, now)).stdout) as { front: string }[]
+      ).map((c) => c.front);
+    expect(fronts(['--flag', '7'])).toEqual(['The Domain Name System.']);
+    expect(fronts(['--flag', '1', '--flag', '4']).sort()).toEqual([
+      'A then [...].',
+      'What is one?',
+    ]);
+    expect(fronts(['--marked']).sort()).toEqual(['DNS', 'The Domain Name System.']);
+    expect(cli(['topics', '--json'], env(dst, now)).stdout).not.toMatch(/"(marked|flag\/)/);
+    const flagged = JSON.parse(cli(['list', '--flag', '7', '--json'], env(dst, now)).stdout)[0];
+    expect(cli(['show', flagged.id], env(dst, now)).stdout).toContain('flag:       7 (purple)');
     const key = (c: Record<string, unknown>) => `${c.front}\x1f${c.back}`;
     const byText = new Map(after.map((c) => [key(c), c]));
     expect(after).toHaveLength(before.length);

@@ -46,11 +46,11 @@ function planFor(dir: string) {
 }
 
 describe('appendImport', () => {
-  it('appends the deck-add and the events, and a fresh open replays the same state', () => {
+  it('appends the deck-add and the events, and a fresh open replays the same state', async () => {
     const dir = tempDir();
     const p = planFor(dir);
     const col = openMini(dir, NOW);
-    const n = col.appendImport(
+    const n = await col.appendImport(
       { name: p.deckName, path: p.deckDir, deck: p.deck, register: true },
       p.events(),
       NOW,
@@ -71,7 +71,7 @@ describe('appendImport', () => {
     again.close();
   });
 
-  it('writes nothing when the batch cannot be written: log, snapshot and state stay as they were', () => {
+  it('writes nothing when the batch cannot be written: log, snapshot and state stay as they were', async () => {
     const dir = tempDir();
     const col = openMini(dir, NOW);
     col.answer('one-basic', 'good', NOW, 1000);
@@ -87,13 +87,13 @@ describe('appendImport', () => {
       },
     });
     const p = planFor(dir);
-    expect(() =>
+    await expect(
       col.appendImport(
         { name: p.deckName, path: p.deckDir, deck: p.deck, register: true },
         p.events(),
         NOW,
       ),
-    ).toThrow(/the disk is full/);
+    ).rejects.toThrow(/the disk is full/);
     restore();
     restore = null;
     expect(JSON.stringify(col.state)).toBe(state);
@@ -101,17 +101,17 @@ describe('appendImport', () => {
     col.close();
   });
 
-  it('refuses a deck name the collection has', () => {
+  it('refuses a deck name the collection has', async () => {
     const dir = tempDir();
     const col = openMini(dir, NOW);
     const p = planFor(dir);
-    expect(() =>
+    await expect(
       col.appendImport(
         { name: miniDeck().name, path: p.deckDir, deck: p.deck, register: true },
         p.events(),
         NOW,
       ),
-    ).toThrow(/already in the collection/);
+    ).rejects.toThrow(/already in the collection/);
     col.close();
   });
 });

@@ -206,25 +206,62 @@ describe('states, flags and tags', () => {
     expect(n1.due?.slice(0, 10)).toBe('2024-06-04');
   });
 
-  it('brings leeches, marked notes, flags and burials across', () => {
+  it('brings leeches, marked notes, flags and burials across, as the collection has them', () => {
     const pkg = changed((c) => {
-      c.notes.find((n) => n.guid === 'yc.)bg%Fir')!.tags.push('leech', 'marked');
-      const k1 = c.cards.find((k) => k.nid === c.notes.find((n) => n.guid === 'yc.)bg%Fir')!.id)!;
+      const noteOf = (guid: string) => c.notes.find((n) => n.guid === guid)!;
+      noteOf('yc.)bg%Fir').tags.push('leech');
+      // A reversible note: the mark is the note's, so both its cards carry it.
+      noteOf('FG.?[6DpaF').tags.push('Marked');
+      const k1 = c.cards.find((k) => k.nid === noteOf('yc.)bg%Fir').id)!;
       k1.flags = 1;
-      const k2 = c.cards.find(
-        (k) => k.nid === c.notes.find((n) => n.guid === 'l9.jxuIUtO')!.id && k.ord === 0,
-      )!;
+      // Only the low three bits are the colour (Anki keeps other bits there).
+      const k3 = c.cards.find((k) => k.nid === noteOf('FG.?[6DpaF').id && k.ord === 1)!;
+      k3.flags = 8 | 4;
+      const k2 = c.cards.find((k) => k.nid === noteOf('l9.jxuIUtO').id && k.ord === 0)!;
       k2.queue = -3;
       k2.mod = Math.floor(NOW.getTime() / 1000);
     });
     const p = plan(input(pkg));
     const state = replay(p);
-    expect(state.cards[N1]).toMatchObject({ leech: true, suspended: false });
+    expect(state.cards[N1]).toMatchObject({ leech: true, suspended: false, flag: 1 });
+    expect(state.cards[N1]!.marked).toBeUndefined();
+    expect(state.cards[N3]).toMatchObject({ marked: true });
+    expect(state.cards[`${N3}:rev`]).toMatchObject({ marked: true, flag: 4 });
+    expect(state.cards[N2]!.flag).toBeUndefined();
     expect(state.cards[id('l9.jxuIUtO')]!.buriedDay).toBe('2024-06-01');
-    expect(p.deck.notes.find((n) => n.id === N1)?.topics).toEqual(
-      expect.arrayContaining(['marked', 'flag/red']),
-    );
-    expect(p.summary.cards).toMatchObject({ leech: 1, flagged: 1, buried: 1 });
+    // Neither is a topic any more.
+    for (const n of p.deck.notes)
+      for (const t of n.topics) expect(t).not.toMatch(/^(marked|flag)\b/);
+    expect(p.deck.topics.map((t) => t.id)).not.toContain('marked');
+    expect(p.summary.cards).toMatchObject({ leech: 1, flagged: 2, marked: 1, buried: 1 });
+  });
+
+  it('--with-settings: an FSRS-5 preset becomes FSRS-6 parameters of the deck, and the history is replayed with them', () => {
+    const w5 = [
+      0.40255, 1.18385, 3.173, 15.69105, 7.1949, 0.5345, 1.4604, 0.0046, 1.54575, 0.1192, 1.01925,
+      1.9395, 0.11, 0.29605, 2.2698, 0.2315, 2.9898, 0.51655, 0.6621,
+    ];
+    const pkg = changed((c) => {
+      const g = c.deckConfigs.get(1)!;
+      c.deckConfigs.set(1, { ...g, fsrsParams: w5, desiredRetention: 0.87 });
+    });
+    const p = plan(input(pkg, { withSettings: true }));
+    const own = p.settingsAfter?.deckSettings['sre-interview-prep'];
+    expect(own?.desiredRetention).toBe(0.87);
+    expect(own?.weights).toHaveLength(21);
+    expect(own?.weights?.slice(0, 19)).toEqual(w5);
+    // FSRS-5 has no w19, w20: ts-fsrs's migration (w19 raised to the least its scheduler takes).
+    expect(own?.weights?.slice(19)).toEqual([0.01, 0.5]);
+    const events = [...p.events()];
+    expect(events[0]).toMatchObject({ type: 'settings', after: p.settingsAfter });
+    expect(p.eventCount).toBe(events.length);
+    // Replaying the log with the deck's settings gives each answer's own state.
+    const state = replay(p);
+    const log = events.map((e, i) => ({ ...e, seq: i + 1 }) as CollectionEvent);
+    const replayed = replayStates(log, state.settings, (id) => state.cards[id]?.deck);
+    for (const e of events) if (e.type === 'answer') expect(replayed.has(e.card)).toBe(true);
+    const last = new Map(events.filter((e) => e.type === 'answer').map((e) => [e.card, e.after]));
+    for (const [card, after] of last) expect(replayed.get(card)).toEqual(after);
   });
 
   it('maps a type-in note to Q:/Type:, and any other type to its first field and the rest', () => {

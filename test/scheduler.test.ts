@@ -1,4 +1,12 @@
-import { fsrs, generatorParameters, Rating } from 'ts-fsrs';
+import {
+  fsrs,
+  FSRSAlgorithm,
+  generatorParameters,
+  Rating,
+  StrategyMode,
+  type AbstractScheduler,
+  type Grade,
+} from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
 import {
   answer,
@@ -6,11 +14,13 @@ import {
   preview,
   RATINGS,
   retrievability,
+  scheduler,
   toFsrs,
   type SchedState,
 } from '../src/core/scheduler.js';
 import { DEFAULT_SETTINGS, validateSettings } from '../src/core/settings.js';
 import { studyDay } from '../src/core/time.js';
+import { seededRandom } from './helpers.js';
 
 const UTC = { timeZone: 'UTC', rolloverHour: 4 };
 const noFuzz = { ...DEFAULT_SETTINGS, fuzz: false };
@@ -199,5 +209,50 @@ describe('learning steps as Anki takes them', () => {
     expect(preview(NEW_STATE, at, lone, UTC)[1]?.label).toBe('15m');
     const long = { ...noFuzz, learningSteps: ['3d'] };
     expect(preview(NEW_STATE, at, long, UTC)[1]?.label).toBe('4d');
+  });
+});
+
+describe('fuzz drawn once per answer', () => {
+  it('gives every interval ts-fsrs itself would give, seed by seed', () => {
+    const f = scheduler(DEFAULT_SETTINGS);
+    const self = f as unknown as { _seed?: string };
+    const plain = FSRSAlgorithm.prototype.apply_fuzz;
+    const random = seededRandom(7);
+    for (let k = 0; k < 2000; k++) {
+      self._seed = `anki-${Math.floor(random() * 1e12).toString(16)}_${k % 13}_2026-03-${10 + (k % 18)}`;
+      // The intervals of one answer share its seed; ts-fsrs draws for each.
+      for (let j = 0; j < 3; j++) {
+        const ivl = 1 + Math.floor(random() * 400);
+        const elapsed = Math.floor(random() * 200);
+        expect(f.apply_fuzz(ivl, elapsed)).toBe(plain.call(f, ivl, elapsed));
+      }
+    }
+  });
+
+  it('answers a review card as a stock ts-fsrs scheduler with the same seed', () => {
+    const s: SchedState = {
+      ...NEW_STATE,
+      state: 'review',
+      due: '2026-03-10T09:00:00.000Z',
+      stability: 12.5,
+      difficulty: 5.2,
+      reps: 4,
+      step: 0,
+      scheduledDays: 9,
+      lastReview: '2026-03-01T09:00:00.000Z',
+    };
+    const now = new Date('2026-03-11T10:00:00Z');
+    const stock = fsrs(
+      generatorParameters({ enable_fuzz: true, enable_short_term: true }),
+    ).useStrategy(StrategyMode.SEED, function (this: AbstractScheduler) {
+      const me = this as unknown as { current: { reps: number }; review_time: Date };
+      return `c1_${me.current.reps}_${me.review_time.toISOString().slice(0, 10)}`;
+    });
+    for (const r of RATINGS) {
+      const ours = answer(s, now, r, DEFAULT_SETTINGS, UTC, 'c1');
+      const theirs = stock.next(toFsrs(s, now, UTC, 'c1'), now, (RATINGS.indexOf(r) + 1) as Grade);
+      expect(ours.scheduledDays).toBe(theirs.card.scheduled_days);
+      expect(ours.stability).toBe(theirs.card.stability);
+    }
   });
 });

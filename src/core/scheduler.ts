@@ -6,8 +6,8 @@
 import {
   BasicLearningStepsStrategy,
   ConvertStepUnitToMinutes,
+  FSRS,
   FSRSAlgorithm,
-  fsrs,
   generatorParameters,
   get_fuzz_range,
   Rating,
@@ -15,8 +15,8 @@ import {
   StrategyMode,
   type AbstractScheduler,
   type Card as FsrsCard,
-  type FSRS,
   type Grade,
+  type int,
   type StepUnit,
   type TLearningStepsStrategy,
 } from 'ts-fsrs';
@@ -92,21 +92,62 @@ const STATE_ENUM: Record<CardStateName, State> = {
   relearning: State.Relearning,
 };
 
+/**
+ * ts-fsrs's scheduler with its fuzz drawn once per answer. ts-fsrs makes a generator
+ * from the answer's seed for each interval it fuzzes (three for a review card) and takes
+ * its first number: the same number each time, computed here once (`fuzzFactor`, the
+ * same generator) and kept while the seed stays. The intervals are ts-fsrs's own.
+ */
+class Scheduler extends FSRS {
+  private fuzzSeed: string | undefined = undefined;
+  private fuzzValue = 0;
+
+  override apply_fuzz(ivl: number, elapsed_days: number): int {
+    const p = this.parameters;
+    if (!p.enable_fuzz || ivl < 2.5) return Math.round(ivl) as int;
+    const seed = this._seed ?? '';
+    if (seed !== this.fuzzSeed) {
+      this.fuzzSeed = seed;
+      this.fuzzValue = fuzzFactor(seed);
+    }
+    const { min_ivl, max_ivl } = get_fuzz_range(ivl, elapsed_days, p.maximum_interval);
+    return Math.floor(this.fuzzValue * (max_ivl - min_ivl + 1) + min_ivl) as int;
+  }
+}
+
 const cache = new Map<string, FSRS>();
+/** The last settings asked for, and their key: a replay asks with the same ones a million times. */
+let last: { s: Settings; fields: unknown[]; f: FSRS } | null = null;
+
+const schedulingFields = (s: Settings): unknown[] => [
+  s.desiredRetention,
+  s.learningSteps,
+  s.relearningSteps,
+  s.maximumInterval,
+  s.fuzz,
+  s.weights,
+];
+
+/** The same values (arrays element by element, one level down). */
+function sameFields(a: readonly unknown[], b: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  }
+  return true;
+}
 
 /** The ts-fsrs scheduler for these settings (cached). */
 export function scheduler(s: Settings): FSRS {
-  const key = JSON.stringify([
-    s.desiredRetention,
-    s.learningSteps,
-    s.relearningSteps,
-    s.maximumInterval,
-    s.fuzz,
-    s.weights,
-  ]);
+  const fields = schedulingFields(s);
+  if (last && last.s === s && sameFields(last.fields, fields)) return last.f;
+  const key = JSON.stringify(fields);
   let f = cache.get(key);
   if (!f) {
-    f = fsrs(
+    f = new Scheduler(
       generatorParameters({
         request_retention: s.desiredRetention,
         maximum_interval: s.maximumInterval,
@@ -121,6 +162,8 @@ export function scheduler(s: Settings): FSRS {
       .useStrategy(StrategyMode.LEARNING_STEPS, ankiSteps);
     cache.set(key, f);
   }
+  // Copies, so that a change made to the settings in place is seen.
+  last = { s, fields: fields.map((v) => (Array.isArray(v) ? [...v] : v)), f };
   return f;
 }
 
@@ -172,7 +215,8 @@ export function toFsrs(
     reps: s.reps,
     lapses: s.lapses,
     state: STATE_ENUM[s.state],
-    ...(s.lastReview ? { last_review: toStudyClock(new Date(s.lastReview), clock) } : {}),
+    // Always the same keys: ts-fsrs copies the card several times an answer.
+    last_review: s.lastReview ? toStudyClock(new Date(s.lastReview), clock) : undefined,
   };
 }
 
@@ -187,11 +231,13 @@ function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, settings: Settings): 
   }
   // Interview cap: a card answered before the eve of the interview is due again by the eve.
   const cap = interviewCapDay(settings);
-  const dueDay = new Date(due).toISOString().slice(0, 10);
-  if (cap && studyDay(now, clock) < cap && dueDay > cap) {
-    const over = daysBetween(cap, dueDay);
-    due -= over * DAY;
-    scheduledDays = Math.max(1, scheduledDays - over);
+  if (cap) {
+    const dueDay = new Date(due).toISOString().slice(0, 10);
+    if (studyDay(now, clock) < cap && dueDay > cap) {
+      const over = daysBetween(cap, dueDay);
+      due -= over * DAY;
+      scheduledDays = Math.max(1, scheduledDays - over);
+    }
   }
   return {
     state: STATE_NAMES[c.state],

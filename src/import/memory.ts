@@ -33,6 +33,20 @@ export const isReset = (e: Pick<LogEntry, 'type' | 'factor'>) => e.type === 4 &&
 
 const algorithms = new Map<string, FSRSAlgorithm>();
 
+/**
+ * ts-fsrs's migration of a parameter set to FSRS-6, without the line it writes to the
+ * standard output for an FSRS-4 or FSRS-5 set (it would land in the middle of `--json`).
+ */
+export function migrated(params: readonly number[]): number[] {
+  const debug = console.debug;
+  console.debug = () => {};
+  try {
+    return migrateParameters([...params]);
+  } finally {
+    console.debug = debug;
+  }
+}
+
 /** ts-fsrs's algorithm for a parameter set (FSRS-4 and -5 sets are migrated to FSRS-6). */
 export function algorithm(params: readonly number[] | null): FSRSAlgorithm {
   const key = params ? params.join(',') : '';
@@ -41,7 +55,7 @@ export function algorithm(params: readonly number[] | null): FSRSAlgorithm {
     a = new FSRSAlgorithm(
       generatorParameters({
         enable_short_term: true,
-        ...(params && params.length ? { w: migrateParameters(params) } : {}),
+        ...(params && params.length ? { w: migrated(params) } : {}),
       }),
     );
     algorithms.set(key, a);

@@ -9,13 +9,18 @@
 import { createHash } from 'node:crypto';
 import type { NewEvent } from '../core/model.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
-import type { Settings } from '../core/settings.js';
+import {
+  settingsForDeck,
+  validateSettings,
+  type DeckSettings,
+  type Settings,
+} from '../core/settings.js';
+import type { Moved } from '../core/reschedule.js';
 import { DAY, toStudyClock, studyDay, type DayClock } from '../core/time.js';
 import { deckCards } from '../deck/cards.js';
 import { parseDeck, type SourceFile } from '../deck/parse.js';
 import { formatDeckError, type Deck, type Note } from '../deck/types.js';
 import { UserError } from '../errors.js';
-import { migrateParameters } from 'ts-fsrs';
 import { trace } from '../trace.js';
 import {
   ankiState,
@@ -29,9 +34,11 @@ import {
 } from './history.js';
 import { harmless } from './text.js';
 import { algorithm } from './memory.js';
+import { presetSettings, sameFsrs, withPreset, type ImportedSettings } from './presets.js';
 import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from './model.js';
 import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
 import { cardFile, deckFile, noteBlock, oneLine } from './render.js';
+import type { ReplayChunk } from './replay.js';
 
 /** What is already there: the deck folder (when it exists) and the collection's cards. */
 export interface Existing {
@@ -55,17 +62,16 @@ export interface PlanInput {
   settings: Settings;
   clock: DayClock;
   now: Date;
+  /**
+   * Take the FSRS parameters and desired retention of the deck preset most of the
+   * package's cards use as the deck's own settings (`--with-settings`).
+   */
+  withSettings?: boolean;
   /** Told how many of the notes to add have their events made, now and then. */
   progress?: (done: number, total: number) => void;
 }
 
-/** The FSRS settings of the package's deck preset (`--with-settings`). */
-export interface ImportedSettings {
-  preset: string;
-  /** FSRS-6 parameters (older sets migrated), or null when the preset has none. */
-  weights: number[] | null;
-  desiredRetention: number | null;
-}
+export type { ImportedSettings };
 
 export interface PlannedFile {
   /** Relative to the deck folder. */
@@ -105,6 +111,8 @@ export interface ImportSummary {
     buried: number;
     leech: number;
     flagged: number;
+    /** Notes marked (their `marked` tag). */
+    marked: number;
   };
   memory: Record<Exclude<MemorySource, 'none'>, number>;
   reviewLog: {
@@ -118,7 +126,8 @@ export interface ImportSummary {
   };
   media: { files: number; referenced: number };
   leftOut: LeftOut[];
-  settings: ImportedSettings | null;
+  /** The FSRS settings of the preset most of the package's cards use, and what the deck takes of them. */
+  settings: (ImportedSettings & { deck: DeckSettings | null }) | null;
 }
 
 export interface ImportPlan {
@@ -131,15 +140,24 @@ export interface ImportPlan {
   media: AnkiMedia[];
   /** The deck as the folder will hold it. */
   deck: Deck;
-  /** The events to append, made as they are taken (the first answers' states are computed then). */
-  events: () => Generator<NewEvent, void, void>;
+  /**
+   * The events to append, made as they are taken (the first answers' states are computed
+   * then). With `settingsAfter`, the first is the change of settings; `moved` are the
+   * cards of the deck already in the collection that the change reschedules.
+   */
+  events: (moved?: Moved) => Generator<NewEvent, void, void>;
   /** How many events `events` gives. */
   eventCount: number;
-  settings: ImportedSettings | null;
+  /** The same events in three parts, for replaying the histories elsewhere (`replay-pool.ts`). */
+  opening: (moved?: Moved) => NewEvent[];
+  /** The cards whose histories are replayed, and chunks of them. */
+  replay: { count: number; chunk: (from: number, to: number) => ReplayChunk };
+  /** The events after the histories, given the state each replayed card ends in, in order. */
+  closing: (finals: readonly SchedState[]) => NewEvent[];
+  /** The settings once the deck has the preset's as its own (`withSettings`), or null when they stay. */
+  settingsAfter: Settings | null;
   summary: ImportSummary;
 }
-
-const FLAGS = ['', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];
 
 /** A name as a topic or file segment: lower-case ASCII words joined by `-`. */
 export function slug(text: string, max = 48): string {
@@ -165,7 +183,7 @@ export function ankiDay0(crtSecs: number, offsetWest: number | null): string {
   return new Date(crtSecs * 1000 - (offsetWest ?? 0) * 60_000).toISOString().slice(0, 10);
 }
 
-/** Topics from `::` names (decks, tags, flags): one path each, parents declared too. */
+/** Topics from `::` names (decks, tags): one path each, parents declared too. */
 class Topics {
   /** Topic id → description. */
   readonly list = new Map<string, string>();
@@ -199,12 +217,12 @@ class Topics {
 
 const normalizeFront = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** Counts something left out (or changed), with a few examples. */
-function note(count: Map<string, LeftOut>, reason: string, example: string): void {
+/** Counts something left out (or changed), `n` times, with a few examples. */
+function note(count: Map<string, LeftOut>, reason: string, example: string, n = 1): void {
   let l = count.get(reason);
   if (!l) count.set(reason, (l = { reason, count: 0, examples: [] }));
-  l.count++;
-  if (l.examples.length < 3) l.examples.push(example);
+  l.count += n;
+  if (l.examples.length < 3 && !l.examples.includes(example)) l.examples.push(example);
 }
 
 /** Checks what Anki itself would refuse: the package is inconsistent. */
@@ -323,7 +341,8 @@ export function plan(input: PlanInput): ImportPlan {
   }
 
   trace('notes mapped');
-  // Topics: the deck tree and the tags (hierarchical with ::), flags and `marked`.
+  // Topics: the deck tree and the tags (hierarchical with ::). Anki's own tags `leech`
+  // and `marked`, and the cards' flags, become the collection's leeches, marks and flags.
   const topics = new Topics();
   const deckTopic = new Map<number, string>();
   const usedDecks = [...new Set(items.map((i) => i.deckId))].map((id) => col.decks.get(id)!);
@@ -338,18 +357,15 @@ export function plan(input: PlanInput): ImportPlan {
   for (const d of usedDecks) deckTopic.set(d.id, topics.add('deck', d.name));
   const noteTopics = new Map<Item, string[]>();
   const leechNotes = new Set<number>();
+  const markedNotes = new Set<number>();
   for (const it of items) {
     const ts: string[] = [];
     for (const tag of it.anki.tags) {
       const low = tag.toLowerCase();
-      if (low === 'leech') {
-        leechNotes.add(it.anki.id);
-        continue;
-      }
-      ts.push(topics.add('tag', tag));
+      if (low === 'leech') leechNotes.add(it.anki.id);
+      else if (low === 'marked') markedNotes.add(it.anki.id);
+      else ts.push(topics.add('tag', tag));
     }
-    for (const c of it.mapped.cards.values())
-      if ((c.flags & 7) > 0) ts.push(topics.add('flag', `flag::${FLAGS[c.flags & 7]}`));
     noteTopics.set(it, [...new Set(ts)].sort());
   }
 
@@ -475,7 +491,7 @@ export function plan(input: PlanInput): ImportPlan {
       text: deckFile(
         deckName,
         title,
-        `Imported from the Anki package ${input.fileName}: one file per Anki deck; the topics are its decks, tags and flags.`,
+        `Imported from the Anki package ${input.fileName}: one file per Anki deck; the topics are its decks and tags.`,
         topicList.map(([id, description]) => ({ id, description })),
       ),
       replaces: false,
@@ -563,6 +579,7 @@ export function plan(input: PlanInput): ImportPlan {
     buried: 0,
     leech: 0,
     flagged: 0,
+    marked: 0,
   };
   /** The cards whose history is made into events, with the state each ends in. */
   const jobs: {
@@ -574,17 +591,23 @@ export function plan(input: PlanInput): ImportPlan {
   const at = now.toISOString();
   const today = studyDay(now, clock);
   let importedEntries = 0;
-  const presetUse = new Map<number, number>();
   for (const it of added) {
     const preset = presetOf(it);
-    if (preset) presetUse.set(preset.id, (presetUse.get(preset.id) ?? 0) + 1);
     const alg = algorithm(preset?.fsrsParams?.length ? preset.fsrsParams : settings.weights);
-    const ctx: FinalContext = { day0, clock, settings, fsrsOn: col.fsrs, alg, config: preset };
+    const ctx: FinalContext = {
+      day0,
+      clock,
+      settings: settingsForDeck(settings, deckName),
+      fsrsOn: col.fsrs,
+      alg,
+      config: preset,
+    };
     const leechCards = new Set<string>();
     if (leechNotes.has(it.anki.id)) {
       const most = Math.max(...[...it.mapped.cards.values()].map((c) => c.lapses));
       for (const [id, c] of it.mapped.cards) if (c.lapses === most) leechCards.add(id);
     }
+    let markPending = markedNotes.has(it.anki.id);
     for (const [cardId, card] of it.mapped.cards) {
       if (!cardIds.has(cardId) || input.existing.cards.has(cardId)) continue;
       cardCount.added++;
@@ -610,7 +633,17 @@ export function plan(input: PlanInput): ImportPlan {
         if (!suspended) closing.push({ type: 'unsuspend', at, card: cardId });
       } else if (suspended) closing.push({ type: 'suspend', at, card: cardId });
       if (suspended) cardCount.suspended++;
-      if (card.flags & 7) cardCount.flagged++;
+      // Anki keeps the flag colour (1 red ... 7 purple) in the low three bits of `flags`.
+      if (card.flags & 7) {
+        cardCount.flagged++;
+        closing.push({ type: 'flag', at, card: cardId, flag: card.flags & 7, prev: 0 });
+      }
+      // The `marked` tag marks the note: one mark on its first card marks them all.
+      if (markPending) {
+        markPending = false;
+        cardCount.marked++;
+        closing.push({ type: 'mark', at, card: cardId, marked: true });
+      }
       if (card.queue === -2 || card.queue === -3) {
         if (studyDay(new Date(card.mod * 1000), clock) === today) {
           closing.push({ type: 'bury', at, card: cardId, day: today, prev: null });
@@ -625,52 +658,133 @@ export function plan(input: PlanInput): ImportPlan {
     }
   }
   trace('states made');
-  const eventCount = count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+
+  // The deck's settings: with --with-settings, those of the preset most of the package's
+  // cards use (a deck here has one set of settings; the cards of other presets say so).
+  const presetUse = new Map<number, { cards: number; decks: Set<string> }>();
+  for (const it of items) {
+    const preset = presetOf(it);
+    if (!preset) continue;
+    let u = presetUse.get(preset.id);
+    if (!u) presetUse.set(preset.id, (u = { cards: 0, decks: new Set() }));
+    u.cards += it.mapped.cards.size;
+    u.decks.add(oneLine(col.decks.get(it.deckId)?.name ?? ''));
+  }
+  const ranked = [...presetUse.entries()].sort((a, b) => b[1].cards - a[1].cards || a[0] - b[0]);
+  const topPreset = col.deckConfigs.get(ranked[0]?.[0] ?? 1);
+  const imported = topPreset ? presetSettings(topPreset) : null;
+  let settingsAfter: Settings | null = null;
+  let deckOwn: DeckSettings | null = null;
+  if (input.withSettings && imported && topPreset) {
+    for (const why of imported.refused) note(left, why, oneLine(topPreset.name));
+    for (const [id, use] of ranked.slice(1)) {
+      const other = col.deckConfigs.get(id);
+      if (!other || sameFsrs(presetSettings(other), imported)) continue;
+      const reason = `cards of Anki decks with another preset, whose FSRS settings differ: the deck has one set of settings here, preset "${oneLine(topPreset.name)}"'s`;
+      const decks = [...use.decks];
+      note(left, reason, decks[0] ?? '', use.cards);
+      for (const d of decks.slice(1)) note(left, reason, d, 0);
+    }
+    const own = withPreset(settings.deckSettings?.[deckName], imported);
+    const after = { ...settings, deckSettings: { ...settings.deckSettings, [deckName]: own } };
+    if (Object.keys(own).length && JSON.stringify(after) !== JSON.stringify(settings)) {
+      const problems = validateSettings(after);
+      if (problems.length)
+        throw new Error(`the settings taken from ${what} are not valid: ${problems.join('; ')}`);
+      settingsAfter = after;
+    }
+    if (Object.keys(own).length) deckOwn = own;
+  }
+  const final = settingsAfter ?? settings;
+  const deckSettings = settingsForDeck(final, deckName);
+
+  const eventCount =
+    (settingsAfter ? 1 : 0) + count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
+  /** The change of settings, when the deck takes its preset's; `moved`: the cards already here it reschedules. */
+  const opening = (movedBySettings?: Moved): NewEvent[] =>
+    settingsAfter
+      ? [
+          {
+            type: 'settings',
+            at,
+            before: { ...settings },
+            after: { ...settingsAfter },
+            ...(movedBySettings && Object.keys(movedBySettings).length
+              ? { moved: movedBySettings }
+              : {}),
+          },
+        ]
+      : [];
   /**
-   * The events, made as they are taken: each card's answers and resets through the
-   * scheduler, then one settings event (settings unchanged) that gives each card the
-   * state it has in Anki, then suspensions and burials.
+   * After the histories (`finals`: the state each job's card ends in, in order): one
+   * settings event (settings unchanged) that gives each card the state it has in Anki,
+   * then suspensions, burials, flags and marks.
    */
-  function* events(): Generator<NewEvent, void, void> {
+  const closingEvents = (finals: readonly SchedState[]): NewEvent[] => {
     const moved: Record<string, { before: SchedState; after: SchedState }> = {};
+    jobs.forEach((job, k) => {
+      const state = finals[k] as SchedState;
+      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
+    });
+    return [
+      ...(jobs.length
+        ? [
+            {
+              type: 'settings' as const,
+              at,
+              before: { ...final },
+              after: { ...final },
+              ...(Object.keys(moved).length ? { moved } : {}),
+            },
+          ]
+        : []),
+      ...closing,
+    ];
+  };
+  /** Jobs `from` to `to` (not included), to replay (`replay.ts`). */
+  const chunk = (from: number, to: number): ReplayChunk => {
+    const part = jobs.slice(from, to);
+    const offsets = new Int32Array(part.length + 1);
+    part.forEach((j, k) => {
+      offsets[k + 1] = (offsets[k] as number) + (j.span ? j.span.end - j.span.start : 0);
+    });
+    const n = offsets[part.length] as number;
+    const cols = {
+      at: new Float64Array(n),
+      ease: new Uint8Array(n),
+      ivl: new Int32Array(n),
+      factor: new Int32Array(n),
+      time: new Int32Array(n),
+      type: new Uint8Array(n),
+    };
+    part.forEach((j, k) => {
+      if (!j.span) return;
+      const o = offsets[k] as number;
+      for (const key of ['ease', 'ivl', 'factor', 'time', 'type'] as const)
+        cols[key].set(r[key].subarray(j.span.start, j.span.end), o);
+      cols.at.set(r.id.subarray(j.span.start, j.span.end), o);
+    });
+    return {
+      settings: deckSettings,
+      clock,
+      deck: deckName,
+      cards: part.map((j) => j.cardId),
+      offsets,
+      ...cols,
+    };
+  };
+  /** Every event in order, the histories replayed here, one card after another. */
+  function* events(movedBySettings?: Moved): Generator<NewEvent, void, void> {
+    yield* opening(movedBySettings);
+    const finals: SchedState[] = [];
     const out: NewEvent[] = [];
     for (const [k, job] of jobs.entries()) {
       if (k % 1000 === 0) input.progress?.(k, jobs.length);
       out.length = 0;
-      const state = historyEvents(job.cardId, entriesOf(job.span), settings, clock, out);
+      finals.push(historyEvents(job.cardId, entriesOf(job.span), deckSettings, clock, out));
       yield* out;
-      if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
     }
-    if (jobs.length)
-      yield {
-        type: 'settings',
-        at,
-        before: { ...settings },
-        after: { ...settings },
-        ...(Object.keys(moved).length ? { moved } : {}),
-      };
-    yield* closing;
-  }
-
-  // --with-settings: the preset most of the imported cards use.
-  let imported: ImportedSettings | null = null;
-  const top = [...presetUse.entries()].sort((a, b) => b[1] - a[1])[0] ?? [1, 0];
-  const preset = col.deckConfigs.get(top[0]);
-  if (preset && (preset.fsrsParams?.length || preset.desiredRetention !== null)) {
-    let weights: number[] | null;
-    try {
-      weights = preset.fsrsParams?.length
-        ? migrateParameters(preset.fsrsParams).map((x) => Number(x.toFixed(4)))
-        : null;
-    } catch {
-      weights = null;
-    }
-    imported = {
-      preset: oneLine(preset.name),
-      weights: weights && weights.length === 21 ? weights : null,
-      desiredRetention:
-        preset.desiredRetention !== null ? Math.round(preset.desiredRetention * 100) / 100 : null,
-    };
+    yield* closingEvents(finals);
   }
 
   const fileNotes = usedDecks.map((d) => {
@@ -696,7 +810,7 @@ export function plan(input: PlanInput): ImportPlan {
     },
     media: { files: pkg.media.length, referenced: usedMedia.size },
     leftOut: [...left.values()],
-    settings: imported,
+    settings: imported ? { ...imported, deck: deckOwn } : null,
   };
   return {
     deckName,
@@ -708,7 +822,10 @@ export function plan(input: PlanInput): ImportPlan {
     deck,
     events,
     eventCount,
-    settings: imported,
+    opening,
+    replay: { count: jobs.length, chunk },
+    closing: closingEvents,
+    settingsAfter,
     summary,
   };
 }

@@ -93,6 +93,34 @@ export interface Arrival {
   problems: string[];
 }
 
+/**
+ * Events already encoded, as an import's replayed card histories come (see
+ * `src/import/replay.ts`): each event's JSON without its closing brace, the writer adding
+ * its sequence number; `apply` does to a state what the events do, in one go.
+ */
+export interface EncodedEvents {
+  bytes: Uint8Array;
+  /** Where each event's text ends in `bytes`. */
+  ends: Int32Array;
+  apply(state: CollectionState): void;
+}
+
+const SEQ_KEY = Buffer.from(',"seq":', 'latin1');
+
+/** Writes `,"seq":N}` and a newline at `at` (the digits by hand: a million lines); returns the end. */
+function writeSeq(buf: Buffer, at: number, seq: number): number {
+  SEQ_KEY.copy(buf, at);
+  at += SEQ_KEY.length;
+  let digits = 1;
+  for (let x = seq; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let i = digits - 1, n = seq; i >= 0; i--, n = Math.floor(n / 10))
+    buf[at + i] = 48 + (n % 10);
+  at += digits;
+  buf[at++] = 0x7d; // }
+  buf[at++] = 0x0a;
+  return at;
+}
+
 export class Collection {
   paths: DataPaths;
   /** This data folder's device. */
@@ -986,12 +1014,13 @@ export class Collection {
    * over the log; only then does the copy of the state become the collection's, with the
    * deck's cards read from `deck.deck` (a registered deck is re-read: its folder has new
    * notes), and the snapshot is written. Returns how many events were appended.
+   * `events` may come as they are made (an async generator), some of them encoded already.
    */
-  appendImport(
+  async appendImport(
     deck: { name: string; path: string; deck: Deck; register: boolean },
-    events: Iterable<NewEvent>,
+    events: Iterable<NewEvent | EncodedEvents> | AsyncIterable<NewEvent | EncodedEvents>,
     now: Date,
-  ): number {
+  ): Promise<number> {
     const log = this.writable();
     if (deck.register && (this.decks.has(deck.name) || this.state.decks[deck.name]))
       throw new UserError(
@@ -1023,13 +1052,35 @@ export class Collection {
       }
       used = 0;
     };
-    const add = (e: NewEvent) => {
-      const event = e as CollectionEvent;
-      event.seq = ++seq;
+    const open = () => {
       if (fd === null) {
         if (existsSync(this.paths.log)) copyFileSync(this.paths.log, tmp);
         fd = io.openSync(tmp, 'a', 0o644);
       }
+    };
+    const addEncoded = (b: EncodedEvents) => {
+      if (b.ends.length === 0) return;
+      open();
+      let from = 0;
+      for (let k = 0; k < b.ends.length; k++) {
+        const to = b.ends[k] as number;
+        // The text, then `,"seq":N}` and the newline (at most 30 bytes).
+        if (used + (to - from) + 30 > buf.length) {
+          flush();
+          if (to - from + 30 > buf.length) buf = Buffer.allocUnsafe(2 * (to - from + 30));
+        }
+        buf.set(b.bytes.subarray(from, to), used);
+        used += to - from;
+        used = writeSeq(buf, used, ++seq);
+        from = to;
+      }
+      b.apply(next);
+      next.seq = seq;
+    };
+    const add = (e: NewEvent) => {
+      const event = e as CollectionEvent;
+      event.seq = ++seq;
+      open();
       const line = encodeEvent(event) + '\n';
       if (used + 3 * line.length > buf.length) {
         flush();
@@ -1044,7 +1095,10 @@ export class Collection {
         add({ type: 'deck-add', at: now.toISOString(), name: deck.name, path: deck.path });
       // The deck's cards before their events: events of unknown cards do nothing.
       syncDeck(next, deck.name, cards, now);
-      for (const e of events) add(e);
+      for await (const e of events) {
+        if ('bytes' in e) addEncoded(e);
+        else add(e);
+      }
       if (fd !== null) {
         flush();
         io.fsyncSync(fd);

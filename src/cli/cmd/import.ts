@@ -31,8 +31,9 @@ ${usage}
   --deck-dir DIR    the deck folder (default: <data dir>/decks/<deck name>); importing
                     into it again adds only the notes it does not have yet
   --dry-run         print what would be imported; write nothing
-  --with-settings   also report the package's FSRS parameters and desired retention
-                    as the deck's settings
+  --with-settings   also take the FSRS parameters and desired retention of the Anki
+                    preset most of the cards use as the deck's own settings
+                    (\`config --deck NAME\` shows them)
   --json            print the summary as JSON
 
 Examples:
@@ -125,6 +126,7 @@ export async function run(args: string[], env: Env): Promise<number> {
       settings: col.settings,
       clock: col.clock,
       now,
+      withSettings,
       progress: (done, total) => bar.update('planning', done, total),
     });
     if (!target.registered && target.files.length && !sameFiles(p, target.files))
@@ -167,9 +169,13 @@ export async function run(args: string[], env: Env): Promise<number> {
     let appended: number;
     try {
       staged.commit();
-      appended = col.appendImport(
+      // Taking the preset's settings reschedules the deck's cards already here, as a
+      // change of settings does (a new deck has none).
+      const moved = p.settingsAfter && !p.register ? col.rescheduleFor(p.settingsAfter) : {};
+      const { eventStream } = await import('../../import/stream.js');
+      appended = await col.appendImport(
         { name: p.deckName, path: p.deckDir, deck: p.deck, register: p.register },
-        p.events(),
+        eventStream(p, moved, (done, total) => bar.update('writing', done, total)),
         now,
       );
     } catch (e) {
@@ -273,6 +279,7 @@ export function summaryText(s: ImportSummary, withSettings: boolean, o: Outcome)
     c.buried && `${c.buried} buried`,
     c.leech && `${plural(c.leech, 'leech', 'leeches')}`,
     c.flagged && `${c.flagged} flagged`,
+    c.marked && `${plural(c.marked, 'note')} marked`,
   ].filter(Boolean);
   lines.push(
     `Cards      ${c.added} to add: ${c.new} new, ${c.learning} learning, ${c.review} review, ${c.relearning} relearning${extra.length ? `; ${extra.join(', ')}` : ''}`,
@@ -305,10 +312,18 @@ export function summaryText(s: ImportSummary, withSettings: boolean, o: Outcome)
   }
   if (withSettings) {
     const st = s.settings;
+    const taken = st?.deck
+      ? [
+          st.desiredRetention !== null && `desired retention ${st.desiredRetention}`,
+          st.weights && `FSRS parameters ${st.weights.join(', ')}`,
+        ].filter(Boolean)
+      : [];
     lines.push(
-      st
-        ? `Settings   from preset "${t(st.preset)}": desired retention ${st.desiredRetention ?? '-'}, FSRS parameters ${st.weights ? st.weights.join(', ') : '-'}`
-        : 'Settings   the package has no FSRS parameters or desired retention',
+      !st
+        ? 'Settings   the package has no FSRS parameters or desired retention'
+        : taken.length
+          ? `Settings   deck "${s.deck.name}" ${o.dryRun ? 'would be' : 'is'} scheduled with preset "${t(st.preset)}"'s ${taken.join('; ')}`
+          : `Settings   nothing taken from preset "${t(st.preset)}" (see above)`,
     );
   }
   lines.push(

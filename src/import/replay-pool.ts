@@ -1,0 +1,93 @@
+/**
+ * The import's card histories replayed in chunks, in worker threads when the command
+ * runs from its bundle (two at most, while this thread writes the chunks before), else
+ * here: either way the chunks come back in order, and give the same events (`replay.ts`).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { bundledScript, type WorkerError } from '../workers.js';
+import { replayChunk, type ReplayChunk, type ReplayedChunk } from './replay.js';
+
+/** Cards a chunk: about 40,000 answers with ten a card. */
+export const CHUNK_CARDS = 4000;
+
+export interface ReplayWork {
+  count: number;
+  chunk: (from: number, to: number) => ReplayChunk;
+}
+
+export interface PoolOptions {
+  /** The worker script; default the bundle's `replay-worker.js` (none from the sources). */
+  script?: string | null;
+  chunkCards?: number;
+  /** Told how many of the cards are done, now and then. */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Each chunk replayed, in order. */
+export async function* replayChunks(
+  work: ReplayWork,
+  opts: PoolOptions = {},
+): AsyncGenerator<ReplayedChunk, void, void> {
+  const size = Math.max(1, opts.chunkCards ?? CHUNK_CARDS);
+  const n = Math.ceil(work.count / size);
+  const range = (i: number): [number, number] => [i * size, Math.min(work.count, (i + 1) * size)];
+  const script = opts.script === undefined ? bundledScript('replay-worker.js') : opts.script;
+  const threads = script && n > 1 ? Math.min(2, Math.max(1, availableParallelism()), n) : 0;
+  if (!threads || !script) {
+    for (let i = 0; i < n; i++) {
+      opts.progress?.(range(i)[0], work.count);
+      yield replayChunk(work.chunk(...range(i)));
+    }
+    return;
+  }
+  const workers: { worker: Worker; waiting: ((r: ReplayedChunk | Error) => void)[] }[] = [];
+  for (let w = 0; w < threads; w++) {
+    const worker = new Worker(script);
+    const slot = { worker, waiting: [] as ((r: ReplayedChunk | Error) => void)[] };
+    worker.on('message', (m: ReplayedChunk | WorkerError) =>
+      slot.waiting.shift()?.('error' in m ? new Error(m.error) : m),
+    );
+    const fail = (e: Error) => {
+      for (const f of slot.waiting.splice(0)) f(e);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the replay worker stopped (exit code ${code})`)));
+    workers.push(slot);
+  }
+  const pending: Promise<ReplayedChunk>[] = [];
+  const post = (i: number) => {
+    const slot = workers[i % threads]!;
+    const chunk = work.chunk(...range(i));
+    pending[i] = new Promise<ReplayedChunk>((resolve, reject) =>
+      slot.waiting.push((r) => (r instanceof Error ? reject(r) : resolve(r))),
+    );
+    // Unhandled until awaited in order; a failure is then thrown where it is awaited.
+    pending[i].catch(() => {});
+    slot.worker.postMessage(chunk, [
+      chunk.offsets.buffer,
+      chunk.at.buffer,
+      chunk.ease.buffer,
+      chunk.ivl.buffer,
+      chunk.factor.buffer,
+      chunk.time.buffer,
+      chunk.type.buffer,
+    ] as ArrayBuffer[]);
+  };
+  try {
+    // Two chunks ahead for each worker: they never wait, and few results wait in memory.
+    let posted = 0;
+    for (let i = 0; i < n; i++) {
+      while (posted < n && posted < i + 2 * threads) post(posted++);
+      opts.progress?.(range(i)[0], work.count);
+      const r = await pending[i]!;
+      delete pending[i];
+      yield r;
+    }
+  } finally {
+    for (const { worker } of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * A planned import's events as the store appends them: the opening events, then each
+ * chunk of card histories replayed (in worker threads from the bundle: `replay-pool.ts`)
+ * as encoded lines with what they do to the state, then the closing events, which need
+ * the state each card's history ended in.
+ */
+import type { NewEvent } from '../core/model.js';
+import type { Moved } from '../core/reschedule.js';
+import type { SchedState } from '../core/scheduler.js';
+import type { ImportPlan } from './plan.js';
+import { replayChunks, type PoolOptions } from './replay-pool.js';
+import { applyChunk } from './replay.js';
+
+/** What the store's `appendImport` takes for an encoded chunk (`EncodedEvents`). */
+interface Encoded {
+  bytes: Uint8Array;
+  ends: Int32Array;
+  apply(state: Parameters<typeof applyChunk>[0]): void;
+}
+
+export async function* eventStream(
+  p: Pick<ImportPlan, 'opening' | 'replay' | 'closing'>,
+  moved: Moved,
+  progress?: (done: number, total: number) => void,
+  opts: PoolOptions = {},
+): AsyncGenerator<NewEvent | Encoded, void, void> {
+  yield* p.opening(moved);
+  const finals: SchedState[] = [];
+  for await (const r of replayChunks(p.replay, { progress, ...opts })) {
+    for (const f of r.finals) finals.push(f);
+    yield { bytes: r.bytes, ends: r.ends, apply: (state) => applyChunk(state, r) };
+  }
+  yield* p.closing(finals);
+}
