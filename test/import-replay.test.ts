@@ -74,11 +74,8 @@ function sequential(p: ReturnType<typeof plan>) {
 async function streamed(p: ReturnType<typeof plan>, script: string | null) {
   const state = fresh(p);
   const lines: string[] = [];
-  const items: (
-    NewEvent | { bytes: Uint8Array; ends: Int32Array; apply(s: CollectionState): void }
-  )[] = [];
-  for await (const x of eventStream(p, {}, undefined, { script, chunkCards: 2 })) items.push(x);
-  for (const x of items) {
+  // Each item is taken before the next is asked for: a chunk's memory then serves the next.
+  for await (const x of eventStream(p, {}, undefined, { script, chunkCards: 2 })) {
     if ('bytes' in x) {
       let from = 0;
       for (const to of x.ends) {

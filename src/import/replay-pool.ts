@@ -17,6 +17,11 @@ export interface ReplayWork {
 }
 
 export interface PoolOptions {
+  /**
+   * The memory of chunks written already, given back (`ReplayedChunk.bytes.buffer`), for
+   * the next chunks: the workers write into it rather than into new memory.
+   */
+  spares?: ArrayBuffer[];
   /** The worker script; default the bundle's `replay-worker.js` (none from the sources). */
   script?: string | null;
   chunkCards?: number;
@@ -37,7 +42,7 @@ export async function* replayChunks(
   if (!threads || !script) {
     for (let i = 0; i < n; i++) {
       opts.progress?.(range(i)[0], work.count);
-      yield replayChunk(work.chunk(...range(i)));
+      yield replayChunk(work.chunk(...range(i)), opts.spares?.pop());
     }
     return;
   }
@@ -64,7 +69,9 @@ export async function* replayChunks(
     );
     // Unhandled until awaited in order; a failure is then thrown where it is awaited.
     pending[i].catch(() => {});
-    slot.worker.postMessage(chunk, [
+    const spare = opts.spares?.pop();
+    slot.worker.postMessage({ chunk, spare }, [
+      ...(spare ? [spare] : []),
       chunk.offsets.buffer,
       chunk.at.buffer,
       chunk.ease.buffer,

@@ -45,8 +45,12 @@ export interface ReplayedChunk {
   days: Record<string, DayCounts>;
 }
 
-/** Replays a chunk. */
-export function replayChunk(c: ReplayChunk): ReplayedChunk {
+/**
+ * Replays a chunk. `spare` is the memory of a chunk written already, to write this one's
+ * events into when it is large enough (a chunk's bytes are outside the JavaScript heap,
+ * and new ones each chunk would have the collector run over the whole heap again and again).
+ */
+export function replayChunk(c: ReplayChunk, spare?: ArrayBuffer): ReplayedChunk {
   const state = emptyState();
   for (const id of c.cards)
     state.cards[id] = {
@@ -61,7 +65,8 @@ export function replayChunk(c: ReplayChunk): ReplayedChunk {
       mod: '',
     };
   // The events' text, written straight into one buffer (no string of the whole chunk).
-  let buf = Buffer.allocUnsafe(Math.max(1 << 16, c.at.length * 640));
+  const want = Math.max(1 << 16, c.at.length * 640);
+  let buf = spare && spare.byteLength >= want ? Buffer.from(spare) : Buffer.allocUnsafe(want);
   let used = 0;
   const ends: number[] = [];
   const out: NewEvent[] = [];

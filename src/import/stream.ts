@@ -2,7 +2,8 @@
  * A planned import's events as the store appends them: the opening events, then each
  * chunk of card histories replayed (in worker threads from the bundle: `replay-pool.ts`)
  * as encoded lines with what they do to the state, then the closing events, which need
- * the state each card's history ended in.
+ * the state each card's history ended in. Each item is to be taken (written) before the
+ * next is asked for: an encoded chunk's memory then serves a chunk to come.
  */
 import type { NewEvent } from '../core/model.js';
 import type { Moved } from '../core/reschedule.js';
@@ -26,9 +27,12 @@ export async function* eventStream(
 ): AsyncGenerator<NewEvent | Encoded, void, void> {
   yield* p.opening(moved);
   const finals: SchedState[] = [];
-  for await (const r of replayChunks(p.replay, { progress, ...opts })) {
+  // Once a chunk is written, its memory goes back for a chunk to come.
+  const spares: ArrayBuffer[] = [];
+  for await (const r of replayChunks(p.replay, { progress, spares, ...opts })) {
     for (const f of r.finals) finals.push(f);
     yield { bytes: r.bytes, ends: r.ends, apply: (state) => applyChunk(state, r) };
+    spares.push(r.bytes.buffer as ArrayBuffer);
   }
   yield* p.closing(finals);
 }
