@@ -28,6 +28,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -323,6 +324,7 @@ function startReview(dataDir) {
   const exited = new Promise((res) => child.on('close', (code) => res(code)));
   return {
     t0,
+    pid: child.pid,
     /** Resolves with the time `marker` appears in output written after now. */
     waitFor(marker, from = out.length) {
       return new Promise((resolve, reject) => {
@@ -363,6 +365,38 @@ async function firstCard(dataDir) {
   return t - r.t0;
 }
 
+/** The processes below `pid` (from /proc), depth first. */
+function descendants(pid) {
+  const out = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`))
+      for (const c of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' '))
+        if (c.trim()) out.push(Number(c), ...descendants(Number(c)));
+  } catch {
+    // gone, or no /proc
+  }
+  return out;
+}
+
+/** Peak resident memory (VmHWM, bytes) of `review` by its first card, or null without /proc. */
+async function reviewMemory(dataDir) {
+  const r = startReview(dataDir);
+  await r.waitFor(QUESTION, 0);
+  let peak = null;
+  for (const pid of descendants(r.pid)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s*(node|MainThread)/m.test(status)) continue;
+      const m = /^VmHWM:\s*(\d+) kB/m.exec(status);
+      if (m) peak = Math.max(peak ?? 0, Number(m[1]) * 1024);
+    } catch {
+      // gone
+    }
+  }
+  await r.quit();
+  return peak;
+}
+
 async function answerLatency(dataDir, count) {
   const r = startReview(dataDir);
   await r.waitFor(QUESTION, 0);
@@ -399,7 +433,7 @@ function exportTime(dataDir, dir) {
  * device that answers SYNC_NEW cards and pushes, then the median of this device's
  * `sync` taking those in (each run from the same state), and the first card after it.
  */
-async function syncFigures(dataDir, dir, deckDir) {
+async function syncFigures(dataDir, dir, deckDir, n) {
   const git = (a, cwd = dir) => execFileSync('git', a, { cwd, stdio: 'pipe' });
   const repo = join(dir, 'remote.git');
   git(['init', '-q', '--bare', repo]);
@@ -410,7 +444,9 @@ async function syncFigures(dataDir, dir, deckDir) {
     stdio: 'pipe',
   });
   const lines = [];
-  for (let i = 0; i < SYNC_NEW; i++) lines.push(`b${i} good`);
+  // At most half the cards, so that the first card after the sync still has cards due.
+  const count = Math.min(SYNC_NEW, Math.floor(n / 2));
+  for (let i = 0; i < count; i++) lines.push(`b${i} good`);
   execFileSync(process.execPath, [BIN, 'answer', '--stdin'], {
     env: envFor(other),
     input: lines.join('\n') + '\n',
@@ -431,7 +467,7 @@ async function syncFigures(dataDir, dir, deckDir) {
     runs.push(timed(process.execPath, [BIN, 'sync'], envFor(dataDir)));
   }
   const after = await firstCard(dataDir);
-  return { firstPush, sync: median(runs), firstCardAfter: after };
+  return { firstPush, sync: median(runs), firstCardAfter: after, count };
 }
 
 /** `import anki` of the exported package into a new, empty data folder. */
@@ -501,9 +537,9 @@ async function main() {
     );
     if (SYNC_ONLY) {
       await firstCard(dataDir);
-      const f = await syncFigures(dataDir, dir, deckDir);
+      const f = await syncFigures(dataDir, dir, deckDir, n);
       console.log(
-        `  sync: first push of ${events} events ${ms(f.firstPush)}; sync taking in ${SYNC_NEW} answers from another device ${ms(f.sync)} (median of 3); first card after it ${ms(f.firstCardAfter)}`,
+        `  sync: first push of ${events} events ${ms(f.firstPush)}; sync taking in ${f.count} answers from another device ${ms(f.sync)} (median of 3); first card after it ${ms(f.firstCardAfter)}`,
       );
       if (!KEEP) rmSync(dir, { recursive: true, force: true });
       continue;
@@ -538,6 +574,7 @@ async function main() {
     for (let i = 0; i < RUNS; i++) first.push(await firstCard(dataDir));
     const due = [];
     for (let i = 0; i < RUNS; i++) due.push(timed(process.execPath, [BIN, 'due'], envFor(dataDir)));
+    const rss = await reviewMemory(dataDir);
     const lat = await answerLatency(dataDir, ANSWERS);
     const exports = [];
     for (let i = 0; i < 3; i++) exports.push(exportTime(dataDir, dir));
@@ -545,6 +582,8 @@ async function main() {
     const imports = [];
     for (let i = 0; i < (n >= 100_000 ? 1 : 3); i++) imports.push(importTime(dir, i));
     const imp = imports.includes(null) ? null : median(imports);
+    // Last: it changes the collection (another device's answers come in).
+    const synced = await syncFigures(dataDir, dir, deckDir, n);
     const row = {
       cards: n,
       reviews: n * 10,
@@ -558,10 +597,14 @@ async function main() {
       deckBuild: median(build),
       export: exp,
       import: imp,
+      rss,
+      sync: synced.sync,
+      syncCount: synced.count,
+      firstCardAfterSync: synced.firstCardAfter,
     };
     rows.push(row);
     console.log(
-      `  first card ${ms(row.firstCard)} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)} · import ${imp === null ? 'skipped' : ms(imp)}`,
+      `  first card ${ms(row.firstCard)} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)} · import ${imp === null ? 'skipped' : ms(imp)} · review memory ${mb(rss)} · sync of ${synced.count} answers ${ms(synced.sync)}, first card after it ${ms(synced.firstCardAfter)}`,
     );
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
@@ -580,9 +623,46 @@ async function main() {
       `| ${k(r.cards)} | ${k(r.reviews)} | ${ms(r.firstCard)} | ${ms(r.firstOfDay)} / ${ms(r.afterEdit)} | ${ms(r.answerMedian)} / ${ms(r.answerP99)} | ${ms(r.due)} | ${ms(r.deckBuild)} | ${r.export === null ? 'skipped' : ms(r.export)} | ${r.import === null ? 'skipped' : ms(r.import)} |`,
     );
   console.log(
+    "\n| cards | `review` peak memory | `sync` of another device's answers | first card after it |",
+  );
+  console.log('|---:|---:|---:|---:|');
+  for (const r of rows)
+    console.log(
+      `| ${k(r.cards)} | ${mb(r.rss)} | ${ms(r.sync)} (${r.syncCount}) | ${ms(r.firstCardAfterSync)} |`,
+    );
+  targets(rows, k);
+  console.log(
     `\n\`due\` on the built-in deck: ${ms(median(dueBuiltin))}, ${(median(dueBuiltin) / median(bare)).toFixed(1)}x a bare \`node -e ''\` (${ms(median(bare))}).`,
   );
   if (!KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+const mb = (b) => (b === null || b === undefined ? 'n/a' : `${Math.round(b / 1e6)} MB`);
+
+/** The targets for a large collection against a small one, from this run's own figures. */
+function targets(rows, k) {
+  if (rows.length < 2) return;
+  const small = rows[0];
+  const large = rows[rows.length - 1];
+  const line = (what, value, target, ok) =>
+    console.log(`  ${ok ? 'ok  ' : 'OVER'}  ${what}: ${value} (target ${target})`);
+  console.log(`\ntargets, ${k(large.cards)} cards against ${k(small.cards)} in this run:`);
+  const fr = large.firstCard / small.firstCard;
+  line(
+    'first card',
+    `${ms(large.firstCard)} vs ${ms(small.firstCard)}, ${fr.toFixed(2)}x`,
+    'within 1.5x',
+    fr <= 1.5,
+  );
+  const dr = large.due / small.due;
+  line('`due`', `${ms(large.due)} vs ${ms(small.due)}, ${dr.toFixed(2)}x`, 'within 2x', dr <= 2);
+  const p99 = Math.max(...rows.map((r) => r.answerP99));
+  line('answer p99, every size', ms(p99), 'under 10 ms', p99 < 10);
+  if (large.rss !== null)
+    line('`review` peak memory', mb(large.rss), 'under 200 MB', large.rss < 200e6);
+  if (large.export !== null)
+    line('`export anki --with-progress`', ms(large.export), 'under 5 s', large.export < 5000);
+  line(`\`sync\` of ${large.syncCount} new events`, ms(large.sync), 'under 1 s', large.sync < 1000);
 }
 
 await main();
