@@ -89,6 +89,20 @@ describe('type-in answers', () => {
     col.close();
   });
 
+  it('an empty answer is a miss: nothing typed against what was expected, and Again suggested', async () => {
+    const { term, col, dir } = setup(80, { 'day-0.md': TYPEIN });
+    await settle(term);
+    await press(term, '\r');
+    const lines = term.lines();
+    expect(lines).toContain('✗ not quite · Space grades Again');
+    expect(lines.some((l) => l.startsWith('expected  strace -c -p 1234'))).toBe(true);
+    expect(events(dir)).toHaveLength(0);
+    await press(term, ' ');
+    expect(events(dir).map((e) => e.type === 'answer' && e.rating)).toEqual([1]);
+    term.unmount();
+    col.close();
+  });
+
   it('edits the line: arrows, Home, End, Backspace, Delete, Ctrl-U; only printable characters', async () => {
     const { term, col } = setup(80, { 'day-0.md': TYPEIN });
     await settle(term);
