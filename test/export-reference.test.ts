@@ -89,6 +89,8 @@ describe.skipIf(!HAVE_REFERENCE)("beside Anki's own packages", () => {
         0,
       );
     expect(cli(['suspend', 'd62-anycast'], env('2026-03-01T09:01:00Z')).status).toBe(0);
+    expect(cli(['flag', 'd61-ha-vs-ft', '3'], env('2026-03-01T09:01:00Z')).status).toBe(0);
+    expect(cli(['mark', 'd61-resilience'], env('2026-03-01T09:01:00Z')).status).toBe(0);
     // A lapse: the review card goes back to relearning.
     expect(cli(['answer', 'd61-spof', 'again'], env('2026-03-02T08:00:00Z')).status).toBe(0);
     const now = env('2026-03-02T09:00:00Z');
@@ -172,6 +174,21 @@ describe.skipIf(!HAVE_REFERENCE)("beside Anki's own packages", () => {
     const { desiredRetention, ...rest } = ours;
     expect(shape(rest)).toEqual(shape(refOptions));
     expect(desiredRetention).toBe(0.9);
+  });
+
+  it('keeps flags in the cards and marks as the marked tag, in the columns Anki uses', () => {
+    const refTags = rows(refWith, "SELECT tags FROM notes WHERE tags <> ''").map((r) => r.tags);
+    // Anki writes a note's tags space-separated, with a space at each end.
+    expect(refTags.length).toBeGreaterThan(0);
+    for (const t of refTags) expect(String(t)).toMatch(/^ \S.* $/);
+    for (const db of [oursNo, oursWith]) {
+      const flags = rows(db, 'SELECT flags FROM cards WHERE flags <> 0').map((r) => r.flags);
+      expect(flags).toEqual([3]);
+      const marked = rows(db, "SELECT tags FROM notes WHERE tags LIKE '% marked %'");
+      expect(marked).toHaveLength(1);
+      expect(String(marked[0]?.tags)).toMatch(/^ \S.* $/);
+    }
+    expect(typeof rows(refWith, 'SELECT flags FROM cards LIMIT 1')[0]?.flags).toBe('number');
   });
 
   it('strips fields and checksums them as Anki computed', () => {
