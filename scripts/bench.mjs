@@ -52,6 +52,8 @@ const KEEP = args.includes('--keep');
 /** Only the sync figures (skips first card, answers, due, deck build and export). */
 const SYNC_ONLY = args.includes('--sync-only');
 const SYNC_NEW = Number(opt('--sync-new', '1000'));
+/** Skips `import anki` (at 100k cards it takes most of a minute). */
+const NO_IMPORT = args.includes('--no-import');
 const NOW = '2026-06-01T09:00:00Z';
 const RUNS = 5;
 
@@ -68,7 +70,6 @@ async function loadLib(dir) {
       contents: `
         export { answer, NEW_STATE } from './src/core/scheduler.ts';
         export { DEFAULT_SETTINGS } from './src/core/settings.ts';
-        export { SCHEMA_VERSION } from './src/core/model.ts';
         export { studyDay } from './src/core/time.ts';
         export { deckCards } from './src/deck/cards.ts';
         export { loadDeckFolder } from './src/deck/read.ts';
@@ -168,7 +169,8 @@ async function writeCollection(lib, dataDir, deckDir) {
   const hist = histories(lib, settings, K);
   const random = rng(7);
   const state = {
-    schema: lib.SCHEMA_VERSION,
+    // A collection of schema 1 (one JSON document): the first open migrates it.
+    schema: 1,
     seq: 0,
     logOffset: 0,
     settings,
@@ -267,6 +269,7 @@ const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
+const mb = (x) => `${(x / 1048576).toFixed(0)} MB`;
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
 
 function envFor(dataDir) {
@@ -317,6 +320,7 @@ function startReview(dataDir) {
   const exited = new Promise((res) => child.on('close', (code) => res(code)));
   return {
     t0,
+    pid: child.pid,
     /** Resolves with the time `marker` appears in output written after now. */
     waitFor(marker, from = out.length) {
       return new Promise((resolve, reject) => {
@@ -350,9 +354,49 @@ function startReview(dataDir) {
   };
 }
 
+/** The process ids below `pid` (children, their children...), from /proc. */
+function descendants(pid) {
+  const out = [];
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop();
+    let kids = '';
+    try {
+      kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const k of kids.trim().split(/\s+/).filter(Boolean).map(Number)) {
+      out.push(k);
+      todo.push(k);
+    }
+  }
+  return out;
+}
+
+/** The peak resident memory (VmHWM, bytes) of the node process `review` runs in; null off Linux. */
+function reviewPeakMemory(scriptPid) {
+  let best = null;
+  for (const p of descendants(scriptPid)) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      if (!/^Name:\s*node/m.test(status)) continue;
+      const m = /^VmHWM:\s*(\d+) kB/m.exec(status);
+      if (m) best = Math.max(best ?? 0, Number(m[1]) * 1024);
+    } catch {
+      // gone already
+    }
+  }
+  return best;
+}
+
+/** Last first-card run's peak memory at its first frame (see `reviewPeakMemory`). */
+let lastReviewMemory = null;
+
 async function firstCard(dataDir) {
   const r = startReview(dataDir);
   const t = await r.waitFor(QUESTION, 0);
+  lastReviewMemory = reviewPeakMemory(r.pid);
   await r.quit();
   return t - r.t0;
 }
@@ -442,6 +486,39 @@ function importTime(dir, i) {
   return t;
 }
 
+/** The targets, as ratios of the largest size to the smallest of this run. */
+function printTargets(rows) {
+  if (rows.length === 0) return;
+  const small = rows[0];
+  const big = rows[rows.length - 1];
+  const k = (n) => `${n / 1000}k`;
+  const line = (what, value, target, ok) =>
+    console.log(`${what}: ${value} (target ${target}) ${ok ? 'ok' : 'MISSED'}`);
+  console.log('');
+  if (big !== small) {
+    const f = big.firstCard / small.firstCard;
+    line(`first card ${k(big.cards)}/${k(small.cards)}`, `${f.toFixed(2)}x`, '<= 1.5x', f <= 1.5);
+    const d = big.due / small.due;
+    line(`due ${k(big.cards)}/${k(small.cards)}`, `${d.toFixed(2)}x`, '<= 2x', d <= 2);
+  }
+  for (const r of rows)
+    line(`answer p99 at ${k(r.cards)}`, ms(r.answerP99), '< 10 ms', r.answerP99 < 10);
+  if (big.memory !== null)
+    line(
+      `review peak memory at ${k(big.cards)}`,
+      mb(big.memory),
+      '< 200 MB',
+      big.memory < 200 * 1048576,
+    );
+  if (big.export !== null && big.cards >= 100_000)
+    line(
+      `export anki --with-progress at ${k(big.cards)}`,
+      ms(big.export),
+      '< 5 s',
+      big.export < 5000,
+    );
+}
+
 async function main() {
   const base = process.env.BENCH_DIR ?? tmpdir();
   mkdirSync(base, { recursive: true });
@@ -499,6 +576,10 @@ async function main() {
       console.log(
         `  sync: first push of ${events} events ${ms(f.firstPush)}; sync taking in ${SYNC_NEW} answers from another device ${ms(f.sync)} (median of 3); first card after it ${ms(f.firstCardAfter)}`,
       );
+      if (n >= 100_000)
+        console.log(
+          `  sync of ${SYNC_NEW} events into ${n / 1000}k cards: ${ms(f.sync)} (target < 1 s) ${f.sync < 1000 ? 'ok' : 'MISSED'}`,
+        );
       if (!KEEP) rmSync(dir, { recursive: true, force: true });
       continue;
     }
@@ -512,7 +593,11 @@ async function main() {
     rmSync(join(dataDir, 'backups', `collection-${NOW.slice(0, 10)}.json`), { force: true });
     const firstOfDay = await firstCard(dataDir);
     const first = [];
-    for (let i = 0; i < RUNS; i++) first.push(await firstCard(dataDir));
+    const mem = [];
+    for (let i = 0; i < RUNS; i++) {
+      first.push(await firstCard(dataDir));
+      if (lastReviewMemory !== null) mem.push(lastReviewMemory);
+    }
     const due = [];
     for (let i = 0; i < RUNS; i++) due.push(timed(process.execPath, [BIN, 'due'], envFor(dataDir)));
     const lat = await answerLatency(dataDir, ANSWERS);
@@ -520,14 +605,16 @@ async function main() {
     for (let i = 0; i < 3; i++) exports.push(exportTime(dataDir, dir));
     const exp = exports.includes(null) ? null : median(exports);
     const imports = [];
-    for (let i = 0; i < (n >= 100_000 ? 1 : 3); i++) imports.push(importTime(dir, i));
-    const imp = imports.includes(null) ? null : median(imports);
+    if (!NO_IMPORT)
+      for (let i = 0; i < (n >= 100_000 ? 1 : 3); i++) imports.push(importTime(dir, i));
+    const imp = imports.length === 0 || imports.includes(null) ? null : median(imports);
     const row = {
       cards: n,
       reviews: n * 10,
       firstCard: median(first),
       firstOfDay,
       afterEdit,
+      memory: mem.length ? median(mem) : null,
       answerMedian: median(lat),
       answerP99: pct(lat, 99),
       answers: lat.length,
@@ -538,7 +625,7 @@ async function main() {
     };
     rows.push(row);
     console.log(
-      `  first card ${ms(row.firstCard)} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)} · import ${imp === null ? 'skipped' : ms(imp)}`,
+      `  first card ${ms(row.firstCard)}${row.memory === null ? '' : ` (review's peak memory at its first frame ${mb(row.memory)})`} (first open of a study day, with its backup: ${ms(firstOfDay)}; after a deck edit: ${ms(afterEdit)}) · answer median ${ms(row.answerMedian)}, p99 ${ms(row.answerP99)} over ${row.answers} · due ${ms(row.due)} · deck build ${ms(row.deckBuild)} · export ${exp === null ? 'skipped (no export command in dist/)' : ms(exp)} · import ${imp === null ? 'skipped' : ms(imp)}`,
     );
     if (!KEEP) rmSync(dir, { recursive: true, force: true });
   }
@@ -552,6 +639,11 @@ async function main() {
     console.log(
       `| ${k(r.cards)} | ${k(r.reviews)} | ${ms(r.firstCard)} | ${ms(r.firstOfDay)} / ${ms(r.afterEdit)} | ${ms(r.answerMedian)} / ${ms(r.answerP99)} | ${ms(r.due)} | ${ms(r.deckBuild)} | ${r.export === null ? 'skipped' : ms(r.export)} | ${r.import === null ? 'skipped' : ms(r.import)} |`,
     );
+  console.log(
+    '\n| cards | review peak memory (VmHWM at the first frame) |\n|---:|---:|\n' +
+      rows.map((r) => `| ${k(r.cards)} | ${r.memory === null ? 'n/a' : mb(r.memory)} |`).join('\n'),
+  );
+  printTargets(rows);
   console.log(
     `\n\`due\` on the built-in deck: ${ms(median(dueBuiltin))}, ${(median(dueBuiltin) / median(bare)).toFixed(1)}x a bare \`node -e ''\` (${ms(median(bare))}).`,
   );
