@@ -10,7 +10,7 @@ import type { SchedState } from './scheduler.js';
 import { answer as schedule, NEW_STATE, ratingName } from './scheduler.js';
 import { DEFAULT_SETTINGS, settingsForDeck, type Settings } from './settings.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface CardRecord {
   id: string;

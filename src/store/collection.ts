@@ -52,6 +52,7 @@ import { ensureDevice, migrateLegacyLog, readDevice, type DeviceInfo } from './d
 import { listLogFolder, readConflictCopies, readDeviceLog, type Cursor } from './log/devices.js';
 import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
+import { trace } from '../trace.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
 export const SNAPSHOT_EVERY = 500;
@@ -149,10 +150,11 @@ export class Collection {
     this.now = opts.now;
     let hadSnapshot = false;
     if (existsSync(this.paths.snapshot)) {
-      this.db = openSnapshot(this.paths.snapshot, emptyState());
+      this.db = openSnapshot(this.paths.snapshot, emptyState(), this.paths.snapshotOut);
       this.state = this.db.data;
       hadSnapshot = true;
     }
+    trace('snapshot read');
     // The snapshot read well: a one-log collection's log may become this device's.
     if (write) {
       const { paths, device } = ensureDevice(this.paths.dir);
@@ -169,7 +171,9 @@ export class Collection {
     const fresh = mergeLogs([tail.events, ...peers.lists]);
     for (const e of fresh)
       if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+    trace('logs read');
     this.loadDecks(opts);
+    trace('decks read');
     let syncedKeys = false;
     for (const [name, deck] of this.decks) {
       // A deck whose sources are those the cards were last synced with needs no sync
@@ -188,6 +192,7 @@ export class Collection {
       }
     }
     this.arrived = this.intake(fresh, peers.cursors, peers.problems);
+    trace('decks synced, logs applied');
     this.warnings.push(...peers.problems);
     this.state.logOffset = tail.end;
     if (write) {
@@ -197,7 +202,7 @@ export class Collection {
       this.removeStaleTmp();
       const readSchema = this.db ? (this.db.adapter as SnapshotFile).readSchema : null;
       if (hadSnapshot) this.backUp(opts.now, readSchema);
-      if (!this.db) this.db = openSnapshot(this.paths.snapshot, this.state);
+      this.db ??= openSnapshot(this.paths.snapshotOut, this.state);
       this.db.data = this.state;
       const changed =
         this.syncReport.added +
@@ -208,6 +213,7 @@ export class Collection {
       const migrated = readSchema !== null && readSchema < SCHEMA_VERSION;
       if (!hadSnapshot || changed || migrated || syncedKeys || fresh.length > 0) this.snapshot();
     }
+    trace('collection open');
   }
 
   /** Today's backup of the snapshot just read (and, before a migration, the old file). */
@@ -229,9 +235,9 @@ export class Collection {
 
   /** Removes temporary snapshot files left by a writer that died mid-write (this one holds the lock). */
   private removeStaleTmp(): void {
-    const base = 'collection.json.tmp-';
+    const bases = ['collection.snap.tmp-', 'collection.json.tmp-'];
     for (const n of readdirSync(this.paths.dir)) {
-      if (!n.startsWith(base) || !isAtomicTmp(n)) continue;
+      if (!bases.some((b) => n.startsWith(b)) || !isAtomicTmp(n)) continue;
       try {
         unlinkSync(join(this.paths.dir, n));
       } catch {
@@ -387,12 +393,12 @@ export class Collection {
     }
     for (const entry of Object.values(this.state.decks)) {
       if (!entry.path) continue;
-      const { deck, errors, key, hashes } = loadUserDeck(
-        entry.name,
-        entry.path,
-        this.paths.cache,
-        opts.mode === 'write',
-      );
+      const {
+        deck,
+        errors,
+        key,
+        cards: cached,
+      } = loadUserDeck(entry.name, entry.path, this.paths.cache, opts.mode === 'write');
       if (key) this.deckKeys.set(entry.name, key);
       if (!deck) {
         this.warnings.push(
@@ -401,8 +407,9 @@ export class Collection {
         continue;
       }
       // The deck is known by the name it was added under.
-      const named = { ...deck, name: entry.name };
-      const cards = deckCards(named, hashes);
+      // (A deck from the cache has that name already, and reads its notes only when asked.)
+      const named = deck.name === entry.name ? deck : { ...deck, name: entry.name };
+      const cards = cached ?? deckCards(named);
       const clash = cards.find((c) => this.cards.has(c.id));
       if (clash) {
         this.warnings.push(

@@ -1,3 +1,4 @@
+import { trace } from '../../trace.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_HELP, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
 import {
@@ -116,6 +117,7 @@ export async function run(
       );
       return 0;
     }
+    trace('queue built');
     const { runReview } = await import('../../ui/run.js');
     const result = await runReview(session, label, env.now);
     if (auto && !result.error) quietSync(col, env, 'at the end');
