@@ -8,7 +8,16 @@
  * it; readers use it when it matches. It holds nothing that is not in the sources:
  * deleting the folder is always safe.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { deckCards } from '../deck/cards.js';
@@ -40,7 +49,13 @@ interface CacheHeader {
   topics: string[][];
   /** Type-in answers, by card index. */
   types: Record<number, TypeAnswer>;
+  /** The notes' JSON after the columns (its length and CRC-32): read only when asked for. */
+  notesBytes: number;
+  notesCrc: number;
 }
+
+/** The fixed head: magic, CRC-32 of bytes 12 to `main`, version, header length, `main`. */
+const HEAD = 24;
 
 /** The sources' names, sizes and times, as `readSources` would read them; null if unreadable. */
 function fingerprint(folder: string): Fingerprint | null {
@@ -144,8 +159,8 @@ export function encodeDeckCache(
       k,
       ...textColumn(v),
     ]),
-    ['notes', 'json', Buffer.from(JSON.stringify(notes), 'utf8')],
   ];
+  const notesJson = Buffer.from(JSON.stringify(notes), 'utf8');
   const header: CacheHeader = {
     parser: PARSER,
     folder,
@@ -157,38 +172,58 @@ export function encodeDeckCache(
     planLines: planLines.values,
     topics: topics.values,
     types,
+    notesBytes: notesJson.length,
+    notesCrc: crc32(notesJson),
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
-  let size = align(20 + head.length);
-  for (const [, , b] of columns) size = align(size + b.length);
-  const out = Buffer.alloc(size);
+  let main = align(HEAD + head.length);
+  for (const [, , b] of columns) main = align(main + b.length);
+  const out = Buffer.alloc(main + notesJson.length);
   out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(1, 12);
   out.writeUInt32LE(head.length, 16);
-  head.copy(out, 20);
-  let at = align(20 + head.length);
+  out.writeUInt32LE(main, 20);
+  head.copy(out, HEAD);
+  let at = align(HEAD + head.length);
   for (const [, , b] of columns) {
     b.copy(out, at);
     at = align(at + b.length);
   }
-  out.writeUInt32LE(1, 12);
-  out.writeUInt32LE(crc32(out.subarray(12)), 8);
+  notesJson.copy(out, main);
+  out.writeUInt32LE(crc32(out.subarray(12, main)), 8);
   return out;
+}
+
+/** The length of a cache file's part before the notes, from its first HEAD bytes; null if not one. */
+function mainLength(buf: Buffer): number | null {
+  if (buf.length < HEAD || buf.toString('latin1', 0, 8) !== MAGIC || buf.readUInt32LE(12) !== 1)
+    return null;
+  return buf.readUInt32LE(20);
+}
+
+/** The notes of a cache file, from its bytes past the columns; null when they do not check out. */
+function notesFrom(h: CacheHeader, bytes: Buffer): Note[] | null {
+  if (bytes.length !== h.notesBytes || crc32(bytes) !== h.notesCrc) return null;
+  return JSON.parse(bytes.toString('utf8')) as Note[];
 }
 
 /**
  * A cache file's deck and cards (named `name`), when it is whole and made by this parser
- * from these files; else null.
+ * from these files; else null. `buf` holds the file, or its part before the notes, which
+ * `readNotes` then reads when they are first asked for.
  */
 export function decodeDeckCache(
   buf: Buffer,
   name: string,
   folder: string | null,
   files: Fingerprint | null,
+  readNotes?: (h: CacheHeader, main: number) => Note[],
 ): { deck: Deck; cards: Card[]; folder: string; files: Fingerprint } | null {
-  if (buf.length < 20 || buf.toString('latin1', 0, 8) !== MAGIC) return null;
-  if (crc32(buf.subarray(12)) !== buf.readUInt32LE(8) || buf.readUInt32LE(12) !== 1) return null;
+  const main = mainLength(buf);
+  if (main === null || buf.length < main) return null;
+  if (crc32(buf.subarray(12, main)) !== buf.readUInt32LE(8)) return null;
   const hlen = buf.readUInt32LE(16);
-  const h = JSON.parse(buf.toString('utf8', 20, 20 + hlen)) as CacheHeader;
+  const h = JSON.parse(buf.toString('utf8', HEAD, HEAD + hlen)) as CacheHeader;
   if (
     h.parser !== PARSER ||
     (folder !== null && h.folder !== folder) ||
@@ -199,17 +234,13 @@ export function decodeDeckCache(
   const aligned = new Uint8Array(buf.length);
   aligned.set(buf);
   const col: Record<string, Float64Array | Uint32Array | Uint8Array | unknown[]> = {};
-  let at = align(20 + hlen);
+  let at = align(HEAD + hlen);
   for (const c of h.layout) {
     if (at + c.bytes > buf.length) return null;
     if (c.kind === 'f64') col[c.name] = new Float64Array(aligned.buffer, at, c.bytes / 8);
     else if (c.kind === 'u32') col[c.name] = new Uint32Array(aligned.buffer, at, c.bytes / 4);
     else if (c.kind === 'u8') col[c.name] = new Uint8Array(aligned.buffer, at, c.bytes);
-    else if (c.name === 'notes') {
-      const start = at;
-      const end = at + c.bytes;
-      col.notes = [start, end];
-    } else {
+    else {
       const t = buf.toString('utf8', at, at + c.bytes);
       const list = c.kind === 'json' ? (JSON.parse(t) as string[]) : h.n === 0 ? [] : t.split('\0');
       if (list.length !== h.n) return null;
@@ -257,13 +288,19 @@ export function decodeDeckCache(
     cards[i] = c;
   }
   // The notes are read when first asked for (an export, `show`): opening needs the cards.
-  const [ns, ne] = col.notes as [number, number];
+  const loadNotes =
+    readNotes ??
+    ((hd: CacheHeader, m: number) => {
+      const n = notesFrom(hd, buf.subarray(m));
+      if (!n) throw new Error('the cached notes are damaged');
+      return n;
+    });
   let parsed: Note[] | null = null;
   const deck = { ...h.deck, name } as Deck;
   Object.defineProperty(deck, 'notes', {
     enumerable: true,
     configurable: true,
-    get: () => (parsed ??= JSON.parse(buf.toString('utf8', ns, ne)) as Note[]),
+    get: () => (parsed ??= loadNotes(h, main)),
     set: (v: Note[]) => {
       parsed = v;
     },
@@ -278,7 +315,34 @@ function readCache(
   files: Fingerprint,
 ): { deck: Deck; cards: Card[] } | null {
   try {
-    return decodeDeckCache(readFileSync(path), name, folder, files);
+    // The part before the notes only: opening needs the cards.
+    const fd = openSync(path, 'r');
+    let buf: Buffer;
+    try {
+      const head = Buffer.alloc(HEAD);
+      if (readSync(fd, head, 0, HEAD, 0) !== HEAD) return null;
+      const main = mainLength(head);
+      if (main === null) return null;
+      buf = Buffer.allocUnsafe(main);
+      if (readSync(fd, buf, 0, main, 0) !== main) return null;
+    } finally {
+      closeSync(fd);
+    }
+    // The notes, read when asked for: from the same file if it still checks out (a writer
+    // may have replaced it since), else from the sources.
+    const readNotes = (h: CacheHeader, main: number): Note[] => {
+      try {
+        const all = readFileSync(path);
+        if (all.subarray(0, main).equals(buf)) {
+          const n = notesFrom(h, all.subarray(main));
+          if (n) return n;
+        }
+      } catch {
+        // read from the sources below
+      }
+      return loadDeckFolder(folder).deck?.notes ?? [];
+    };
+    return decodeDeckCache(buf, name, folder, files, readNotes);
   } catch {
     return null;
   }

@@ -13,9 +13,9 @@
  *   20  H bytes header, JSON: the document without cards and `last`, plus the layout
  *   ..  columns, each 8-byte aligned from the file's start, in the order of `layout`
  *
- * A card that does not fit the columns (a field of another version, a time not in the
- * form `toISOString` writes, a NUL in a text) is kept whole in the header's `odd` list:
- * every card round-trips exactly.
+ * A card that does not fit the columns (a field of another version, a NUL in a text, a
+ * time of its last change not in the form `toISOString` writes) is kept whole in the
+ * header's `odd` list: every card round-trips exactly.
  */
 import { crc32 } from 'node:zlib';
 import type { CardRecord, CollectionState } from '../core/model.js';
@@ -77,7 +77,9 @@ function columnar(c: CardRecord, last: EventKey | undefined): boolean {
   const s = c.sched;
   for (const k in s) if (!SCHED_FIELDS.has(k)) return false;
   if (!STATES.includes(s.state)) return false;
-  if (instant(s.due) === undefined || instant(s.lastReview) === undefined) return false;
+  // Times are kept as written; '' stands for null.
+  for (const t of [s.due, s.lastReview])
+    if (t !== null && (typeof t !== 'string' || t === '' || t.includes('\0'))) return false;
   if (!u32ok(s.reps) || !u32ok(s.lapses) || !u32ok(s.step)) return false;
   if (c.flag !== undefined && !(Number.isInteger(c.flag) && c.flag >= 0 && c.flag <= 7))
     return false;
@@ -159,8 +161,6 @@ export function encodeSnap(state: CollectionState): Buffer {
   const stateCol = new Uint8Array(n);
   const bits = new Uint8Array(n);
   const flag = new Uint8Array(n);
-  const due = new Float64Array(n);
-  const lastReview = new Float64Array(n);
   const stability = new Float64Array(n);
   const difficulty = new Float64Array(n);
   const scheduledDays = new Float64Array(n);
@@ -177,6 +177,8 @@ export function encodeSnap(state: CollectionState): Buffer {
   const idText: string[] = [];
   const noteText: string[] = [];
   const hashText: string[] = [];
+  const dueText: string[] = [];
+  const lastReviewText: string[] = [];
   const decks = new Dict();
   const mods = new Dict();
   const days = new Dict();
@@ -194,6 +196,8 @@ export function encodeSnap(state: CollectionState): Buffer {
       idText.push('');
       noteText.push('');
       hashText.push('');
+      dueText.push('');
+      lastReviewText.push('');
       continue;
     }
     const s = c.sched;
@@ -208,8 +212,8 @@ export function encodeSnap(state: CollectionState): Buffer {
       (c.marked !== undefined ? HAS_MARKED | (c.marked ? MARKED : 0) : 0) |
       (l ? HAS_LAST : 0);
     flag[i] = c.flag === undefined ? NO_FLAG : c.flag;
-    due[i] = instant(s.due) as number;
-    lastReview[i] = instant(s.lastReview) as number;
+    dueText.push(s.due ?? '');
+    lastReviewText.push(s.lastReview ?? '');
     stability[i] = s.stability;
     difficulty[i] = s.difficulty;
     scheduledDays[i] = s.scheduledDays;
@@ -233,8 +237,6 @@ export function encodeSnap(state: CollectionState): Buffer {
     ['state', 'u8', stateCol],
     ['bits', 'u8', bits],
     ['flag', 'u8', flag],
-    ['due', 'f64', u8(due)],
-    ['lastReview', 'f64', u8(lastReview)],
     ['stability', 'f64', u8(stability)],
     ['difficulty', 'f64', u8(difficulty)],
     ['scheduledDays', 'f64', u8(scheduledDays)],
@@ -251,6 +253,8 @@ export function encodeSnap(state: CollectionState): Buffer {
     ['id', 'text', joined(idText)],
     ['note', 'text', joined(noteText)],
     ['hash', 'text', joined(hashText)],
+    ['due', 'text', joined(dueText)],
+    ['lastReview', 'text', joined(lastReviewText)],
   ];
   const header: Header = {
     ...doc,
@@ -320,9 +324,7 @@ export function decodeSnap(buf: Buffer): Record<string, unknown> {
   const u32 = (k: string) => col[k] as Uint32Array;
   const by = (k: string) => col[k] as Uint8Array;
   const [kind, stateCol, bits, flag] = [by('kind'), by('state'), by('bits'), by('flag')];
-  const [due, lastReview, stability, difficulty, scheduledDays] = [
-    f64('due'),
-    f64('lastReview'),
+  const [stability, difficulty, scheduledDays] = [
     f64('stability'),
     f64('difficulty'),
     f64('scheduledDays'),
@@ -340,6 +342,14 @@ export function decodeSnap(buf: Buffer): Record<string, unknown> {
   const ids = split(col.id as Buffer, n);
   const notes = split(col.note as Buffer, n);
   const hashes = split(col.hash as Buffer, n);
+  // Times as written (text), or as numbers (the first files of this format).
+  const times = (k: string): (string | null)[] => {
+    const c = col[k];
+    if (c instanceof Float64Array) return Array.from(c, iso);
+    return split(c as Buffer, n).map((t) => t || null);
+  };
+  const dues = times('due');
+  const lastReviews = times('lastReview');
   const decks = dicts.deck as string[];
   const mods = dicts.mod as string[];
   const days = dicts.day as (string | null)[];
@@ -359,14 +369,14 @@ export function decodeSnap(buf: Buffer): Record<string, unknown> {
     const b = bits[i] as number;
     const sched: SchedState = {
       state: STATES[stateCol[i] as number] as CardStateName,
-      due: iso(due[i] as number),
+      due: dues[i] ?? null,
       stability: stability[i] as number,
       difficulty: difficulty[i] as number,
       reps: reps[i] as number,
       lapses: lapses[i] as number,
       step: step[i] as number,
       scheduledDays: scheduledDays[i] as number,
-      lastReview: iso(lastReview[i] as number),
+      lastReview: lastReviews[i] ?? null,
     };
     const c: CardRecord = {
       id,
