@@ -2,6 +2,7 @@
 // cards with ten reviews per card. Run `npm run build` first: it measures dist/.
 //
 //   node scripts/bench.mjs [--sizes 1000,10000,100000] [--answers 400] [--keep]
+//     [--no-import] [--sync-only [--sync-new 1000]] [--generate-only]
 //
 // For each size it writes a user deck folder (basic notes, 1000 a file), an event log
 // with ten FSRS answers per card and a snapshot, then measures:
@@ -52,6 +53,8 @@ const KEEP = args.includes('--keep');
 /** Only the sync figures (skips first card, answers, due, deck build and export). */
 const SYNC_ONLY = args.includes('--sync-only');
 const SYNC_NEW = Number(opt('--sync-new', '1000'));
+/** Only writes the collections and keeps them (for profiling by hand). */
+const GENERATE_ONLY = args.includes('--generate-only');
 /** Skips `import anki` (at 100k cards it takes most of a minute). */
 const NO_IMPORT = args.includes('--no-import');
 const NOW = '2026-06-01T09:00:00Z';
@@ -570,6 +573,10 @@ async function main() {
     console.log(
       `${n} cards: generated in ${ms(performance.now() - g0)}: ${events} events (log ${(logBytes / 1e6).toFixed(1)} MB), snapshot ${(snapBytes / 1e6).toFixed(1)} MB`,
     );
+    if (GENERATE_ONLY) {
+      console.log(`  kept in ${dataDir}`);
+      continue;
+    }
     if (SYNC_ONLY) {
       await firstCard(dataDir);
       const f = await syncFigures(dataDir, dir, deckDir);
@@ -647,7 +654,7 @@ async function main() {
   console.log(
     `\n\`due\` on the built-in deck: ${ms(median(dueBuiltin))}, ${(median(dueBuiltin) / median(bare)).toFixed(1)}x a bare \`node -e ''\` (${ms(median(bare))}).`,
   );
-  if (!KEEP) rmSync(work, { recursive: true, force: true });
+  if (!KEEP && !GENERATE_ONLY) rmSync(work, { recursive: true, force: true });
 }
 
 await main();
