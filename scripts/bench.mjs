@@ -363,7 +363,7 @@ function descendants(pid) {
   const todo = [pid];
   while (todo.length) {
     const p = todo.pop();
-    let kids = '';
+    let kids;
     try {
       kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8');
     } catch {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { dataPaths } from '../src/store/paths.js';
