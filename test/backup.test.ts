@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listBackups } from '../src/store/backup.js';
 import { realIo, setFileIo, type FileIo } from '../src/store/fsio.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, openMini, tempDir } from './helpers.js';
+import { cleanup, openMini, tempDir, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -26,10 +26,10 @@ describe('backups', () => {
     openMini(dir, T).close();
     // The first open had no snapshot to back up.
     expect(listBackups(paths)).toEqual([]);
-    const snapshotBefore = readFileSync(paths.snapshot, 'utf8');
+    const snapshotBefore = readFileSync(dataPaths(dir).snapshot);
     const col = openMini(dir, at('2026-03-02T09:00:00Z'));
-    expect(col.backupWritten).toBe(join(dir, 'backups', 'collection-2026-03-02.json'));
-    expect(readFileSync(col.backupWritten ?? '', 'utf8')).toBe(snapshotBefore);
+    expect(col.backupWritten).toBe(join(dir, 'backups', 'collection-2026-03-02.snap'));
+    expect(readFileSync(col.backupWritten ?? '')).toEqual(snapshotBefore);
     col.answer('one-basic', 'good', at('2026-03-02T09:00:00Z'), 0);
     col.close();
     // Later the same study day (02:00 the next morning, before the 04:00 rollover): no new one.
@@ -51,7 +51,7 @@ describe('backups', () => {
       '2026-03-06',
     ]);
     // The `backups` setting: keep 3.
-    const doc = JSON.parse(readFileSync(paths.snapshot, 'utf8'));
+    const doc = readSnapshotDoc(paths.snapshot);
     doc.settings.backups = 3;
     writeFileSync(paths.snapshot, JSON.stringify(doc));
     openMini(dir, at('2026-03-13T09:00:00Z')).close();

@@ -5,7 +5,7 @@ import { NO_FILTER } from '../src/core/queue.js';
 import { undoneSeqs } from '../src/core/reviewlog.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { Collection } from '../src/store/collection.js';
-import { DAY1, cleanup, miniDeck, openMini, tempDir, logFile } from './helpers.js';
+import { DAY1, cleanup, miniDeck, openMini, tempDir, logFile, readSnapshotDoc } from './helpers.js';
 
 afterEach(cleanup);
 const T = new Date('2026-03-01T09:00:00Z');
@@ -70,8 +70,8 @@ describe('collection', () => {
     col.answer('two-b', 'again', T, 1000);
     col.close();
     const expected = structuredClone(col.state.cards);
-    writeFileSync(join(dir, 'collection.json.bak'), readFileSync(join(dir, 'collection.json')));
-    rmSync(join(dir, 'collection.json'));
+    writeFileSync(join(dir, 'collection.snap.bak'), readFileSync(join(dir, 'collection.snap')));
+    rmSync(join(dir, 'collection.snap'));
     const rebuilt = openMini(dir, T, { mode: 'read' });
     for (const id of ['two-a', 'two-b'])
       expect(rebuilt.state.cards[id]?.sched).toEqual(expected[id]?.sched);
@@ -95,9 +95,9 @@ describe('collection', () => {
   it('refuses a damaged snapshot, leaves it untouched, and says how to recover', () => {
     const dir = tempDir();
     openMini(dir, T).close();
-    const snap = join(dir, 'collection.json');
-    const text = readFileSync(snap, 'utf8');
-    writeFileSync(snap, text.slice(0, text.length / 2));
+    const snap = join(dir, 'collection.snap');
+    const bytes = readFileSync(snap);
+    writeFileSync(snap, bytes.subarray(0, bytes.length / 2));
     const damaged = readFileSync(snap);
     expect(() => openMini(dir, T)).toThrow(
       /collection file .* is damaged .*left untouched.*doctor --repair/,
@@ -109,8 +109,8 @@ describe('collection', () => {
   it('refuses a snapshot from a newer schema without touching it', () => {
     const dir = tempDir();
     openMini(dir, T).close();
-    const snap = join(dir, 'collection.json');
-    const data = JSON.parse(readFileSync(snap, 'utf8'));
+    const snap = join(dir, 'collection.snap');
+    const data = readSnapshotDoc(snap);
     data.schema = 99;
     writeFileSync(snap, JSON.stringify(data));
     const before = readFileSync(snap);

@@ -262,7 +262,7 @@ describe('rescheduling after a change of settings', () => {
     const sched = (c: typeof col.state.cards) =>
       Object.fromEntries(Object.entries(c).map(([id, r]) => [id, r.sched]));
     const expected = sched(col.state.cards);
-    rmSync(join(dir, 'collection.json'));
+    rmSync(join(dir, 'collection.snap'));
     const again = openMini(dir, now, { mode: 'read' });
     expect(sched(again.state.cards)).toEqual(expected);
     expect(again.settings.desiredRetention).toBe(0.8);

@@ -52,7 +52,7 @@ describe('cram answers', () => {
     expect(col.state.days).toEqual(days);
     col.close();
     // A rebuild from the log alone gives the same state.
-    rmSync(join(dir, 'collection.json'));
+    rmSync(join(dir, 'collection.snap'));
     const again = openMini(dir, NIGHT_BEFORE, { mode: 'read' });
     for (const [id, c] of Object.entries(cards))
       expect(again.state.cards[id]?.sched).toEqual(c.sched);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
+import { decodeDeckCache, encodeDeckCache } from '../src/store/deckcache.js';
 import { cleanup, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 afterEach(() => {
@@ -27,14 +28,17 @@ describe('opening a large collection quickly', () => {
     col.close();
     // The first writer after the deck joined parses it and caches it, and marks it synced.
     col = open();
-    const cache = join(dir, 'cache', 'deck-mini.json');
+    const cache = join(dir, 'cache', 'deck-mini.bin');
     expect(existsSync(cache)).toBe(true);
     const key = col.state.decks.mini?.synced;
     expect(key).toMatch(/day-1\.md/);
     col.close();
     // Unchanged files (same names, sizes, times): the cache is used (here, one changed
     // by hand to tell), and the sync is skipped.
-    writeFileSync(cache, readFileSync(cache, 'utf8').replace('The first.', 'From the cache.'));
+    const c = decodeDeckCache(readFileSync(cache), 'mini', null, null);
+    if (!c) throw new Error('the cache does not read');
+    for (const card of c.cards) if (card.back === 'The first.') card.back = 'From the cache.';
+    writeFileSync(cache, encodeDeckCache(c.folder, c.files, c.deck, c.cards));
     expect(open('read').get('one-basic').card.back).toBe('From the cache.');
     // An edit changes the file's time and size: readers and writers see it.
     const day1 = join(deckDir, 'day-1.md');
@@ -48,7 +52,11 @@ describe('opening a large collection quickly', () => {
     expect(col.syncReport.edited).toBe(1);
     expect(col.state.decks.mini?.synced).not.toBe(key);
     col.close();
-    // A damaged cache is ignored.
+    // A damaged cache is ignored: one whose checksum does not match, or no cache at all.
+    const bytes = readFileSync(cache);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] as number) ^ 1;
+    writeFileSync(cache, bytes);
+    expect(open('read').get('one-basic').card.back).toBe('The first, edited.');
     writeFileSync(cache, '{"parser":');
     expect(open('read').get('one-basic').card.back).toBe('The first, edited.');
   });

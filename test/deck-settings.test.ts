@@ -81,7 +81,7 @@ describe('settings of one deck', () => {
     const expected = sched(col.state.cards);
     col.close();
     // The log alone gives the same state: the override is a logged settings event.
-    rmSync(join(dir, 'data', 'collection.json'));
+    rmSync(join(dir, 'data', 'collection.snap'));
     const again = openMini(join(dir, 'data'), at(4), { mode: 'read' });
     expect(sched(again.state.cards)).toEqual(expected);
     expect(again.settings.deckSettings).toEqual({ mine: { desiredRetention: 0.75 } });

@@ -1,12 +1,13 @@
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/core/model.js';
 import { listBackups } from '../src/store/backup.js';
 import type { Collection } from '../src/store/collection.js';
 import { diagnose, repair, replayCollection } from '../src/store/doctor.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, openMini, tempDir, fileTree, logFile } from './helpers.js';
+import { cleanup, openMini, tempDir, fileTree, logFile, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -119,14 +120,14 @@ describe('doctor', () => {
     expect(backups.map((b) => b.day)).toEqual(['2026-03-20', '2026-03-09', '2026-03-04']);
     // The newest backup is damaged too: the next one is used.
     writeFileSync(backups[0]?.path ?? '', 'garbage');
-    const text = readFileSync(paths.snapshot, 'utf8');
-    writeFileSync(paths.snapshot, text.slice(0, text.length >> 1));
+    const bytes = readFileSync(paths.snapshot);
+    writeFileSync(paths.snapshot, bytes.subarray(0, bytes.length >> 1));
     const damaged = readFileSync(paths.snapshot);
     const d = diagnose(paths);
     expect(d.snapshot.status).toBe('damaged');
     expect(d.backups.map((b) => b.ok)).toEqual([false, true, true]);
     const r = repair(paths, at('2026-03-21T09:00:00Z'));
-    expect(r.actions.join('\n')).toMatch(/restored from the backup .*collection-2026-03-09\.json/);
+    expect(r.actions.join('\n')).toMatch(/restored from the backup .*collection-2026-03-09\.snap/);
     expect(readFileSync(r.keptAside[0] ?? '')).toEqual(damaged);
     const reopened = openMini(dir, at('2026-03-21T09:00:00Z'));
     expect(reopened.state.cards).toEqual(col.state.cards);
@@ -156,7 +157,7 @@ describe('doctor', () => {
     const col = withHistory(dir);
     col.close();
     const paths = dataPaths(dir);
-    const doc = JSON.parse(readFileSync(paths.snapshot, 'utf8'));
+    const doc = readSnapshotDoc(paths.snapshot);
     doc.logOffset -= 7;
     writeFileSync(paths.snapshot, JSON.stringify(doc));
     expect(() => openMini(dir, T, { mode: 'read' })).toThrow(/event log is damaged/);
@@ -195,8 +196,8 @@ describe('doctor', () => {
     const dir = tempDir();
     withHistory(dir).close();
     const paths = dataPaths(dir);
-    const doc = JSON.parse(readFileSync(paths.snapshot, 'utf8'));
-    doc.schema = 2;
+    const doc = readSnapshotDoc(paths.snapshot);
+    doc.schema = SCHEMA_VERSION + 1;
     writeFileSync(paths.snapshot, JSON.stringify(doc));
     const before = fileTree(dir);
     expect(() => repair(paths, T)).toThrow(/newer sre-cards.*cannot repair/);

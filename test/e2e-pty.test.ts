@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killPtys, runInPty } from './pty.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { BIN, cleanup, tempDir, logFile } from './helpers.js';
+import { BIN, cleanup, tempDir, logFile, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   // A failed test must not leave a session running behind it.
@@ -53,7 +53,7 @@ describe('end to end, under a pseudo-terminal', () => {
     );
     expect(last?.type === 'answer' && last.rating).toBe(4);
     // The snapshot was written at the end and covers every event.
-    const snap = JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8'));
+    const snap = readSnapshotDoc(join(dir, 'collection.snap'));
     expect(snap.seq).toBe(3);
     expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
@@ -92,6 +92,6 @@ describe('end to end, under a pseudo-terminal', () => {
       await new Promise((r) => setTimeout(r, 50));
     expect(readAllEvents(logFile(dir)).map((e) => e.type)).toEqual(['answer']);
     expect(existsSync(join(dir, 'lock'))).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8')).seq).toBe(1);
+    expect(readSnapshotDoc(join(dir, 'collection.snap')).seq).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Fuzzing the two readers of outside input: the deck parser (Markdown sources) and the
- * collection loader (collection.json and events.jsonl). Seeded, so a failure repeats:
+ * collection loader (collection.snap and events.jsonl). Seeded, so a failure repeats:
  * SRE_CARDS_FUZZ_SEED picks another seed, SRE_CARDS_SOAK=1 runs ten times as many cases.
  * Every case must end in a clear error (a DeckError list, or a UserError), never another
  * exception, and never a write.
@@ -15,6 +15,7 @@ import type { DeckError } from '../src/deck/types.js';
 import { UserError } from '../src/errors.js';
 import { diagnose } from '../src/store/doctor.js';
 import { dataPaths } from '../src/store/paths.js';
+import { decodeSnap, isSnapFile } from '../src/store/snapfile.js';
 import {
   cleanup,
   cli,
@@ -315,7 +316,10 @@ function mutateFile(r: Rng, path: string): void {
         const i = r.int(lines.length);
         lines[i] = wrongType(r, lines[i] ?? '{}');
         out = lines.join('\n') + '\n';
-      } else out = wrongType(r, text);
+      } else
+        // The collection file's document, with a wrong value, written as JSON (which the
+        // loader reads too, and checks field by field).
+        out = wrongType(r, isSnapFile(buf) ? JSON.stringify(decodeSnap(buf)) : text);
     }
   }
   writeFileSync(path, out);

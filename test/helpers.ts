@@ -16,6 +16,7 @@ import { parseDeck } from '../src/deck/parse.js';
 import type { Deck } from '../src/deck/types.js';
 import { Collection } from '../src/store/collection.js';
 import { dataPaths } from '../src/store/paths.js';
+import { decodeSnap, isSnapFile } from '../src/store/snapfile.js';
 
 /** This device's event log in a data folder (`events.jsonl` until a writer gives it a device). */
 export function logFile(dir: string): string {
@@ -156,3 +157,15 @@ export function fileTree(dir: string): Record<string, string> {
 
 /** A small seeded generator of numbers in [0, 1) (the simulator's), so random tests repeat. */
 export const seededRandom = generator;
+
+/** The collection file's name (schema 2 on). */
+export const SNAPSHOT_FILE = 'collection.snap';
+
+/** A collection file's document as written (the columnar format decoded, or JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function readSnapshotDoc(path: string): Record<string, any> {
+  const buf = readFileSync(path);
+  return isSnapFile(buf)
+    ? decodeSnap(buf)
+    : (JSON.parse(buf.toString('utf8')) as Record<string, unknown>);
+}

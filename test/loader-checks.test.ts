@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, openMini, tempDir, fileTree, logFile } from './helpers.js';
+import { cleanup, openMini, tempDir, fileTree, logFile, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -15,7 +15,7 @@ describe('loader checks', () => {
     const dir = tempDir();
     openMini(dir, T).close();
     const paths = dataPaths(dir);
-    const good = JSON.parse(readFileSync(paths.snapshot, 'utf8'));
+    const good = readSnapshotDoc(paths.snapshot);
     const cases: [string, (d: Record<string, unknown>) => void, RegExp][] = [
       ['seq', (d) => (d.seq = '3'), /no log position/],
       [

@@ -86,20 +86,18 @@ describe('doctor', () => {
     expect(cli(['answer', '--stdin'], env(dir), 'd61-spof good\nd61-ha-vs-ft good\n').status).toBe(
       0,
     );
-    const snap = join(dir, 'collection.json');
-    writeFileSync(snap, readFileSync(snap, 'utf8').slice(0, 500));
+    const snap = join(dir, 'collection.snap');
+    writeFileSync(snap, readFileSync(snap).subarray(0, 500));
     const due = cli(['due'], env(dir));
     expect(due.status).toBe(1);
     expect(due.stderr).toMatch(/is damaged .*left untouched\. Run `sre-cards doctor --repair`/);
     const r = cli(['doctor', '--repair'], env(dir));
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(
-      /the damaged file was moved to .*collection\.json\.damaged-20260301-090000\n.*no readable backup; the collection is rebuilt from the event log alone/,
+      /the damaged file was moved to .*collection\.snap\.damaged-20260301-090000\n.*no readable backup; the collection is rebuilt from the event log alone/,
     );
     expect(r.stdout).toMatch(/After the repair:\nok +collection/);
-    expect(readFileSync(join(dir, 'collection.json.damaged-20260301-090000'), 'utf8')).toHaveLength(
-      500,
-    );
+    expect(readFileSync(join(dir, 'collection.snap.damaged-20260301-090000'))).toHaveLength(500);
     const show = JSON.parse(cli(['show', 'd61-ha-vs-ft', '--json'], env(dir)).stdout);
     expect(show.reps).toBe(1);
   });

@@ -1,9 +1,10 @@
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { SCHEMA_VERSION } from '../src/core/model.js';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Collection } from '../src/store/collection.js';
 import { MIGRATIONS } from '../src/store/snapshot.js';
-import { cleanup, openMini, tempDir, fileTree } from './helpers.js';
+import { cleanup, openMini, readSnapshotDoc, tempDir, fileTree } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -75,7 +76,8 @@ describe('schema versions', () => {
       expectFixtureState(col);
       col.close();
       expect(readFileSync(join(dir, 'backups', 'collection-schema0.json'))).toEqual(original);
-      expect(JSON.parse(readFileSync(join(dir, 'collection.json'), 'utf8')).schema).toBe(1);
+      expect(readSnapshotDoc(join(dir, 'collection.snap')).schema).toBe(SCHEMA_VERSION);
+      expect(existsSync(join(dir, 'collection.json'))).toBe(false);
       expectFixtureState(openMini(dir, T, { mode: 'read' }));
     } finally {
       delete MIGRATIONS[0];

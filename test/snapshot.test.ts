@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, miniDeck, tempDir } from './helpers.js';
+import { cleanup, miniDeck, tempDir, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -23,7 +22,7 @@ describe('snapshots during a session', () => {
       snapshotEvery: 2,
       snapshotWhenIdle: true,
     });
-    const seqOnDisk = () => JSON.parse(readFileSync(paths.snapshot, 'utf8')).seq as number;
+    const seqOnDisk = () => readSnapshotDoc(paths.snapshot).seq;
     col.answer('one-basic', 'good', T, 0);
     col.answer('two-a', 'good', T, 0);
     col.answer('two-b', 'good', T, 0);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { writeSyncConfig } from '../src/store/device.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, cli, miniDeck, seededRandom, tempDir } from './helpers.js';
+import { cleanup, cli, miniDeck, seededRandom, tempDir, readSnapshotDoc } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -88,10 +88,10 @@ describe('sync through git', () => {
         /every card matches its stored state/,
       );
     // From scratch: the snapshot gone, the logs replayed, the same state.
-    rmSync(join(b, 'collection.json'));
+    rmSync(join(b, 'collection.snap'));
     expect(schedule(b, now)).toEqual(want);
     // Daily limits count every device's answers once they arrive.
-    const days = JSON.parse(readFileSync(join(a, 'collection.json'), 'utf8')).days;
+    const days = readSnapshotDoc(join(a, 'collection.snap')).days;
     expect(days['2026-03-01'].new + days['2026-03-01'].learning).toBe(5);
   });
 
@@ -284,7 +284,7 @@ describe('merging, property', () => {
       expect(states[1]).toBe(states[0]);
       expect(states[2]).toBe(states[0]);
       // From scratch, in another order of arrival.
-      rmSync(join(dirs[2] as string, 'collection.json'));
+      rmSync(join(dirs[2] as string, 'collection.snap'));
       const col = open(dirs[2] as string, end);
       expect(learned(col)).toBe(states[0]);
       col.close();
@@ -356,9 +356,9 @@ describe('merging a collection from before devices', () => {
     col.answer('two-a', 'good', t(1), 0);
     col.close();
     // A snapshot written before devices records no card's last change.
-    const snap = JSON.parse(readFileSync(join(a, 'collection.json'), 'utf8'));
+    const snap = readSnapshotDoc(join(a, 'collection.snap'));
     delete snap.last;
-    writeFileSync(join(a, 'collection.json'), JSON.stringify(snap));
+    writeFileSync(join(a, 'collection.snap'), JSON.stringify(snap));
     col = open(b, t(2));
     col.answer('two-a', 'again', t(2), 0);
     col.close();

@@ -10,7 +10,7 @@ import type { SchedState } from './scheduler.js';
 import { answer as schedule, NEW_STATE, ratingName, sameSched } from './scheduler.js';
 import { DEFAULT_SETTINGS, settingsForDeck, type Settings } from './settings.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Anki's flag colours, by number (0: none). */
 export const FLAG_NAMES = ['none', 'red', 'orange', 'green', 'blue', 'pink', 'turquoise', 'purple'];

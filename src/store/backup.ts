@@ -5,11 +5,12 @@
  * gives the whole collection back (`sre-cards doctor --repair` uses them).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { isAtomicTmp, writeFileAtomic } from './fsio.js';
 import type { DataPaths } from './paths.js';
 
-const DAILY_RE = /^collection-(\d{4}-\d{2}-\d{2})\.json$/;
+/** `.snap` (schema 2 on), `.json` (schema 1): a backup keeps its file's format. */
+const DAILY_RE = /^collection-(\d{4}-\d{2}-\d{2})\.(snap|json)$/;
 
 export interface Backup {
   path: string;
@@ -18,8 +19,8 @@ export interface Backup {
   day: string;
 }
 
-export function backupName(day: string): string {
-  return `collection-${day}.json`;
+export function backupName(day: string, ext = '.snap'): string {
+  return `collection-${day}${ext}`;
 }
 
 /** The daily backups, newest first. Reads only. */
@@ -45,10 +46,11 @@ export function listBackups(paths: DataPaths): Backup[] {
  */
 export function takeDailyBackup(paths: DataPaths, day: string, keep: number): string | null {
   let written: string | null = null;
-  const target = join(paths.backups, backupName(day));
-  if (keep > 0 && existsSync(paths.snapshot) && !existsSync(target)) {
+  const target = join(paths.backups, backupName(day, extname(paths.snapshot)));
+  const taken = listBackups(paths).some((b) => b.day === day);
+  if (keep > 0 && existsSync(paths.snapshot) && !taken) {
     mkdirSync(paths.backups, { recursive: true });
-    writeFileAtomic(target, readFileSync(paths.snapshot, 'utf8'));
+    writeFileAtomic(target, readFileSync(paths.snapshot));
     written = target;
   }
   pruneBackups(paths, keep);
@@ -69,10 +71,10 @@ export function pruneBackups(paths: DataPaths, keep: number): void {
 
 /** Keeps a copy of a snapshot written by an older schema before it is migrated. */
 export function keepBeforeMigration(paths: DataPaths, schema: number): string {
-  const target = join(paths.backups, `collection-schema${schema}.json`);
+  const target = join(paths.backups, `collection-schema${schema}${extname(paths.snapshot)}`);
   if (!existsSync(target)) {
     mkdirSync(paths.backups, { recursive: true });
-    writeFileAtomic(target, readFileSync(paths.snapshot, 'utf8'));
+    writeFileAtomic(target, readFileSync(paths.snapshot));
   }
   return target;
 }

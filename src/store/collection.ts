@@ -56,6 +56,7 @@ import { listLogFolder, readConflictCopies, readDeviceLog, type Cursor } from '.
 import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
 import { overlayNote, overlayStamp, readOverlay } from './overlay.js';
+import { trace } from '../trace.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
 export const SNAPSHOT_EVERY = 500;
@@ -181,10 +182,11 @@ export class Collection {
     this.now = opts.now;
     let hadSnapshot = false;
     if (existsSync(this.paths.snapshot)) {
-      this.db = openSnapshot(this.paths.snapshot, emptyState());
+      this.db = openSnapshot(this.paths.snapshot, emptyState(), this.paths.snapshotOut);
       this.state = this.db.data;
       hadSnapshot = true;
     }
+    trace('snapshot read');
     // The snapshot read well: a one-log collection's log may become this device's.
     if (write) {
       const { paths, device } = ensureDevice(this.paths.dir);
@@ -201,7 +203,9 @@ export class Collection {
     const fresh = mergeLogs([tail.events, ...peers.lists]);
     for (const e of fresh)
       if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+    trace('logs read');
     this.loadDecks(opts);
+    trace('decks read');
     let syncedKeys = false;
     for (const [name, deck] of this.decks) {
       // A deck whose sources are those the cards were last synced with needs no sync
@@ -221,6 +225,7 @@ export class Collection {
       }
     }
     this.arrived = this.intake(fresh, peers.cursors, peers.problems);
+    trace('decks synced, logs applied');
     this.warnings.push(...peers.problems);
     this.state.logOffset = tail.end;
     if (write) {
@@ -230,7 +235,7 @@ export class Collection {
       this.removeStaleTmp();
       const readSchema = this.db ? (this.db.adapter as SnapshotFile).readSchema : null;
       if (hadSnapshot) this.backUp(opts.now, readSchema);
-      if (!this.db) this.db = openSnapshot(this.paths.snapshot, this.state);
+      this.db ??= openSnapshot(this.paths.snapshotOut, this.state);
       this.db.data = this.state;
       const changed =
         this.syncReport.added +
@@ -241,6 +246,7 @@ export class Collection {
       const migrated = readSchema !== null && readSchema < SCHEMA_VERSION;
       if (!hadSnapshot || changed || migrated || syncedKeys || fresh.length > 0) this.snapshot();
     }
+    trace('collection open');
   }
 
   /** Today's backup of the snapshot just read (and, before a migration, the old file). */
@@ -262,9 +268,9 @@ export class Collection {
 
   /** Removes temporary snapshot files left by a writer that died mid-write (this one holds the lock). */
   private removeStaleTmp(): void {
-    const base = 'collection.json.tmp-';
+    const bases = ['collection.snap.tmp-', 'collection.json.tmp-'];
     for (const n of readdirSync(this.paths.dir)) {
-      if (!n.startsWith(base) || !isAtomicTmp(n)) continue;
+      if (!bases.some((b) => n.startsWith(b)) || !isAtomicTmp(n)) continue;
       try {
         unlinkSync(join(this.paths.dir, n));
       } catch {
@@ -436,8 +442,8 @@ export class Collection {
       if ('errors' in r) {
         this.warnings.push(r.errors.join('\n  '));
         // The deck as it last read cleanly, not synced: nothing changes until it is fixed.
-        const prev = r.previous && { ...r.previous.deck, name: entry.name };
-        const cards = prev && r.previous ? deckCards(prev, r.previous.hashes) : null;
+        const prev = r.previous?.deck;
+        const cards = r.previous?.cards ?? null;
         if (prev && cards && !cards.some((c) => this.cards.has(c.id))) {
           this.unsynced.add(entry.name);
           this.addDeckCards(prev, cards);
@@ -515,7 +521,7 @@ export class Collection {
         errors: string[];
         key: string | null;
         list: DeckError[];
-        previous?: { deck: Deck; hashes: string[] };
+        previous?: { deck: Deck; cards: Card[] };
       } {
     const path = entry.path ?? '';
     const read = loadUserDeck(entry.name, path, this.paths.cache, write);
@@ -529,10 +535,11 @@ export class Collection {
           `deck "${entry.name}" (${path}) has errors; ${read.previous ? 'its cards keep the text they had when it last read cleanly' : 'its cards are kept as they were'} until they are fixed:\n  ${errors.map(formatDeckError).join('\n  ')}`,
         ],
       };
-    const { deck, hashes } = read;
-    // The deck is known by the name it was added under.
-    const named = { ...deck, name: entry.name };
-    const cards = deckCards(named, hashes);
+    const { deck } = read;
+    // The deck is known by the name it was added under. (A deck from the cache has that
+    // name already, and reads its notes only when asked: spreading it would read them.)
+    const named = deck.name === entry.name ? deck : { ...deck, name: entry.name };
+    const cards = read.cards ?? deckCards(named);
     const clash = cards.find((c) => {
       const other = this.cards.get(c.id);
       return other !== undefined && other.deck !== entry.name;

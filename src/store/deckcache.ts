@@ -1,32 +1,61 @@
 /**
  * A cache of parsed user decks, so that opening a large collection does not parse every
- * source again: `cache/deck-NAME.json` holds the parsed deck with the name, size and
- * modification time of each source file it came from. Any change to the folder's files
- * (an edit, a new file, a removed one) misses the cache, and the sources are parsed.
- * Only writers write it; readers use it when it matches. It holds nothing that is not in
- * the sources: deleting the folder is always safe.
+ * source again: `cache/deck-NAME.bin` holds the deck's cards in columns (texts joined
+ * in one string per field, split in one go), the deck's notes as JSON read only when
+ * asked for (export, `show`), and the name, size and modification time of each source
+ * file they came from, under a CRC-32. Any change to the folder's files (an edit, a new
+ * file, a removed one) misses the cache, and the sources are parsed. Only writers write
+ * it; readers use it when it matches. It holds nothing that is not in the sources:
+ * deleting the folder is always safe.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { deckCards } from '../deck/cards.js';
 import { loadDeckFolder } from '../deck/read.js';
-import type { Deck, DeckError } from '../deck/types.js';
+import type { Card, Deck, DeckError, Note, NoteKind, PlanLine, TypeAnswer } from '../deck/types.js';
 import { writeFileAtomic } from './fsio.js';
 
 declare const __VERSION__: string;
 /** Parsed by another version of the parser: not used. */
 export const PARSER = `sre-cards ${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'} deck 1`;
 
-type Fingerprint = [name: string, size: number, mtimeMs: number][];
+export type Fingerprint = [name: string, size: number, mtimeMs: number][];
 
-interface CacheFile {
+const MAGIC = 'SREDECK1';
+const KINDS: readonly NoteKind[] = ['basic', 'reversible', 'cloze', 'typein'];
+
+/** The header of a cache file (JSON), before the columns. */
+interface CacheHeader {
   parser: string;
   folder: string;
   files: Fingerprint;
-  deck: Deck;
-  /** The cards' text hashes, in `deckCards` order. */
-  hashes: string[];
+  /** The deck without its notes. */
+  deck: Omit<Deck, 'notes'>;
+  n: number;
+  /** Each text column: NUL-joined, or a JSON list when a text holds a NUL. */
+  layout: { name: string; kind: 'text' | 'json' | 'f64' | 'u32' | 'u8'; bytes: number }[];
+  dayTitles: string[];
+  planLines: (PlanLine | null)[];
+  topics: string[][];
+  /** Type-in answers, by card index. */
+  types: Record<number, TypeAnswer>;
+  /** The notes' JSON after the columns (its length and CRC-32): read only when asked for. */
+  notesBytes: number;
+  notesCrc: number;
 }
+
+/** The fixed head: magic, CRC-32 of bytes 12 to `main`, version, header length, `main`. */
+const HEAD = 24;
 
 /** The sources' names, sizes and times, as `readSources` would read them; null if unreadable. */
 function fingerprint(folder: string): Fingerprint | null {
@@ -44,23 +73,276 @@ function fingerprint(folder: string): Fingerprint | null {
 }
 
 function cachePath(cacheDir: string, name: string): string {
-  return join(cacheDir, `deck-${encodeURIComponent(name)}.json`);
+  return join(cacheDir, `deck-${encodeURIComponent(name)}.bin`);
 }
 
-function readCache(path: string, folder: string, files: Fingerprint | null): CacheFile | null {
+const align = (x: number) => (x + 7) & ~7;
+
+function textColumn(values: string[]): ['text' | 'json', Buffer] {
+  return values.some((v) => v.includes('\0'))
+    ? ['json', Buffer.from(JSON.stringify(values), 'utf8')]
+    : ['text', Buffer.from(values.join('\0'), 'utf8')];
+}
+
+/** A cache file's bytes for a deck and its cards. */
+export function encodeDeckCache(
+  folder: string,
+  files: Fingerprint,
+  deck: Deck,
+  cards: readonly Card[],
+): Buffer {
+  const n = cards.length;
+  const { notes, ...rest } = deck;
+  const dict = <T>() => {
+    const values: T[] = [];
+    const index = new Map<string, number>();
+    return {
+      values,
+      code(v: T): number {
+        const k = JSON.stringify(v);
+        let i = index.get(k);
+        if (i === undefined) {
+          i = values.length;
+          values.push(v);
+          index.set(k, i);
+        }
+        return i;
+      },
+    };
+  };
+  const dayTitles = dict<string>();
+  const planLines = dict<PlanLine | null>();
+  const topics = dict<string[]>();
+  const kind = new Uint8Array(n);
+  const hasSource = new Uint8Array(n);
+  const day = new Float64Array(n);
+  const ord = new Uint32Array(n);
+  const dayTitle = new Uint32Array(n);
+  const planLine = new Uint32Array(n);
+  const topic = new Uint32Array(n);
+  const types: Record<number, TypeAnswer> = {};
+  const text = {
+    id: [] as string[],
+    note: [] as string[],
+    front: [] as string[],
+    back: [] as string[],
+    hash: [] as string[],
+    source: [] as string[],
+  };
+  cards.forEach((c, i) => {
+    kind[i] = KINDS.indexOf(c.kind);
+    hasSource[i] = c.source === null ? 0 : 1;
+    day[i] = c.day === null ? NaN : c.day;
+    ord[i] = c.ord;
+    dayTitle[i] = dayTitles.code(c.dayTitle);
+    planLine[i] = planLines.code(c.planLine);
+    topic[i] = topics.code(c.topics);
+    if (c.type) types[i] = c.type;
+    text.id.push(c.id);
+    text.note.push(c.note);
+    text.front.push(c.front);
+    text.back.push(c.back);
+    text.hash.push(c.hash);
+    text.source.push(c.source ?? '');
+  });
+  const bytes = (a: Float64Array | Uint32Array | Uint8Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const columns: [string, CacheHeader['layout'][number]['kind'], Buffer][] = [
+    ['kind', 'u8', bytes(kind)],
+    ['hasSource', 'u8', bytes(hasSource)],
+    ['day', 'f64', bytes(day)],
+    ['ord', 'u32', bytes(ord)],
+    ['dayTitle', 'u32', bytes(dayTitle)],
+    ['planLine', 'u32', bytes(planLine)],
+    ['topics', 'u32', bytes(topic)],
+    ...Object.entries(text).map(([k, v]): [string, 'text' | 'json', Buffer] => [
+      k,
+      ...textColumn(v),
+    ]),
+  ];
+  const notesJson = Buffer.from(JSON.stringify(notes), 'utf8');
+  const header: CacheHeader = {
+    parser: PARSER,
+    folder,
+    files,
+    deck: rest,
+    n,
+    layout: columns.map(([name, k, b]) => ({ name, kind: k, bytes: b.length })),
+    dayTitles: dayTitles.values,
+    planLines: planLines.values,
+    topics: topics.values,
+    types,
+    notesBytes: notesJson.length,
+    notesCrc: crc32(notesJson),
+  };
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  let main = align(HEAD + head.length);
+  for (const [, , b] of columns) main = align(main + b.length);
+  const out = Buffer.alloc(main + notesJson.length);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(1, 12);
+  out.writeUInt32LE(head.length, 16);
+  out.writeUInt32LE(main, 20);
+  head.copy(out, HEAD);
+  let at = align(HEAD + head.length);
+  for (const [, , b] of columns) {
+    b.copy(out, at);
+    at = align(at + b.length);
+  }
+  notesJson.copy(out, main);
+  out.writeUInt32LE(crc32(out.subarray(12, main)), 8);
+  return out;
+}
+
+/** The length of a cache file's part before the notes, from its first HEAD bytes; null if not one. */
+function mainLength(buf: Buffer): number | null {
+  if (buf.length < HEAD || buf.toString('latin1', 0, 8) !== MAGIC || buf.readUInt32LE(12) !== 1)
+    return null;
+  return buf.readUInt32LE(20);
+}
+
+/** The notes of a cache file, from its bytes past the columns; null when they do not check out. */
+function notesFrom(h: CacheHeader, bytes: Buffer): Note[] | null {
+  if (bytes.length !== h.notesBytes || crc32(bytes) !== h.notesCrc) return null;
+  return JSON.parse(bytes.toString('utf8')) as Note[];
+}
+
+/**
+ * A cache file's deck and cards (named `name`), when it is whole and made by this parser
+ * from these files; else null. `buf` holds the file, or its part before the notes, which
+ * `readNotes` then reads when they are first asked for.
+ */
+export function decodeDeckCache(
+  buf: Buffer,
+  name: string,
+  folder: string | null,
+  files: Fingerprint | null,
+  readNotes?: (h: CacheHeader, main: number) => Note[],
+): { deck: Deck; cards: Card[]; folder: string; files: Fingerprint } | null {
+  const main = mainLength(buf);
+  if (main === null || buf.length < main) return null;
+  if (crc32(buf.subarray(12, main)) !== buf.readUInt32LE(8)) return null;
+  const hlen = buf.readUInt32LE(16);
+  const h = JSON.parse(buf.toString('utf8', HEAD, HEAD + hlen)) as CacheHeader;
+  if (
+    h.parser !== PARSER ||
+    (folder !== null && h.folder !== folder) ||
+    (files !== null && JSON.stringify(h.files) !== JSON.stringify(files)) ||
+    h.deck?.format !== 1
+  )
+    return null;
+  const aligned = new Uint8Array(buf.length);
+  aligned.set(buf);
+  const col: Record<string, Float64Array | Uint32Array | Uint8Array | unknown[]> = {};
+  let at = align(HEAD + hlen);
+  for (const c of h.layout) {
+    if (at + c.bytes > buf.length) return null;
+    if (c.kind === 'f64') col[c.name] = new Float64Array(aligned.buffer, at, c.bytes / 8);
+    else if (c.kind === 'u32') col[c.name] = new Uint32Array(aligned.buffer, at, c.bytes / 4);
+    else if (c.kind === 'u8') col[c.name] = new Uint8Array(aligned.buffer, at, c.bytes);
+    else {
+      const t = buf.toString('utf8', at, at + c.bytes);
+      const list = c.kind === 'json' ? (JSON.parse(t) as string[]) : h.n === 0 ? [] : t.split('\0');
+      if (list.length !== h.n) return null;
+      col[c.name] = list;
+    }
+    at = align(at + c.bytes);
+  }
+  const s = (k: string) => col[k] as string[];
+  const [ids, notes, fronts, backs, hashes, sources] = [
+    s('id'),
+    s('note'),
+    s('front'),
+    s('back'),
+    s('hash'),
+    s('source'),
+  ];
+  const kind = col.kind as Uint8Array;
+  const hasSource = col.hasSource as Uint8Array;
+  const day = col.day as Float64Array;
+  const ord = col.ord as Uint32Array;
+  const dayTitle = col.dayTitle as Uint32Array;
+  const planLine = col.planLine as Uint32Array;
+  const topic = col.topics as Uint32Array;
+  const cards: Card[] = new Array<Card>(h.n);
+  for (let i = 0; i < h.n; i++) {
+    const d = day[i] as number;
+    const c: Card = {
+      note: notes[i] as string,
+      deck: name,
+      kind: KINDS[kind[i] as number] as NoteKind,
+      day: Number.isNaN(d) ? null : d,
+      dayTitle: h.dayTitles[dayTitle[i] as number] as string,
+      planLine: h.planLines[planLine[i] as number] ?? null,
+      topics: h.topics[topic[i] as number] as string[],
+      source: hasSource[i] ? (sources[i] as string) : null,
+      id: ids[i] as string,
+      ord: ord[i] as number,
+      front: fronts[i] as string,
+      back: backs[i] as string,
+      hash: hashes[i] as string,
+      position: i,
+    };
+    const type = h.types[i];
+    if (type) c.type = type;
+    cards[i] = c;
+  }
+  // The notes are read when first asked for (an export, `show`): opening needs the cards.
+  const loadNotes =
+    readNotes ??
+    ((hd: CacheHeader, m: number) => {
+      const n = notesFrom(hd, buf.subarray(m));
+      if (!n) throw new Error('the cached notes are damaged');
+      return n;
+    });
+  let parsed: Note[] | null = null;
+  const deck = { ...h.deck, name } as Deck;
+  Object.defineProperty(deck, 'notes', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= loadNotes(h, main)),
+    set: (v: Note[]) => {
+      parsed = v;
+    },
+  });
+  return { deck, cards, folder: h.folder, files: h.files };
+}
+
+function readCache(
+  path: string,
+  name: string,
+  folder: string,
+  files: Fingerprint | null,
+): { deck: Deck; cards: Card[] } | null {
   try {
-    const c = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    if (
-      c.parser !== PARSER ||
-      c.folder !== folder ||
-      (files !== null && JSON.stringify(c.files) !== JSON.stringify(files)) ||
-      c.deck?.format !== 1 ||
-      !Array.isArray(c.deck.notes) ||
-      !Array.isArray(c.hashes) ||
-      !c.hashes.every((h) => typeof h === 'string')
-    )
-      return null;
-    return c;
+    // The part before the notes only: opening needs the cards.
+    const fd = openSync(path, 'r');
+    let buf: Buffer;
+    try {
+      const head = Buffer.alloc(HEAD);
+      if (readSync(fd, head, 0, HEAD, 0) !== HEAD) return null;
+      const main = mainLength(head);
+      if (main === null) return null;
+      buf = Buffer.allocUnsafe(main);
+      if (readSync(fd, buf, 0, main, 0) !== main) return null;
+    } finally {
+      closeSync(fd);
+    }
+    // The notes, read when asked for: from the same file if it still checks out (a writer
+    // may have replaced it since), else from the sources.
+    const readNotes = (h: CacheHeader, main: number): Note[] => {
+      try {
+        const all = readFileSync(path);
+        if (all.subarray(0, main).equals(buf)) {
+          const n = notesFrom(h, all.subarray(main));
+          if (n) return n;
+        }
+      } catch {
+        // read from the sources below
+      }
+      return loadDeckFolder(folder).deck?.notes ?? [];
+    };
+    return decodeDeckCache(buf, name, folder, files, readNotes);
   } catch {
     return null;
   }
@@ -68,9 +350,9 @@ function readCache(path: string, folder: string, files: Fingerprint | null): Cac
 
 /**
  * Reads a user's deck folder: from the cache when its files are unchanged, else from the
- * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`;
- * when the sources do not parse, `previous` is the deck as last read (from the cache),
- * so that its cards keep their text until the error is fixed.
+ * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`,
+ * with the deck's cards; when the sources do not parse, `previous` is the deck as last
+ * read (from the cache), so that its cards keep their text until the error is fixed.
  */
 export function loadUserDeck(
   name: string,
@@ -81,30 +363,32 @@ export function loadUserDeck(
   deck: Deck | null;
   errors: DeckError[];
   key: string | null;
-  hashes?: string[];
-  previous?: { deck: Deck; hashes: string[] };
+  cards?: Card[];
+  previous?: { deck: Deck; cards: Card[] };
 } {
   const files = fingerprint(folder);
   const key = files ? `${PARSER} ${JSON.stringify(files)}` : null;
   const path = cachePath(cacheDir, name);
   if (files) {
-    const cached = readCache(path, folder, files);
-    if (cached) return { deck: cached.deck, errors: [], key, hashes: cached.hashes };
+    const cached = readCache(path, name, folder, files);
+    if (cached) return { deck: cached.deck, errors: [], key, cards: cached.cards };
   }
   const loaded = loadDeckFolder(folder);
   if (write && loaded.deck && files) {
     try {
       mkdirSync(cacheDir, { recursive: true });
-      const hashes = deckCards(loaded.deck).map((c) => c.hash);
-      const c: CacheFile = { parser: PARSER, folder, files, deck: loaded.deck, hashes };
-      writeFileAtomic(path, JSON.stringify(c));
+      const cards = deckCards({ ...loaded.deck, name });
+      writeFileAtomic(path, encodeDeckCache(folder, files, loaded.deck, cards));
+      // The JSON cache of earlier versions is not read any more.
+      rmSync(join(cacheDir, `deck-${encodeURIComponent(name)}.json`), { force: true });
+      return { ...loaded, key, cards };
     } catch {
       // a cache that cannot be written only costs time
     }
   }
   if (!loaded.deck) {
-    const last = readCache(path, folder, null);
-    if (last) return { ...loaded, key, previous: { deck: last.deck, hashes: last.hashes } };
+    const last = readCache(path, name, folder, null);
+    if (last) return { ...loaded, key, previous: last };
   }
   return { ...loaded, key };
 }

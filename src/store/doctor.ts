@@ -8,7 +8,7 @@
  * log alone when there is none), a wrong log position is found again by sequence number.
  * Nothing is deleted: every file it replaces is first kept beside it, and it says where.
  */
-import { copyFileSync, existsSync, linkSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CollectionEvent, CollectionState } from '../core/model.js';
@@ -23,7 +23,7 @@ import { logLines } from './log/file.js';
 import { fileIo, fsyncDir, isAtomicTmp, writeAll, writeFileAtomic } from './fsio.js';
 import { acquireLock, lockHolder } from './lock.js';
 import type { DataPaths } from './paths.js';
-import { readSnapshot, type CheckedSnapshot } from './snapshot.js';
+import { readSnapshot, snapshotBytes, type CheckedSnapshot } from './snapshot.js';
 
 export type Level = 'ok' | 'note' | 'problem';
 
@@ -605,7 +605,7 @@ export function repairLocked(paths: DataPaths, now: Date): RepairResult {
     keepCopy(paths.snapshot, aside);
     out.keptAside.push(aside);
     installSnapshot(paths, snap);
-    const after = readSnapshot(paths.snapshot).state.logOffset;
+    const after = readSnapshot(paths.snapshotOut).state.logOffset;
     if (before !== after || d.positionWrong)
       out.actions.push(
         `collection file: its log position was set again from event ${snap.state.seq} (byte ${before} -> ${after}); the previous file is kept as ${aside}`,
@@ -633,7 +633,9 @@ function newestGoodBackup(paths: DataPaths): { path: string; snap: CheckedSnapsh
 function installSnapshot(paths: DataPaths, snap: CheckedSnapshot): void {
   const state = snap.state;
   state.logOffset = offsetAfterSeq(paths.log, state.seq);
-  writeFileAtomic(paths.snapshot, JSON.stringify(state));
+  writeFileAtomic(paths.snapshotOut, snapshotBytes(state));
+  // A schema 1 file is superseded (kept aside, or moved aside as damaged, above).
+  if (paths.snapshot !== paths.snapshotOut) rmSync(paths.snapshot, { force: true });
 }
 
 export interface FieldDiff {

@@ -38,8 +38,8 @@ export function setFileIo(next: FileIo): () => void {
 }
 
 /** Writes all of `data` at the fd's position. */
-export function writeAll(fd: number, data: string): void {
-  const buf = Buffer.from(data, 'utf8');
+export function writeAll(fd: number, data: string | Buffer): void {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let off = 0;
   while (off < buf.length) {
     const n = io.writeSync(fd, buf.subarray(off));
@@ -62,7 +62,7 @@ export function fsyncDir(dir: string): void {
 }
 
 /** Writes a file so that it is either the old or the new content, never half: tmp, fsync, rename, fsync folder. */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Buffer): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     const fd = io.openSync(tmp, 'w', 0o644);

@@ -21,7 +21,12 @@ export function resolveDataDir(
 
 export interface DataPaths {
   dir: string;
+  /** The collection file to read: `collection.snap`, or a schema 1 `collection.json` until a writer migrates it. */
   snapshot: string;
+  /** Where a writer writes the collection file: `collection.snap`. */
+  snapshotOut: string;
+  /** The collection file of schema 1 (a JSON document). */
+  legacySnapshot: string;
   /** This device's event log (before the device has an id: the one-log file `events.jsonl`). */
   log: string;
   /** The folder of every device's log, `<device-id>.jsonl`: `logs/`, or a synced folder. */
@@ -67,9 +72,13 @@ export function dataPaths(dir: string): DataPaths {
   const own = deviceId ? join(logs, `${deviceId}.jsonl`) : null;
   // Until a writer migrates it, a one-log collection's log is its device's.
   const log = own && (existsSync(own) || !existsSync(legacyLog)) ? own : legacyLog;
+  const snapshotOut = join(dir, 'collection.snap');
+  const legacySnapshot = join(dir, 'collection.json');
   return {
     dir,
-    snapshot: join(dir, 'collection.json'),
+    snapshot: existsSync(snapshotOut) || !existsSync(legacySnapshot) ? snapshotOut : legacySnapshot,
+    snapshotOut,
+    legacySnapshot,
     log,
     logs,
     legacyLog,

@@ -1,15 +1,18 @@
 /**
  * The snapshot: a lowdb document holding settings, card states and the log position it
- * covers. Written atomically (tmp file, fsync, rename, fsync folder) and compactly, at
- * the end of a session and now and then, never per answer. A document written by an
- * older schema is migrated forward in memory (MIGRATIONS); one from a newer schema, or
- * one that is damaged, is refused and left untouched.
+ * covers, in `collection.snap` (see snapfile.ts: the small parts as JSON, the cards in
+ * columns, a checksum over all). Written atomically (tmp file, fsync, rename, fsync
+ * folder), at the end of a session and now and then, never per answer. A document
+ * written by an older schema (schema 1: the whole document as JSON in
+ * `collection.json`) is migrated forward in memory (MIGRATIONS); one from a newer
+ * schema, or one that is damaged, is refused and left untouched.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { LowSync, type SyncAdapter } from 'lowdb';
 import { SCHEMA_VERSION, type CollectionState } from '../core/model.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from './fsio.js';
+import { decodeSnap, encodeSnap, isSnapFile, snapDamage } from './snapfile.js';
 import { cardProblem, checkSettings, dayProblem, deckEntryProblem, isObject } from './validate.js';
 
 export function damagedSnapshot(path: string, why: string): UserError {
@@ -32,7 +35,10 @@ export type Migration = (doc: Record<string, unknown>) => Record<string, unknown
  * the table is empty until schema 2; each later schema adds its step here, and a
  * fixture of the older schema under test/fixtures/.
  */
-export const MIGRATIONS: Record<number, Migration> = {};
+export const MIGRATIONS: Record<number, Migration> = {
+  // Schema 2 keeps the same document; only the file changed (columns, a checksum).
+  1: (doc) => doc,
+};
 
 /** Brings a parsed document up to SCHEMA_VERSION. Pure: the input is not modified. */
 export function migrate(path: string, doc: Record<string, unknown>): Record<string, unknown> {
@@ -61,8 +67,12 @@ export interface CheckedSnapshot {
   schema: number;
 }
 
-/** Checks the shape of a parsed snapshot, migrating older schemas forward. */
-export function checkSnapshot(path: string, v: unknown): CheckedSnapshot {
+/**
+ * Checks the shape of a parsed snapshot, migrating older schemas forward. `cardsChecked`:
+ * the card table came from a file whose checksum matched (written by this code), so its
+ * records are not checked one by one.
+ */
+export function checkSnapshot(path: string, v: unknown, cardsChecked = false): CheckedSnapshot {
   if (!isObject(v)) throw damagedSnapshot(path, 'not a JSON object');
   const schema = v.schema;
   if (typeof schema !== 'number' || !Number.isInteger(schema) || schema < 0)
@@ -78,10 +88,11 @@ export function checkSnapshot(path: string, v: unknown): CheckedSnapshot {
   const settings = checkSettings(s.settings);
   if (typeof settings === 'string') throw damagedSnapshot(path, settings);
   if (!isObject(s.cards)) throw damagedSnapshot(path, 'no card table');
-  for (const id in s.cards) {
-    const why = cardProblem(id, s.cards[id]);
-    if (why) throw damagedSnapshot(path, `card "${id.slice(0, 80)}" is malformed: ${why}`);
-  }
+  if (!cardsChecked || s !== v)
+    for (const id in s.cards) {
+      const why = cardProblem(id, s.cards[id]);
+      if (why) throw damagedSnapshot(path, `card "${id.slice(0, 80)}" is malformed: ${why}`);
+    }
   if (!isObject(s.days)) throw damagedSnapshot(path, 'no day counters');
   for (const day in s.days) {
     const why = dayProblem(s.days[day]);
@@ -165,15 +176,34 @@ export function parseSnapshot(path: string, text: string): CheckedSnapshot {
   return checkSnapshot(path, parsed);
 }
 
+/** Checks a snapshot file's bytes: the columnar format, or a JSON document (schema 1). */
+export function parseSnapshotBytes(path: string, buf: Buffer): CheckedSnapshot {
+  if (!isSnapFile(buf)) return parseSnapshot(path, buf.toString('utf8'));
+  const why = snapDamage(buf);
+  if (why) throw damagedSnapshot(path, why);
+  let doc: Record<string, unknown>;
+  try {
+    doc = decodeSnap(buf);
+  } catch {
+    throw damagedSnapshot(path, 'its columns cannot be read');
+  }
+  return checkSnapshot(path, doc, true);
+}
+
 /** Reads and checks a snapshot file (a collection file or a backup). Reads only. */
 export function readSnapshot(path: string): CheckedSnapshot {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buf = readFileSync(path);
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  return parseSnapshot(path, text);
+  return parseSnapshotBytes(path, buf);
+}
+
+/** The bytes of a snapshot file holding `state`. */
+export function snapshotBytes(state: CollectionState): Buffer {
+  return encodeSnap(state);
 }
 
 /** lowdb adapter: compact JSON, durable atomic writes, damage reported, never overwritten on read. */
@@ -181,7 +211,11 @@ export class SnapshotFile implements SyncAdapter<CollectionState> {
   /** The schema the file was written with, once read. */
   readSchema: number | null = null;
 
-  constructor(readonly path: string) {}
+  /** Reads `path`, writes `out` (a collection of schema 1 is read from collection.json). */
+  constructor(
+    readonly path: string,
+    readonly out: string = path,
+  ) {}
 
   read(): CollectionState | null {
     if (!existsSync(this.path)) return null;
@@ -191,12 +225,24 @@ export class SnapshotFile implements SyncAdapter<CollectionState> {
   }
 
   write(data: CollectionState): void {
-    writeFileAtomic(this.path, JSON.stringify(data));
+    writeFileAtomic(this.out, encodeSnap(data));
+    if (this.path !== this.out) {
+      // The old file is superseded (a writer kept a copy in backups/ before migrating).
+      try {
+        unlinkSync(this.path);
+      } catch {
+        // gone already
+      }
+    }
   }
 }
 
-export function openSnapshot(path: string, fallback: CollectionState): LowSync<CollectionState> {
-  const db = new LowSync<CollectionState>(new SnapshotFile(path), fallback);
+export function openSnapshot(
+  path: string,
+  fallback: CollectionState,
+  out: string = path,
+): LowSync<CollectionState> {
+  const db = new LowSync<CollectionState>(new SnapshotFile(path, out), fallback);
   db.read();
   return db;
 }

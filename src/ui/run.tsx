@@ -24,10 +24,9 @@ export async function runReview(
   stdout: NodeJS.WriteStream = process.stdout,
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<{ summary: Summary; error: string | null }> {
-  let result: { summary: Summary; error: string | null } = {
-    summary: session.summary(),
-    error: null,
-  };
+  // The screen gives the summary when the session ends; made here only if it ends without
+  // one (at 100k cards a summary walks every card: not before the first frame).
+  let result: { summary: Summary; error: string | null } | null = null;
   const alt = stdout.isTTY === true;
   // A resize reflows what is on the screen: clear it (before Ink draws again), so no
   // fragment of the old frame stays behind.
@@ -73,6 +72,7 @@ export async function runReview(
     );
     await app.waitUntilExit();
   } finally {
+    result ??= { summary: session.summary(), error: null };
     if (alt) {
       stdout.off('resize', resized);
       process.off('exit', leave);

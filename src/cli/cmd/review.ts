@@ -1,3 +1,4 @@
+import { trace } from '../../trace.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, FILTER_HELP, FILTER_OPTIONS, filterFrom, parse } from '../args.js';
 import {
@@ -119,6 +120,7 @@ export async function run(
       );
       return 0;
     }
+    trace('queue built');
     const { runReview } = await import('../../ui/run.js');
     const edit = (id: string) => {
       const outcome = editCard(col, id, env.now);
