@@ -262,6 +262,24 @@ describe('card info, flags and marks on the review screen', () => {
     term.unmount();
     col.close();
   });
+
+  it('Esc closes the keys and card info first, and quits only from the card', async () => {
+    const { term, col } = setup();
+    await settle(term);
+    await press(term, '?');
+    expect(term.lastFrame()).toContain('mark or unmark the note');
+    await press(term, '\u001b');
+    expect(term.lastFrame()).not.toContain('mark or unmark the note');
+    expect(term.lastFrame()).not.toContain('Session done');
+    await press(term, 'i');
+    expect(term.lastFrame()).toContain('Card info');
+    await press(term, '\u001b');
+    expect(term.lastFrame()).not.toContain('Card info');
+    expect(term.lastFrame()).not.toContain('Session done');
+    await press(term, '\u001b');
+    expect(term.lastFrame()).toContain('Session done');
+    col.close();
+  });
 });
 
 describe('the line editor', () => {

@@ -200,7 +200,8 @@ export function ReviewApp({ session, label, now, onExit, edit, suspend, notice }
       return;
     }
     if (s.info) return store.dispatch({ type: 'close' });
-    if (key.escape) return store.dispatch({ type: 'quit' });
+    // Esc closes the keys' list when it is open (as it closes card info), else quits.
+    if (key.escape) return store.dispatch({ type: s.help ? 'help' : 'quit' });
     const flag = ctrlDigit(input, key.ctrl);
     if (flag !== null) return store.dispatch({ type: 'flag', flag });
     if (key.ctrl && input === 'z') return store.dispatch({ type: 'undo' });

@@ -74,8 +74,8 @@ export const HELP: [string, string][] = [
   ['*', 'mark or unmark the note'],
   ['↑ ↓, j k', 'scroll a card taller than the screen'],
   ['PgUp, PgDn', 'scroll it a page at a time'],
-  ['?', 'show or hide these keys'],
-  ['q, Esc, Ctrl-C', 'quit (everything is saved)'],
+  ['?', 'show or hide these keys (Esc hides them too)'],
+  ['q, Esc, Ctrl-C', 'quit (everything is saved); Esc first closes what is open'],
 ];
 
 /** Cuts text to `width` columns, with … when it did not fit. */
@@ -356,7 +356,7 @@ function footer(i: ScreenInput): Line[] {
     : i.info
       ? ['any key closes the card info']
       : i.help
-        ? ['? hides the keys']
+        ? ['? or Esc hides the keys']
         : i.typing
           ? ['Enter compare', 'Esc skip typing', '← → Home End', 'Ctrl-U clear', 'Ctrl-C quit']
           : [
