@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killPtys, runInPty } from './pty.js';
+import { ANSI, killPtys, runInPty } from './pty.js';
 import { readAllEvents } from '../src/store/log/file.js';
 import { BIN, cleanup, tempDir, logFile, readSnapshotDoc } from './helpers.js';
 
@@ -16,6 +16,34 @@ const runBin = (args: string, env: Record<string, string>) =>
   runInPty(`${process.execPath} ${BIN} ${args}`, env, 10_000);
 
 describe('end to end, under a pseudo-terminal', () => {
+  it('draws the screen once for the new width when the terminal narrows, leaving nothing of the old', async () => {
+    const dir = tempDir();
+    const go = join(dir, 'narrow-now');
+    // The window narrows from 80 to 40 columns when the test says so (a resize of the
+    // pseudo-terminal: the session gets SIGWINCH).
+    const pty = runInPty(
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty cols 40 rows 24 < /dev/tty) & exec ${process.execPath} ${BIN} review --day 61`,
+      { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' },
+      10_000,
+      { columns: 80, rows: 24 },
+    );
+    await pty.waitFor(/Space or Enter shows the answer/);
+    const before = pty.raw().length;
+    writeFileSync(go, '');
+    await pty.waitFor(/What is the difference between high\r?\n/, 0);
+    await new Promise((r) => setTimeout(r, 300));
+    const after = pty.raw().slice(before);
+    const clear = after.lastIndexOf('\u001b[2J\u001b[H');
+    expect(clear).toBeGreaterThanOrEqual(0);
+    // Everything drawn after the screen was cleared fits 40 columns: no frame laid out
+    // for 80 (which the terminal would wrap onto rows the next frame does not erase).
+    const lines = after.slice(clear).replace(ANSI, '').split(/\r?\n/);
+    expect(lines.some((l) => l.includes('Space or Enter shows the answer'))).toBe(true);
+    expect(lines.filter((l) => [...l.replace(/\r/g, '')].length > 40)).toEqual([]);
+    pty.send('q');
+    expect(await pty.exited).toBe(0);
+  });
+
   it('reveals a card, grades it, undoes, quits, and leaves the collection saved', async () => {
     const dir = tempDir();
     const pty = runBin('review --day 61', {

@@ -12,25 +12,35 @@ export function killPtys(): void {
 }
 
 // eslint-disable-next-line no-control-regex -- escape sequences are what it removes
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+export const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
-/** Runs a shell command in a 100×40 pseudo-terminal. */
-export function runInPty(command: string, env: Record<string, string>, waitMs = 15_000) {
-  const child = spawn('script', ['-qec', `stty cols 100 rows 40; ${command}`, '/dev/null'], {
+/** Runs a shell command in a pseudo-terminal, 100×40 unless told. */
+export function runInPty(
+  command: string,
+  env: Record<string, string>,
+  waitMs = 15_000,
+  size = { columns: 100, rows: 40 },
+) {
+  const stty = `stty cols ${size.columns} rows ${size.rows}`;
+  const child = spawn('script', ['-qec', `${stty}; ${command}`, '/dev/null'], {
     // Not the test runner's environment: no CI, which changes how Ink draws.
     env: {
       PATH: process.env.PATH ?? '',
       TERM: 'xterm-256color',
-      COLUMNS: '100',
-      LINES: '40',
+      COLUMNS: String(size.columns),
+      LINES: String(size.rows),
       ...env,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.push(child);
   let out = '';
-  // The screen's text, escape sequences removed.
-  child.stdout.on('data', (d: Buffer) => (out += d.toString().replace(ANSI, '')));
+  let raw = '';
+  // The screen's text, escape sequences removed (and, for tests of drawing, as sent).
+  child.stdout.on('data', (d: Buffer) => {
+    raw += d.toString();
+    out += d.toString().replace(ANSI, '');
+  });
   const exited = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
   const waitFor = async (re: RegExp, from = 0, ms = waitMs) => {
     const start = Date.now();
@@ -41,5 +51,5 @@ export function runInPty(command: string, env: Record<string, string>, waitMs = 
     }
   };
   const send = (keys: string) => child.stdin.write(keys);
-  return { child, exited, waitFor, send, output: () => out };
+  return { child, exited, waitFor, send, output: () => out, raw: () => raw };
 }

@@ -24,6 +24,11 @@ export interface ReviewAppProps {
   suspend?: <T>(fn: () => T) => T;
   /** A line to show over the first card (what changed in the decks since the last session). */
   notice?: string | null;
+  /**
+   * Called on a resize once the screen has its new size, before Ink's own handler draws:
+   * run.tsx clears the terminal and draws the new layout at once.
+   */
+  onResize?: () => void;
 }
 
 /** Ctrl-1…Ctrl-7 as terminals send them, when they send them at all: the flag, or null. */
@@ -58,7 +63,16 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 const PICK_UP_MS = 30_000;
 
 /** The review screen: input handling and effects at the top, rendering below. */
-export function ReviewApp({ session, label, now, onExit, edit, suspend, notice }: ReviewAppProps) {
+export function ReviewApp({
+  session,
+  label,
+  now,
+  onExit,
+  edit,
+  suspend,
+  notice,
+  onResize,
+}: ReviewAppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { internal_eventEmitter: inputEvents } = useStdin();
@@ -121,13 +135,18 @@ export function ReviewApp({ session, label, now, onExit, edit, suspend, notice }
 
   useEffect(() => {
     if (!stdout) return;
-    const resized = () =>
+    const resized = () => {
       store.dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 0 });
-    stdout.on('resize', resized);
+      onResize?.();
+    };
+    // Before Ink's own handler, which draws at once: so that it draws the screen laid out
+    // for the new width, not one more frame at the old width (which the terminal would
+    // wrap, and whose extra rows the next frame would not erase).
+    stdout.prependListener('resize', resized);
     return () => {
       stdout.off('resize', resized);
     };
-  }, [stdout, store]);
+  }, [stdout, store, onResize]);
 
   const { ended } = state;
   useEffect(() => {

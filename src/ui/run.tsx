@@ -28,14 +28,10 @@ export async function runReview(
   // one (at 100k cards a summary walks every card: not before the first frame).
   let result: { summary: Summary; error: string | null } | null = null;
   const alt = stdout.isTTY === true;
-  // A resize reflows what is on the screen: clear it (before Ink draws again), so no
-  // fragment of the old frame stays behind.
-  const resized = () => stdout.write(CLEAR);
   // A kill (SIGTERM) ends the process at once: leave the alternate screen even then.
   const leave = () => stdout.write(LEAVE_ALT);
   if (alt) {
     stdout.write(ENTER_ALT);
-    stdout.on('resize', resized);
     process.once('exit', leave);
   }
   // The editor gets the terminal as a shell leaves it: cooked mode, the main screen, the
@@ -55,7 +51,15 @@ export async function runReview(
     }
   };
   try {
-    const app = render(
+    // A resize reflows what is on the screen: the screen, once it has the new size, has
+    // the terminal cleared and its new layout drawn at once (a render is synchronous), so
+    // no fragment of a frame at the old width stays behind.
+    let app: ReturnType<typeof render> | null = null;
+    const resized = () => {
+      stdout.write(CLEAR);
+      app?.rerender(element);
+    };
+    const element = (
       <ReviewApp
         session={session}
         label={label}
@@ -64,7 +68,11 @@ export async function runReview(
         edit={opts.edit}
         suspend={suspend}
         notice={opts.notice ?? null}
-      />,
+        onResize={alt ? resized : undefined}
+      />
+    );
+    app = render(
+      element,
       // Ink holds a frame that follows another within 1000/maxFps ms (33 ms at its default
       // 30): the clock's tick each second would then delay an answer's next card. The
       // screen changes only on keys and once a second, so a short window costs nothing.
@@ -74,7 +82,6 @@ export async function runReview(
   } finally {
     result ??= { summary: session.summary(), error: null };
     if (alt) {
-      stdout.off('resize', resized);
       process.off('exit', leave);
       leave();
     }
