@@ -10,6 +10,7 @@ import {
   offsetMinutes,
   setSystemZone,
   studyDay,
+  studyDayNumber,
   studyDayStart,
   toStudyClock,
 } from '../src/core/time.js';
@@ -73,6 +74,37 @@ function restoreTz(saved: string | undefined): void {
   if (saved === undefined) delete process.env.TZ;
   else process.env.TZ = saved;
 }
+
+describe('study days between instants, as day numbers', () => {
+  it('count what daysBetween of the two study days counts, across DST changes and odd offsets', () => {
+    const clocks = [
+      LA,
+      TOKYO,
+      { timeZone: 'Australia/Lord_Howe', rolloverHour: 4 }, // a 30-minute DST change
+      { timeZone: 'Asia/Kathmandu', rolloverHour: 0 }, // +05:45
+      { timeZone: 'Europe/London', rolloverHour: 2 }, // the rollover inside the change's hour
+      { timeZone: 'UTC', rolloverHour: 4 },
+    ];
+    // A fixed pseudo-random walk over three years, with instants next to each rollover.
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const from = Date.parse('2025-01-01T00:00:00Z');
+    for (const clock of clocks) {
+      const instants: number[] = [];
+      for (let i = 0; i < 300; i++) instants.push(from + Math.floor(rand() * 3 * 365 * DAY));
+      for (let d = 0; d < 3 * 365; d += 11) {
+        const start = studyDayStart(addDays('2025-01-01', d), clock).getTime();
+        instants.push(start - 1, start, start + 1);
+      }
+      for (let i = 0; i + 1 < instants.length; i++) {
+        const [a, b] = [instants[i] as number, instants[i + 1] as number];
+        expect(studyDayNumber(b, clock) - studyDayNumber(a, clock)).toBe(
+          daysBetween(studyDay(new Date(a), clock), studyDay(new Date(b), clock)),
+        );
+      }
+    }
+  });
+});
 
 describe("the process's own time zone", () => {
   // The process's zone is read from Date (no Intl); another name of the same zone goes

@@ -34,6 +34,7 @@ import {
   formatInterval,
   fromStudyClock,
   studyDay,
+  studyDayNumber,
   toStudyClock,
   type DayClock,
 } from './time.js';
@@ -421,7 +422,7 @@ export function retrievability(
   // Elapsed time in study days, as the scheduler counts it (ts-fsrs's own helper counts 24-hour periods).
   const elapsed = Math.max(
     0,
-    daysBetween(studyDay(new Date(s.lastReview), clock), studyDay(now, clock)),
+    studyDayNumber(now.getTime(), clock) - studyDayNumber(Date.parse(s.lastReview), clock),
   );
   return scheduler(settings).forgetting_curve(elapsed, s.stability);
 }

@@ -140,6 +140,17 @@ export function studyDay(instant: Date, clock: DayClock): string {
   return toStudyClock(instant, clock).toISOString().slice(0, 10);
 }
 
+/**
+ * The study day of an instant (ms) as a day number, days since 1970-01-01: the same
+ * day as `studyDay`, for counting the days between instants without formatting dates
+ * (`studyDayNumber(b) - studyDayNumber(a)` is `daysBetween(studyDay(a), studyDay(b))`).
+ */
+export function studyDayNumber(ms: number, clock: DayClock): number {
+  return Math.floor(
+    (ms + offsetMinutes(new Date(ms), clock.timeZone) * MINUTE - clock.rolloverHour * HOUR) / DAY,
+  );
+}
+
 /** The instant a study day begins (its rollover hour, local time). */
 export function studyDayStart(day: string, clock: DayClock): Date {
   return fromStudyClock(new Date(`${day}T00:00:00.000Z`), clock);
