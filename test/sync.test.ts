@@ -339,6 +339,44 @@ describe('sync, killed', () => {
   }, 120_000);
 });
 
+describe('sync, after a git command was killed midway', () => {
+  it('puts the working copy back as its last commit has it before committing anything', () => {
+    const repo = bareRepo();
+    const [a, b] = [tempDir(), tempDir()];
+    const T = '2026-03-01T09:00:00Z';
+    ok(a, T, ['sync', 'setup', repo]);
+    const [id] = (JSON.parse(ok(b, T, ['list', '--day', '61', '--json'])) as { id: string }[]).map(
+      (c) => c.id,
+    );
+    ok(b, T, ['answer', id as string, 'good']);
+    ok(b, T, ['sync', 'setup', repo]);
+    ok(a, T, ['sync']);
+    // In a's working copy: b's segment half written by a merge that was killed, with the
+    // lock git leaves behind.
+    const work = join(a, 'sync-git');
+    const files = spawnSync('git', ['ls-files'], { cwd: work, encoding: 'utf8' }).stdout.split(
+      '\n',
+    );
+    const own = readFileSync(join(a, 'device.json'), 'utf8');
+    const theirs = files.find(
+      (f) => /\.jsonl$/.test(f) && !own.includes(f.split('/')[0] as string),
+    );
+    expect(theirs).toBeDefined();
+    const whole = readFileSync(join(work, theirs as string), 'utf8');
+    writeFileSync(join(work, theirs as string), whole.slice(0, 20));
+    writeFileSync(join(work, '.git', 'index.lock'), '');
+    ok(a, '2026-03-01T10:00:00Z', ['sync']);
+    // Nothing half written was committed or pushed: the remote holds b's segment whole.
+    const shown = spawnSync('git', ['show', `main:${theirs as string}`], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
+    expect(shown.stdout).toBe(whole);
+    expect(readFileSync(join(work, theirs as string), 'utf8')).toBe(whole);
+    expect(ok(a, '2026-03-01T10:00:00Z', ['doctor'])).toMatch(/No problems found/);
+  });
+});
+
 describe('merging a collection from before devices', () => {
   it('keeps its history when another device answers the same card', () => {
     const deck = miniDeck();

@@ -92,11 +92,18 @@ export function initRepo(paths: DataPaths, remote: string, device: string): void
 
 /** Clears what a sync killed midway left: git's lock files, a merge begun. */
 function recover(dir: string): void {
-  for (const f of ['index.lock', 'HEAD.lock', `refs/heads/${BRANCH}.lock`])
-    rmSync(join(dir, '.git', f), { force: true });
-  if (existsSync(join(dir, '.git', 'MERGE_HEAD'))) tryGit(dir, ['merge', '--abort']);
+  // A git command killed midway leaves its lock (or a merge its MERGE_HEAD): only then
+  // can the working copy be half written. Putting every file back costs a pass over the
+  // whole log's segments, so it is done only after such a kill.
+  const locks = ['index.lock', 'HEAD.lock', `refs/heads/${BRANCH}.lock`].map((f) =>
+    join(dir, '.git', f),
+  );
+  const merging = existsSync(join(dir, '.git', 'MERGE_HEAD'));
+  const killed = merging || locks.some((f) => existsSync(f));
+  for (const f of locks) rmSync(f, { force: true });
+  if (merging) tryGit(dir, ['merge', '--abort']);
   // Files a killed merge left half checked out are put back as the last commit has them.
-  if (tryGit(dir, ['rev-parse', '--verify', '-q', 'HEAD']).ok)
+  if (killed && tryGit(dir, ['rev-parse', '--verify', '-q', 'HEAD']).ok)
     tryGit(dir, ['checkout', '-q', 'HEAD', '--', '.']);
 }
 
