@@ -142,6 +142,19 @@ describe('the collection file format', () => {
     );
   });
 
+  it('reads the same from bytes at any place in memory (columns viewed in place, or copied)', () => {
+    const state = fullState();
+    const bytes = encodeSnap(state);
+    for (const shift of [0, 1, 3, 4, 8]) {
+      // The file's bytes `shift` bytes into a larger buffer, as a pooled read can give.
+      const big = Buffer.alloc(bytes.length + 16);
+      bytes.copy(big, shift);
+      const at = big.subarray(shift, shift + bytes.length);
+      expect(at.byteOffset % 8).toBe(shift % 8);
+      expect(decodeSnap(at), `shift ${shift}`).toEqual(state);
+    }
+  });
+
   it('refuses a damaged file by its checksum, leaves it untouched, and doctor --repair recovers', () => {
     const dir = tempDir();
     const col = openMini(dir, T);

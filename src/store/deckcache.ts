@@ -24,6 +24,7 @@ import { deckCards } from '../deck/cards.js';
 import { loadDeckFolder } from '../deck/read.js';
 import type { Card, Deck, DeckError, Note, NoteKind, PlanLine, TypeAnswer } from '../deck/types.js';
 import { writeFileAtomic } from './fsio.js';
+import { viewColumn } from './snapfile.js';
 
 declare const __VERSION__: string;
 /** Parsed by another version of the parser: not used. */
@@ -201,6 +202,15 @@ function mainLength(buf: Buffer): number | null {
   return buf.readUInt32LE(20);
 }
 
+/** Reads the notes from a whole cache file's bytes, which it keeps until then. */
+function notesIn(buf: Buffer): (h: CacheHeader, main: number) => Note[] {
+  return (h, main) => {
+    const n = notesFrom(h, buf.subarray(main));
+    if (!n) throw new Error('the cached notes are damaged');
+    return n;
+  };
+}
+
 /** The notes of a cache file, from its bytes past the columns; null when they do not check out. */
 function notesFrom(h: CacheHeader, bytes: Buffer): Note[] | null {
   if (bytes.length !== h.notesBytes || crc32(bytes) !== h.notesCrc) return null;
@@ -231,15 +241,12 @@ export function decodeDeckCache(
     h.deck?.format !== 1
   )
     return null;
-  const aligned = new Uint8Array(buf.length);
-  aligned.set(buf);
   const col: Record<string, Float64Array | Uint32Array | Uint8Array | unknown[]> = {};
   let at = align(HEAD + hlen);
   for (const c of h.layout) {
     if (at + c.bytes > buf.length) return null;
-    if (c.kind === 'f64') col[c.name] = new Float64Array(aligned.buffer, at, c.bytes / 8);
-    else if (c.kind === 'u32') col[c.name] = new Uint32Array(aligned.buffer, at, c.bytes / 4);
-    else if (c.kind === 'u8') col[c.name] = new Uint8Array(aligned.buffer, at, c.bytes);
+    if (c.kind === 'f64' || c.kind === 'u32' || c.kind === 'u8')
+      col[c.name] = viewColumn(buf, c.kind, at, c.bytes);
     else {
       const t = buf.toString('utf8', at, at + c.bytes);
       const list = c.kind === 'json' ? (JSON.parse(t) as string[]) : h.n === 0 ? [] : t.split('\0');
@@ -288,13 +295,8 @@ export function decodeDeckCache(
     cards[i] = c;
   }
   // The notes are read when first asked for (an export, `show`): opening needs the cards.
-  const loadNotes =
-    readNotes ??
-    ((hd: CacheHeader, m: number) => {
-      const n = notesFrom(hd, buf.subarray(m));
-      if (!n) throw new Error('the cached notes are damaged');
-      return n;
-    });
+  // (Made apart, so that a deck read with `readNotes` does not keep the file's bytes.)
+  const loadNotes = readNotes ?? notesIn(buf);
   let parsed: Note[] | null = null;
   const deck = { ...h.deck, name } as Deck;
   Object.defineProperty(deck, 'notes', {
@@ -330,11 +332,14 @@ function readCache(
     }
     // The notes, read when asked for: from the same file if it still checks out (a writer
     // may have replaced it since), else from the sources.
-    const readNotes = (h: CacheHeader, main: number): Note[] => {
+    // (The notes are known by their length and CRC-32 in the header read now: the file's
+    // bytes before them need not be kept to tell whether they are still these notes.)
+    const readNotes = (h: CacheHeader): Note[] => {
       try {
         const all = readFileSync(path);
-        if (all.subarray(0, main).equals(buf)) {
-          const n = notesFrom(h, all.subarray(main));
+        const at = mainLength(all);
+        if (at !== null) {
+          const n = notesFrom(h, all.subarray(at));
           if (n) return n;
         }
       } catch {

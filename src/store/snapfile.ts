@@ -95,6 +95,29 @@ function columnar(c: CardRecord, last: EventKey | undefined): boolean {
   return true;
 }
 
+/**
+ * A number column of a file's bytes as a typed array: viewed in place when it sits at a
+ * multiple of the element's size in memory (a file read whole has its own buffer, which
+ * starts aligned, and the columns are 8-byte aligned from the file's start), else copied.
+ */
+export function viewColumn(
+  buf: Uint8Array,
+  kind: 'f64' | 'u32' | 'u8',
+  at: number,
+  bytes: number,
+): Float64Array | Uint32Array | Uint8Array {
+  const size = kind === 'f64' ? 8 : kind === 'u32' ? 4 : 1;
+  let from = { buffer: buf.buffer, offset: buf.byteOffset + at };
+  if (from.offset % size !== 0) {
+    const copy = new Uint8Array(bytes);
+    copy.set(buf.subarray(at, at + bytes));
+    from = { buffer: copy.buffer, offset: 0 };
+  }
+  if (kind === 'f64') return new Float64Array(from.buffer, from.offset, bytes / 8);
+  if (kind === 'u32') return new Uint32Array(from.buffer, from.offset, bytes / 4);
+  return new Uint8Array(from.buffer, from.offset, bytes);
+}
+
 /** A string column's values joined by NUL. */
 function joined(values: string[]): Buffer {
   return Buffer.from(values.join('\0'), 'utf8');
@@ -303,21 +326,15 @@ export function decodeSnap(buf: Buffer): Record<string, unknown> {
   const hlen = buf.readUInt32LE(16);
   const header = JSON.parse(buf.toString('utf8', HEAD, HEAD + hlen)) as Header;
   const { n, layout, dicts, odd, oddLast, hasLast, ...doc } = header;
-  // The columns, viewed in place (each starts 8-byte aligned in a buffer of its own).
-  const base = new Uint8Array(buf.length);
-  base.set(buf);
+  // The columns, viewed in place where they are aligned in memory.
   const col: Record<string, Uint8Array | Float64Array | Uint32Array | Buffer> = {};
   let at = align(HEAD + hlen);
   for (const c of layout) {
     if (at + c.bytes > buf.length) throw new Error('a column runs past the end');
     col[c.name] =
-      c.kind === 'f64'
-        ? new Float64Array(base.buffer, at, c.bytes / 8)
-        : c.kind === 'u32'
-          ? new Uint32Array(base.buffer, at, c.bytes / 4)
-          : c.kind === 'u8'
-            ? new Uint8Array(base.buffer, at, c.bytes)
-            : buf.subarray(at, at + c.bytes);
+      c.kind === 'f64' || c.kind === 'u32' || c.kind === 'u8'
+        ? viewColumn(buf, c.kind, at, c.bytes)
+        : buf.subarray(at, at + c.bytes);
     at = align(at + c.bytes);
   }
   const f64 = (k: string) => col[k] as Float64Array;
