@@ -77,4 +77,42 @@ describe('opening a large collection quickly', () => {
     );
     col.close();
   });
+
+  it('leaves unchanged decks unread until asked for, and reads them whole then', () => {
+    const dir = tempDir();
+    const deckDir = writeDeckFolder(join(tempDir(), 'mydeck'));
+    const open = (mode: 'read' | 'write' = 'write') =>
+      Collection.open({ dataDir: dir, mode, now: T, timeZone: 'UTC' });
+    let col = open();
+    col.addDeck('mini', deckDir, T, miniDeck());
+    col.close();
+    open().close(); // takes the deck in, and records that its sources were synced
+    col = open();
+    const cache = join(dir, 'cache', 'deck-mini.bin');
+    const [id] = col.studyCards({ topics: [], days: null, decks: ['mini'] }).map((c) => c.card.id);
+    col.answer(id as string, 'good', T, 1000);
+    col.close();
+    // Nothing changed: a writer that asks for no card (a sync, naming the device) does
+    // not read the decks: a cache it cannot read, a writer would parse and write again.
+    writeFileSync(cache, 'not a cache (a writer that reads the deck rewrites it)');
+    col = open();
+    col.pickUp(T);
+    col.nameDevice('laptop', T);
+    col.close();
+    expect(readFileSync(cache, 'utf8')).toMatch(/^not a cache/);
+    // ...and whatever asks for cards, decks or the built-in deck gets them all.
+    col = open('read');
+    expect(col.get(id as string).card.deck).toBe('mini');
+    expect(col.decks.has('sre-61-90')).toBe(true);
+    expect(col.cards.size).toBeGreaterThan(900);
+    expect(col.builtinDeck.name).toBe('sre-61-90');
+    col.close();
+    // A changed source is found at open, as before.
+    const day1 = join(deckDir, 'day-1.md');
+    writeFileSync(day1, readFileSync(day1, 'utf8').replace('The first.', 'The first, edited.'));
+    col = open();
+    expect(col.syncReport.edited).toBe(1);
+    expect(col.state.cards[id as string]?.sched.reps).toBe(1);
+    col.close();
+  });
 });

@@ -44,7 +44,7 @@ import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync
 import { describeChange, hasTexts, recordTexts, type DeckChange } from './decktexts.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
-import { loadUserDeck, PARSER } from './deckcache.js';
+import { loadUserDeck, PARSER, userDeckKey } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './log/file.js';
 import { encodeEvent } from './log/codec.js';
 import { readLogRows } from './log/scan.js';
@@ -128,8 +128,22 @@ export class Collection {
   device: DeviceInfo = { id: 'local', name: 'this device' };
   state: CollectionState;
   /** The text of every card in the decks read, by id. */
-  readonly cards = new Map<string, Card>();
-  readonly decks = new Map<string, Deck>();
+  get cards(): Map<string, Card> {
+    this.readDecks();
+    return this.deckCards;
+  }
+  get decks(): Map<string, Deck> {
+    this.readDecks();
+    return this.deckMap;
+  }
+  private readonly deckCards = new Map<string, Card>();
+  private readonly deckMap = new Map<string, Deck>();
+  /**
+   * Set when opening found every deck's sources as the cards were last synced with: the
+   * decks are then read when first asked for (a sync, a setting, never needs them; at
+   * 100k cards reading them is a fifth of a second and more in memory).
+   */
+  private decksDeferred: OpenOptions | null = null;
   /** Problems that did not stop opening (a user's deck that fails to parse). */
   readonly warnings: string[] = [];
   /** What syncing the decks changed at open. */
@@ -204,10 +218,11 @@ export class Collection {
     for (const e of fresh)
       if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
     trace('logs read');
-    this.loadDecks(opts);
+    if (this.decksUnchanged(opts)) this.decksDeferred = opts;
+    else this.loadDecks(opts);
     trace('decks read');
     let syncedKeys = false;
-    for (const [name, deck] of this.decks) {
+    for (const [name, deck] of this.deckMap) {
       // A deck whose sources are those the cards were last synced with needs no sync
       // (at 100k cards a sync costs ~0.15 s of every start, even for the small built-in deck).
       let entry = this.state.decks[name];
@@ -412,9 +427,42 @@ export class Collection {
     return arrival;
   }
 
+  /**
+   * Are all decks' sources those their cards were last synced with (so that opening has
+   * nothing to take in from them)? Keys as `loadDecks` makes them, from file times alone.
+   */
+  private decksUnchanged(opts: OpenOptions): boolean {
+    // A built-in deck given (as tests do) has no file to identify it.
+    if (opts.builtin) return false;
+    let key: string;
+    try {
+      const st = statSync(builtinDeckFile());
+      key = `${PARSER} built-in ${st.size} ${st.mtimeMs}`;
+    } catch {
+      return false;
+    }
+    const stamp = overlayStamp(this.paths.overlays, BUILTIN_DECK);
+    if (this.state.decks[BUILTIN_DECK]?.synced !== `${key}${stamp ? ` overlay ${stamp}` : ''}`)
+      return false;
+    for (const entry of Object.values(this.state.decks)) {
+      if (!entry.path) continue;
+      const k = userDeckKey(entry.path);
+      if (k === null || entry.synced !== k) return false;
+    }
+    return true;
+  }
+
+  /** Reads the decks if opening left them for later. */
+  private readDecks(): void {
+    const opts = this.decksDeferred;
+    if (!opts) return;
+    this.decksDeferred = null;
+    this.loadDecks(opts);
+  }
+
   private loadDecks(opts: OpenOptions): void {
     const builtin = opts.builtin ?? loadBuiltinDeck();
-    this.builtinBase = builtin;
+    this.builtinDeckRead = builtin;
     if (!opts.builtin) {
       // The built-in deck changes only with sre-cards itself: its file identifies it.
       try {
@@ -493,7 +541,11 @@ export class Collection {
   }
 
   /** The built-in deck before its overlay: what an edit of one of its notes starts from. */
-  private builtinBase!: Deck;
+  private builtinDeckRead!: Deck;
+  private get builtinBase(): Deck {
+    this.readDecks();
+    return this.builtinDeckRead;
+  }
   /** Identifies the installed built-in deck (null when it was given, as tests do). */
   private builtinKey: string | null = null;
   /** Decks read with problems this open: not synced, so their cards keep their texts' hashes. */

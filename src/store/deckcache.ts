@@ -354,6 +354,15 @@ function readCache(
 }
 
 /**
+ * What identifies a user's deck sources as `loadUserDeck` keys them (the parser, each
+ * file's name, size and time), from the folder alone; null when it cannot be read.
+ */
+export function userDeckKey(folder: string): string | null {
+  const files = fingerprint(folder);
+  return files ? `${PARSER} ${JSON.stringify(files)}` : null;
+}
+
+/**
  * Reads a user's deck folder: from the cache when its files are unchanged, else from the
  * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`,
  * with the deck's cards; when the sources do not parse, `previous` is the deck as last
