@@ -7,7 +7,7 @@ import { cardInfoOf, type CardInfoView } from '../session/session.js';
 import { ratingName } from '../core/scheduler.js';
 import { FLAG_NAMES } from './cmd/flag.js';
 import { isBuried } from '../core/model.js';
-import type { Filter, StudyCard } from '../core/queue.js';
+import { selectsAll, type Filter, type StudyCard } from '../core/queue.js';
 import { describeSearch } from '../core/search.js';
 import { studyDay } from '../core/time.js';
 import { Collection } from '../store/collection.js';
@@ -91,11 +91,14 @@ export function checkFilter(col: Collection, f: Filter, usage: string): void {
  * decks, joined), then the rest of the filter (`Mini Deck · topic dns · day 2`).
  */
 export function selectionLabel(col: Collection, f: Filter): string {
+  // (Without a filter, every deck with cards: at 100k cards, no pass over them all.)
   const names = f.decks.length
     ? f.decks
-    : [...new Set(col.studyCards(f).map((sc) => sc.card.deck))].sort((a, b) =>
-        a === BUILTIN_DECK ? -1 : b === BUILTIN_DECK ? 1 : a < b ? -1 : 1,
-      );
+    : [
+        ...new Set(
+          selectsAll(f) ? col.decksWithCards() : col.studyCards(f).map((sc) => sc.card.deck),
+        ),
+      ].sort((a, b) => (a === BUILTIN_DECK ? -1 : b === BUILTIN_DECK ? 1 : a < b ? -1 : 1));
   const titles = names.map((n) => col.decks.get(n)?.title || n);
   const title = titles.length
     ? titles.join(' + ')

@@ -36,6 +36,18 @@ export interface Filter {
 
 export const NO_FILTER: Filter = { topics: [], days: null, decks: [] };
 
+/** Does the filter select every live card (no criterion set)? */
+export function selectsAll(f: Filter): boolean {
+  return (
+    f.topics.length === 0 &&
+    f.days === null &&
+    f.decks.length === 0 &&
+    !f.search &&
+    !f.flags?.length &&
+    !f.marked
+  );
+}
+
 export function matchesFilter(c: Card, f: Filter, rec?: CardRecord): boolean {
   if (f.decks.length > 0 && !f.decks.includes(c.deck)) return false;
   if (f.days && (c.day === null || c.day < f.days[0] || c.day > f.days[1])) return false;

@@ -681,6 +681,12 @@ export class Collection {
     return this.state.settings;
   }
 
+  /** The decks that have cards in their sources (what `studyCards(NO_FILTER)` spans). */
+  decksWithCards(): string[] {
+    this.readDecks();
+    return [...this.deckCardLists].filter(([, cards]) => cards.length > 0).map(([name]) => name);
+  }
+
   /** Live (not retired) cards matching a filter, with their records. */
   studyCards(filter: Filter): StudyCard[] {
     const out: StudyCard[] = [];

@@ -103,21 +103,18 @@ export async function run(
     const label = [values.cram ? 'Cram' : '', selectionLabel(col, filter)]
       .filter(Boolean)
       .join(' · ');
-    const none = noCardText(col, filter);
-    if (none && !session.next()) {
-      env.stdout.write(none + '\n');
-      return 0;
-    }
-    if (values.cram && !session.next()) {
-      env.stdout.write(
-        `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,
-      );
-      return 0;
-    }
     if (!session.next()) {
-      env.stdout.write(
-        `Nothing is due now${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''}. ${nextDueText(session.summary().nextDue, env.now(), env.timeZone)}\n`,
-      );
+      // Why there is nothing to show (asked only then: it looks at every matching card).
+      const none = noCardText(col, filter);
+      if (none) env.stdout.write(none + '\n');
+      else if (values.cram)
+        env.stdout.write(
+          `No cards to cram${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''} (suspended cards are left out).\n`,
+        );
+      else
+        env.stdout.write(
+          `Nothing is due now${describeFilter(filter) ? ` for ${describeFilter(filter)}` : ''}. ${nextDueText(session.summary().nextDue, env.now(), env.timeZone)}\n`,
+        );
       return 0;
     }
     trace('queue built');
