@@ -5,7 +5,7 @@
  * them. Written by writers when a deck's sources changed; it holds only texts, never
  * progress: deleting it loses only the diffs of the last change.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Card } from '../deck/types.js';
 import type { SyncChanges } from '../core/sync.js';
@@ -100,7 +100,23 @@ export function recordTexts(
   writeFileAtomic(path(dir, deck), JSON.stringify(file));
 }
 
-/** Whether the deck's texts were ever recorded. */
+/**
+ * Whether the deck's texts were ever recorded: the file is there and begins as
+ * `recordTexts` writes it (written whole or not at all, so its first bytes tell; reading
+ * it all costs a fifth of a second at 100k cards, on every take-in that changed no card).
+ */
 export function hasTexts(dir: string, deck: string): boolean {
-  return read(dir, deck) !== null;
+  const head = Buffer.alloc(HEAD.length);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path(dir, deck), 'r');
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString() === HEAD;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
+
+/** How a texts file begins (`JSON.stringify` keeps the order of `TextsFile`'s fields). */
+const HEAD = '{"format":1,"deck":';
