@@ -4,8 +4,8 @@
  * state, and that state is the replay of the merged logs from scratch.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { writeSyncConfig } from '../src/store/device.js';
@@ -374,6 +374,43 @@ describe('sync, after a git command was killed midway', () => {
     expect(shown.stdout).toBe(whole);
     expect(readFileSync(join(work, theirs as string), 'utf8')).toBe(whole);
     expect(ok(a, '2026-03-01T10:00:00Z', ['doctor'])).toMatch(/No problems found/);
+  });
+});
+
+describe('sync, after a merge stopped without its lock', () => {
+  it('removes a half-written new segment of another device rather than committing it', () => {
+    const repo = bareRepo();
+    const [a, b] = [tempDir(), tempDir()];
+    const T = '2026-03-01T09:00:00Z';
+    ok(a, T, ['sync', 'setup', repo]);
+    ok(b, T, ['sync', 'setup', repo]);
+    const ids = (JSON.parse(ok(b, T, ['list', '--day', '61', '--json'])) as { id: string }[]).map(
+      (c) => c.id,
+    );
+    ok(b, T, ['answer', ids[0] as string, 'good']);
+    ok(b, T, ['sync']);
+    // What b pushed reaches a's working copy cut short, untracked, with no lock: a merge
+    // stopped by Ctrl-C (git removes its lock on a signal) while writing it.
+    const show = (args: string[], cwd: string) =>
+      spawnSync('git', args, { cwd, encoding: 'utf8' }).stdout;
+    const pushed = show(['ls-tree', '-r', '--name-only', 'main'], repo)
+      .split('\n')
+      .filter((f) => f.endsWith('.jsonl'));
+    const work = join(a, 'sync-git');
+    const tracked = show(['ls-files'], work).split('\n');
+    const fresh = pushed.find((f) => !tracked.includes(f));
+    expect(fresh).toBeDefined();
+    const whole = show(['show', `main:${fresh as string}`], repo);
+    mkdirSync(join(work, dirname(fresh as string)), { recursive: true });
+    writeFileSync(join(work, fresh as string), whole.slice(0, 25));
+    // The next sync takes b's answer in whole, and pushes nothing cut short.
+    expect(ok(a, '2026-03-01T10:00:00Z', ['sync'])).toMatch(/received \d+ \(1 answer/);
+    expect(show(['show', `main:${fresh as string}`], repo)).toBe(whole);
+    expect(
+      JSON.parse(ok(a, '2026-03-01T10:00:00Z', ['show', ids[0] as string, '--json'])).reps,
+    ).toBe(1);
+    ok(b, '2026-03-01T10:00:00Z', ['sync']);
+    expect(ok(a, '2026-03-01T11:00:00Z', ['doctor'])).toMatch(/No problems found/);
   });
 });
 

@@ -90,20 +90,22 @@ export function initRepo(paths: DataPaths, remote: string, device: string): void
   writeFileAtomic(join(paths.git, '.gitignore'), '*.tmp-*\n');
 }
 
-/** Clears what a sync killed midway left: git's lock files, a merge begun. */
-function recover(dir: string): void {
-  // A git command killed midway leaves its lock (or a merge its MERGE_HEAD): only then
-  // can the working copy be half written. Putting every file back costs a pass over the
-  // whole log's segments, so it is done only after such a kill.
-  const locks = ['index.lock', 'HEAD.lock', `refs/heads/${BRANCH}.lock`].map((f) =>
-    join(dir, '.git', f),
-  );
-  const merging = existsSync(join(dir, '.git', 'MERGE_HEAD'));
-  const killed = merging || locks.some((f) => existsSync(f));
-  for (const f of locks) rmSync(f, { force: true });
-  if (merging) tryGit(dir, ['merge', '--abort']);
-  // Files a killed merge left half checked out are put back as the last commit has them.
-  if (killed && tryGit(dir, ['rev-parse', '--verify', '-q', 'HEAD']).ok)
+/**
+ * Clears what a sync stopped midway left: git's lock files, a merge begun, and other
+ * devices' files half written.
+ */
+function recover(dir: string, device: string): void {
+  for (const f of ['index.lock', 'HEAD.lock', `refs/heads/${BRANCH}.lock`])
+    rmSync(join(dir, '.git', f), { force: true });
+  if (existsSync(join(dir, '.git', 'MERGE_HEAD'))) tryGit(dir, ['merge', '--abort']);
+  if (!tryGit(dir, ['rev-parse', '--verify', '-q', 'HEAD']).ok) return;
+  // A merge stopped midway (a kill, a crash, or Ctrl-C, after which git removes its own
+  // lock) can leave other devices' files half written: new ones untracked, known ones
+  // changed. They come only through a merge, so such files are removed, or put back as
+  // the last commit has them. This device's own new segments, not committed yet, stay.
+  // (git compares files' times and sizes first: it reads none when none changed.)
+  tryGit(dir, ['clean', '-fdq', '--', '.', `:(exclude)${device}/`]);
+  if (!tryGit(dir, ['diff', '--quiet', 'HEAD', '--']).ok)
     tryGit(dir, ['checkout', '-q', 'HEAD', '--', '.']);
 }
 
@@ -308,7 +310,7 @@ export function gitSync(
   const dir = paths.git;
   if (!existsSync(join(dir, '.git'))) initRepo(paths, remote, device);
   checkGit(dir);
-  recover(dir);
+  recover(dir, device);
   const sent = exportOwn(paths, device);
   const commitAll = (msg: string) => {
     git(dir, ['add', '-A', '--', '.'], 'git add');
