@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
-import { decodeDeckCache, encodeDeckCache } from '../src/store/deckcache.js';
+import { decodeDeckCache, encodeDeckCache, loadUserDeck } from '../src/store/deckcache.js';
 import { cleanup, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 afterEach(() => {
@@ -114,5 +116,33 @@ describe('opening a large collection quickly', () => {
     expect(col.syncReport.edited).toBe(1);
     expect(col.state.cards[id as string]?.sched.reps).toBe(1);
     col.close();
+  });
+
+  it("keeps none of the cache file's bytes once a deck is read from it", () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // A deck of 3000 notes with long answers: a cache file of some 7 MB.
+    const long = 'x'.repeat(2000);
+    const body = Array.from(
+      { length: 3000 },
+      (_, i) => `## n${i}\nline: lab\nQ: Question ${i}?\nA: ${long} ${i}.\n`,
+    ).join('\n');
+    const deckDir = writeDeckFolder(join(tempDir(), 'big'), {
+      'day-1.md': `---\nday: 1\ntitle: One\ntopics: networking\n---\n\n${body}`,
+      'day-2.md': '',
+    });
+    const cacheDir = tempDir();
+    expect(loadUserDeck('big', deckDir, cacheDir, true).deck).not.toBeNull();
+    const file = join(cacheDir, 'deck-big.bin');
+    expect(statSync(file).size).toBeGreaterThan(6e6);
+    gc();
+    const before = process.memoryUsage().arrayBuffers;
+    const read = loadUserDeck('big', deckDir, cacheDir, false);
+    expect(read.cards?.length).toBe(3000);
+    gc();
+    const kept = process.memoryUsage().arrayBuffers - before;
+    expect(kept).toBeLessThan(1e6);
+    // And the notes still come, when asked for.
+    expect(read.deck?.notes).toHaveLength(3000);
   });
 });

@@ -202,9 +202,23 @@ function mainLength(buf: Buffer): number | null {
   return buf.readUInt32LE(20);
 }
 
-/** Reads the notes from a whole cache file's bytes, which it keeps until then. */
-function notesIn(buf: Buffer): (h: CacheHeader, main: number) => Note[] {
-  return (h, main) => {
+/**
+ * What reads a cache file's notes: `readNotes`, else the notes in `buf` (the whole file,
+ * then kept until they are read). Made apart from the decoding, whose scope holds the
+ * file's bytes and columns: a closure made there would keep them (a closure keeps its
+ * whole scope).
+ */
+function notesLoader(
+  h: CacheHeader,
+  main: number,
+  readNotes: ((h: CacheHeader, main: number) => Note[]) | undefined,
+  buf: Buffer,
+): () => Note[] {
+  return readNotes ? () => readNotes(h, main) : notesIn(h, main, buf);
+}
+
+function notesIn(h: CacheHeader, main: number, buf: Buffer): () => Note[] {
+  return () => {
     const n = notesFrom(h, buf.subarray(main));
     if (!n) throw new Error('the cached notes are damaged');
     return n;
@@ -295,19 +309,22 @@ export function decodeDeckCache(
     cards[i] = c;
   }
   // The notes are read when first asked for (an export, `show`): opening needs the cards.
-  // (Made apart, so that a deck read with `readNotes` does not keep the file's bytes.)
-  const loadNotes = readNotes ?? notesIn(buf);
+  const deck = withLazyNotes({ ...h.deck, name } as Deck, notesLoader(h, main, readNotes, buf));
+  return { deck, cards, folder: h.folder, files: h.files };
+}
+
+/** The deck with its `notes` read by `load` when first asked for. */
+function withLazyNotes(deck: Deck, load: () => Note[]): Deck {
   let parsed: Note[] | null = null;
-  const deck = { ...h.deck, name } as Deck;
   Object.defineProperty(deck, 'notes', {
     enumerable: true,
     configurable: true,
-    get: () => (parsed ??= loadNotes(h, main)),
+    get: () => (parsed ??= load()),
     set: (v: Note[]) => {
       parsed = v;
     },
   });
-  return { deck, cards, folder: h.folder, files: h.files };
+  return deck;
 }
 
 function readCache(
