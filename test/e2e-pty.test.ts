@@ -44,6 +44,33 @@ describe('end to end, under a pseudo-terminal', () => {
     expect(await pty.exited).toBe(0);
   });
 
+  it('draws the screen again after a resize that keeps the layout (a taller window)', async () => {
+    const dir = tempDir();
+    const go = join(dir, 'taller-now');
+    const pty = runInPty(
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty cols 80 rows 30 < /dev/tty) & exec ${process.execPath} ${BIN} review --day 61`,
+      { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' },
+      10_000,
+      { columns: 80, rows: 24 },
+    );
+    await pty.waitFor(/Space or Enter shows the answer/);
+    const before = pty.raw().length;
+    writeFileSync(go, '');
+    // The clock is fixed: nothing but the resize draws the screen again.
+    const cleared = async () => {
+      for (let i = 0; i < 100 && !pty.raw().slice(before).includes('\u001b[2J\u001b[H'); i++)
+        await new Promise((r) => setTimeout(r, 25));
+    };
+    await cleared();
+    await new Promise((r) => setTimeout(r, 300));
+    const after = pty.raw().slice(before);
+    const clear = after.lastIndexOf('\u001b[2J\u001b[H');
+    expect(clear).toBeGreaterThanOrEqual(0);
+    expect(after.slice(clear).replace(ANSI, '')).toContain('Space or Enter shows the answer');
+    pty.send('q');
+    expect(await pty.exited).toBe(0);
+  });
+
   it('reveals a card, grades it, undoes, quits, and leaves the collection saved', async () => {
     const dir = tempDir();
     const pty = runBin('review --day 61', {

@@ -1,3 +1,4 @@
+import { CLEAR } from './terminal-codes.js';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { pacingText } from '../core/interview.js';
@@ -25,10 +26,10 @@ export interface ReviewAppProps {
   /** A line to show over the first card (what changed in the decks since the last session). */
   notice?: string | null;
   /**
-   * Called on a resize once the screen has its new size, before Ink's own handler draws:
-   * run.tsx clears the terminal and draws the new layout at once.
+   * On a full screen: renders the new layout at once on a resize (run.tsx: a synchronous
+   * render), before the screen is cleared and drawn again whole.
    */
-  onResize?: () => void;
+  redraw?: () => void;
 }
 
 /** Ctrl-1…Ctrl-7 as terminals send them, when they send them at all: the flag, or null. */
@@ -71,10 +72,10 @@ export function ReviewApp({
   edit,
   suspend,
   notice,
-  onResize,
+  redraw,
 }: ReviewAppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const { internal_eventEmitter: inputEvents } = useStdin();
   const [pacing] = useState(() => session.pacing());
   const pacingLine = pacing && pacing.unseen > 0 ? pacingText(pacing) : null;
@@ -137,7 +138,11 @@ export function ReviewApp({
     if (!stdout) return;
     const resized = () => {
       store.dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 0 });
-      onResize?.();
+      if (!redraw) return;
+      redraw();
+      // Through Ink: it clears the screen and draws its last frame again, which a plain
+      // write would leave blank when the new layout is the old one (a taller window).
+      write(CLEAR);
     };
     // Before Ink's own handler, which draws at once: so that it draws the screen laid out
     // for the new width, not one more frame at the old width (which the terminal would
@@ -146,7 +151,7 @@ export function ReviewApp({
     return () => {
       stdout.off('resize', resized);
     };
-  }, [stdout, store, onResize]);
+  }, [stdout, write, store, redraw]);
 
   const { ended } = state;
   useEffect(() => {

@@ -4,12 +4,7 @@ import { Pager } from './Pager.js';
 import { ReviewApp } from './ReviewApp.js';
 import { summaryLines } from './summary.js';
 
-/** The terminal's alternate screen, as full-screen programs use (less, vim). */
-const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
-const LEAVE_ALT = '\u001b[?1049l';
-const CLEAR = '\u001b[2J\u001b[H';
-const SHOW_CURSOR = '\u001b[?25h';
-const HIDE_CURSOR = '\u001b[?25l';
+import { CLEAR, ENTER_ALT, HIDE_CURSOR, LEAVE_ALT, SHOW_CURSOR } from './terminal-codes.js';
 
 /**
  * Runs the review screen in the terminal until the session ends. It draws on the
@@ -52,13 +47,10 @@ export async function runReview(
   };
   try {
     // A resize reflows what is on the screen: the screen, once it has the new size, has
-    // the terminal cleared and its new layout drawn at once (a render is synchronous), so
-    // no fragment of a frame at the old width stays behind.
+    // its new layout drawn at once (a render here is synchronous), then the terminal
+    // cleared and that frame drawn again whole, so no fragment of an old frame stays.
     let app: ReturnType<typeof render> | null = null;
-    const resized = () => {
-      stdout.write(CLEAR);
-      app?.rerender(element);
-    };
+    const redraw = () => app?.rerender(element);
     const element = (
       <ReviewApp
         session={session}
@@ -68,7 +60,7 @@ export async function runReview(
         edit={opts.edit}
         suspend={suspend}
         notice={opts.notice ?? null}
-        onResize={alt ? resized : undefined}
+        redraw={alt ? redraw : undefined}
       />
     );
     app = render(
@@ -79,6 +71,8 @@ export async function runReview(
       { stdout, exitOnCtrlC: false, maxFps: 250 },
     );
     await app.waitUntilExit();
+    // (A resize from here on draws nothing.)
+    app = null;
   } finally {
     result ??= { summary: session.summary(), error: null };
     if (alt) {
