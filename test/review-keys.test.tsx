@@ -143,6 +143,27 @@ describe('type-in answers', () => {
     col.close();
   });
 
+  it('Esc and ? close the keys over a card that takes a typed answer, typing nothing', async () => {
+    for (const close of ['\u001b', '?']) {
+      const { term, col } = setup(80, { 'day-0.md': TYPEIN });
+      await settle(term);
+      await press(term, '\u001b'); // the first card without typing
+      await press(term, '?');
+      expect(term.lastFrame()).toContain('mark or unmark the note');
+      await press(term, ' ');
+      await press(term, '3'); // the next card takes a typed answer, under the keys
+      await press(term, close);
+      expect(term.lastFrame()).not.toContain('mark or unmark the note');
+      expect(term.lastFrame()).toContain('The signal kill -9 sends?');
+      expect(term.lastFrame()).toContain('Type the answer; Enter compares');
+      // Nothing reached the line: the answer typed now is compared alone.
+      await press(term, 'sigkill\r');
+      expect(term.lastFrame()).toContain('✓ SIGKILL');
+      term.unmount();
+      col.close();
+    }
+  });
+
   it('fits a miss at 40 columns, markers under their characters', async () => {
     const { term, col } = setup(40, { 'day-0.md': TYPEIN });
     await settle(term);

@@ -192,6 +192,8 @@ export function ReviewApp({
     const s = store.getState();
     if (s.editing) return;
     if (key.ctrl && input === 'c') return store.dispatch({ type: 'quit' });
+    // The keys' list closes on Esc or ?, even over a card that takes a typed answer.
+    if (s.help && !s.info && (key.escape || input === '?')) return store.dispatch({ type: 'help' });
     if (s.typing && !s.info) {
       const line = (op: LineOp) => store.dispatch({ type: 'line', op });
       if (key.return) return store.dispatch({ type: 'submit' });
