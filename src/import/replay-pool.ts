@@ -25,27 +25,56 @@ export interface PoolOptions {
   /** The worker script; default the bundle's `replay-worker.js` (none from the sources). */
   script?: string | null;
   chunkCards?: number;
+  /** Worker threads at most; default 2 (fewer on fewer cores). */
+  threads?: number;
+  /**
+   * Chunks given each worker before any is taken; default 2, so that they never wait and
+   * few results wait in memory. A replay started while this thread has other work to do
+   * gives them all (`Infinity`): the workers cannot be given more until it is done.
+   */
+  ahead?: number;
   /** Told how many of the cards are done, now and then. */
   progress?: (done: number, total: number) => void;
 }
 
+/** A replay under way: its chunks, to be taken once, in order; or stopped unused. */
+export interface Replay {
+  chunks(
+    opts?: Pick<PoolOptions, 'spares' | 'progress'>,
+  ): AsyncGenerator<ReplayedChunk, void, void>;
+  /** Ends the workers (when the chunks are not taken to the end). */
+  stop(): void;
+}
+
 /** Each chunk replayed, in order. */
-export async function* replayChunks(
+export function replayChunks(
   work: ReplayWork,
   opts: PoolOptions = {},
 ): AsyncGenerator<ReplayedChunk, void, void> {
+  return startReplay(work, opts).chunks(opts);
+}
+
+/**
+ * Starts replaying the chunks: in worker threads, the first ones are given them now, and
+ * replay them while this thread goes on; without workers, each is replayed here as it is taken.
+ */
+export function startReplay(work: ReplayWork, opts: PoolOptions = {}): Replay {
   const size = Math.max(1, opts.chunkCards ?? CHUNK_CARDS);
   const n = Math.ceil(work.count / size);
   const range = (i: number): [number, number] => [i * size, Math.min(work.count, (i + 1) * size)];
   const script = opts.script === undefined ? bundledScript('replay-worker.js') : opts.script;
-  const threads = script && n > 1 ? Math.min(2, Math.max(1, availableParallelism()), n) : 0;
-  if (!threads || !script) {
-    for (let i = 0; i < n; i++) {
-      opts.progress?.(range(i)[0], work.count);
-      yield replayChunk(work.chunk(...range(i)), opts.spares?.pop());
-    }
-    return;
-  }
+  const most = Math.max(1, opts.threads ?? 2);
+  const threads = script && n > 1 ? Math.min(most, Math.max(1, availableParallelism()), n) : 0;
+  if (!threads || !script)
+    return {
+      async *chunks(o = {}) {
+        for (let i = 0; i < n; i++) {
+          o.progress?.(range(i)[0], work.count);
+          yield replayChunk(work.chunk(...range(i)), o.spares?.pop());
+        }
+      },
+      stop() {},
+    };
   const workers: { worker: Worker; waiting: ((r: ReplayedChunk | Error) => void)[] }[] = [];
   for (let w = 0; w < threads; w++) {
     const worker = new Worker(script);
@@ -61,7 +90,9 @@ export async function* replayChunks(
     workers.push(slot);
   }
   const pending: Promise<ReplayedChunk>[] = [];
-  const post = (i: number) => {
+  let posted = 0;
+  const post = (spare: ArrayBuffer | undefined) => {
+    const i = posted++;
     const slot = workers[i % threads]!;
     const chunk = work.chunk(...range(i));
     pending[i] = new Promise<ReplayedChunk>((resolve, reject) =>
@@ -69,7 +100,6 @@ export async function* replayChunks(
     );
     // Unhandled until awaited in order; a failure is then thrown where it is awaited.
     pending[i].catch(() => {});
-    const spare = opts.spares?.pop();
     slot.worker.postMessage({ chunk, spare }, [
       ...(spare ? [spare] : []),
       chunk.offsets.buffer,
@@ -81,20 +111,32 @@ export async function* replayChunks(
       chunk.type.buffer,
     ] as ArrayBuffer[]);
   };
-  try {
-    // Two chunks ahead for each worker: they never wait, and few results wait in memory.
-    let posted = 0;
-    for (let i = 0; i < n; i++) {
-      while (posted < n && posted < i + 2 * threads) post(posted++);
-      opts.progress?.(range(i)[0], work.count);
-      const r = await pending[i]!;
-      delete pending[i];
-      yield r;
-    }
-  } finally {
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
     for (const { worker } of workers) {
       worker.removeAllListeners('exit');
       void worker.terminate();
     }
-  }
+  };
+  const first = Math.min(n, Math.max(1, opts.ahead ?? 2) * threads);
+  while (posted < first) post(opts.spares?.pop());
+  return {
+    async *chunks(o = {}) {
+      try {
+        // Two chunks ahead for each worker, once these are taken.
+        for (let i = 0; i < n; i++) {
+          while (posted < n && posted < i + 2 * threads) post(o.spares?.pop());
+          o.progress?.(range(i)[0], work.count);
+          const r = await pending[i]!;
+          delete pending[i];
+          yield r;
+        }
+      } finally {
+        stop();
+      }
+    },
+    stop,
+  };
 }
