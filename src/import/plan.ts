@@ -508,12 +508,18 @@ export function plan(input: PlanInput): ImportPlan {
         time: new Int32Array(n),
         type: new Uint8Array(n),
       };
+      // Copied entry by entry: a card has a few entries, fewer than a subarray's cost.
+      const { at, ease, ivl, factor, time, type } = cols;
       part.forEach((j, k) => {
-        const o = offsets[k] as number;
-        const { start, end } = j.span!;
-        for (const key of ['ease', 'ivl', 'factor', 'time', 'type'] as const)
-          cols[key].set(r[key].subarray(start, end), o);
-        cols.at.set(r.id.subarray(start, end), o);
+        let o = offsets[k] as number;
+        for (let i = j.span!.start; i < j.span!.end; i++, o++) {
+          at[o] = r.id[i] as number;
+          ease[o] = r.ease[i] as number;
+          ivl[o] = r.ivl[i] as number;
+          factor[o] = r.factor[i] as number;
+          time[o] = r.time[i] as number;
+          type[o] = r.type[i] as number;
+        }
       });
       return {
         settings: deckSettings,
