@@ -124,15 +124,17 @@ describe('the histories replayed in chunks', () => {
 describe('the histories replayed while the plan is made', () => {
   it('give the same lines and state however they are split between workers and chunks', async () => {
     const reference = sequential(planned());
-    for (const [threads, chunkCards] of [
-      [1, 1],
-      [2, 1],
-      [2, 3],
-      [2, 1000],
+    for (const [threads, startNow, chunkCards, ahead] of [
+      [1, 1, 1, Infinity],
+      [2, 1, 1, Infinity],
+      [2, 2, 1, Infinity],
+      [2, 1, 3, Infinity],
+      [2, 1, 1, 1],
+      [2, 2, 1000, Infinity],
     ] as const) {
       let started: Replay | null = null;
       const p = planned((work) => {
-        started = startReplay(work, { script: WORKER, threads, chunkCards, ahead: Infinity });
+        started = startReplay(work, { script: WORKER, threads, startNow, chunkCards, ahead });
       });
       expect(started).not.toBeNull();
       expect(p.replay.early).toBe(true);

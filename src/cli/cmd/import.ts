@@ -111,7 +111,9 @@ export async function run(args: string[], env: Env): Promise<number> {
   const early: { replay: Replay | null } = { replay: null };
   const startEarly = (work: ReplayWork) => {
     early.replay?.stop();
-    early.replay = pool!.startReplay(work, { ahead: Infinity });
+    // One worker while this thread plans (two would slow it, and its collector, on two
+    // cores); the other joins once the events are written.
+    early.replay = pool!.startReplay(work, { ahead: Infinity, startNow: 1 });
   };
   const planFor = (col: Collection) => {
     const target = deckTarget(
