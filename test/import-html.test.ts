@@ -4,7 +4,7 @@
  * and inline tags, each either refused by the short way or given the same text.
  */
 import { describe, expect, it } from 'vitest';
-import { converted, simpleInline } from '../src/import/html.js';
+import { converted, plainText, simpleInline } from '../src/import/html.js';
 import { seededRandom } from './helpers.js';
 
 const TEXT = [
@@ -99,5 +99,36 @@ describe('simple fields without the converter', () => {
       '<b><i>x</i></b>',
     ])
       expect(simpleInline(html), html).toBeNull();
+  });
+
+  it('of text alone give the text the converter gives, or are left to it', () => {
+    const random = seededRandom(5);
+    const words = [
+      ...TEXT,
+      '',
+      '**',
+      '\r',
+      '\u2003',
+      '\f',
+      '\v',
+      '\u200b',
+      '\ufeff',
+      '## x',
+      '- a',
+    ];
+    let taken = 0;
+    for (let k = 0; k < 60_000; k++) {
+      let html = '';
+      const n = 1 + Math.floor(random() * 6);
+      for (let j = 0; j < n; j++) html += words[Math.floor(random() * words.length)];
+      const text = plainText(html);
+      if (text === null) continue;
+      taken++;
+      expect(text, JSON.stringify(html)).toBe(converted(html, new Set(), new Set()));
+    }
+    expect(taken).toBeGreaterThan(20_000);
+    expect(plainText('')).toBe('');
+    for (const html of [' a', 'a\n', 'a &amp; b', 'a<br>b'])
+      expect(plainText(html), html).toBeNull();
   });
 });

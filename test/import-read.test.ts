@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { readCollection } from '../src/import/collection.js';
 import { LIMITS } from '../src/import/limits.js';
 import type { AnkiCollection } from '../src/import/model.js';
 import { readPackage } from '../src/import/package.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
+import { readZipDirectory, readZipEntry } from '../src/import/zip.js';
 import { collection18, package11, package18, zstdRaw } from './anki-build.js';
 import { ROOT } from './helpers.js';
 
@@ -214,5 +216,35 @@ describe('bad packages: one sentence naming the problem', () => {
     );
     const file = { ...LIMITS, packageBytes: 1000 };
     expect(() => read(bytes, file)).toThrow(/is too large to import \(\d+ kB; at most 1 kB\)/);
+  });
+});
+
+describe('the review log', () => {
+  it('comes in card order, whether or not the table keeps its rows in the order of their ids', () => {
+    const bytes = fixture('reference-with-progress.apkg');
+    const zip = readZipDirectory(bytes, 'test.apkg');
+    const db = () =>
+      new SQL.Database(
+        readZipEntry(bytes, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
+      );
+    const plainDb = db();
+    const asRead = readCollection(plainDb, 'test.apkg').revlog;
+    plainDb.close();
+    const cards = Array.from(asRead.cid);
+    expect(cards).toEqual([...cards].sort((a, b) => a - b));
+    const ids = Array.from(asRead.id);
+    expect(ids).not.toEqual([...ids].sort((a, b) => a - b));
+    // The same rows in a table of no primary key, in another order than their ids'.
+    const shuffled = db();
+    shuffled.run(`CREATE TABLE r2 AS SELECT * FROM revlog ORDER BY (id * 7919) % 13, id DESC;
+      DROP TABLE revlog; ALTER TABLE r2 RENAME TO revlog;`);
+    const other = readCollection(shuffled, 'test.apkg').revlog;
+    shuffled.close();
+    const columns = (r: typeof asRead) =>
+      (['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const).map((k) =>
+        Array.from(r[k]),
+      );
+    expect(other.length).toBe(asRead.length);
+    expect(columns(other)).toEqual(columns(asRead));
   });
 });

@@ -23,6 +23,7 @@ import { readPackage } from '../src/import/package.js';
 import { plan } from '../src/import/plan.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
 import { replayChunk } from '../src/import/replay.js';
+import { startReplay, type Replay, type ReplayWork } from '../src/import/replay-pool.js';
 import { eventStream } from '../src/import/stream.js';
 import { encodeEvent } from '../src/store/log/codec.js';
 import { ROOT } from './helpers.js';
@@ -31,7 +32,7 @@ const SQL = await loadSqlJs();
 const NOW = new Date('2024-06-01T10:00:00Z');
 const WORKER = join(ROOT, 'dist', 'replay-worker.js');
 
-function planned() {
+function planned(onReplay?: (work: ReplayWork) => void) {
   const pkg = readPackage(
     new Uint8Array(
       readFileSync(
@@ -50,6 +51,7 @@ function planned() {
     settings: { ...DEFAULT_SETTINGS, deckSettings: {} },
     clock: { timeZone: 'Europe/Berlin', rolloverHour: 4 },
     now: NOW,
+    ...(onReplay ? { onReplay } : {}),
   });
 }
 
@@ -71,11 +73,15 @@ function sequential(p: ReturnType<typeof plan>) {
 }
 
 /** The same, from the stream: encoded chunks get their sequence number as the store adds it. */
-async function streamed(p: ReturnType<typeof plan>, script: string | null) {
+async function streamed(
+  p: ReturnType<typeof plan>,
+  script: string | null,
+  started?: Replay | null,
+) {
   const state = fresh(p);
   const lines: string[] = [];
   // Each item is taken before the next is asked for: a chunk's memory then serves the next.
-  for await (const x of eventStream(p, {}, undefined, { script, chunkCards: 2 })) {
+  for await (const x of eventStream(p, {}, undefined, { script, chunkCards: 2, started })) {
     if ('bytes' in x) {
       let from = 0;
       for (const to of x.ends) {
@@ -110,6 +116,41 @@ describe('the histories replayed in chunks', () => {
     expect(p.replay.count).toBeGreaterThan(4);
     const a = sequential(p);
     const b = await streamed(p, WORKER);
+    expect(b.lines).toEqual(a.lines);
+    expect(b.state).toEqual(a.state);
+  });
+});
+
+describe('the histories replayed while the plan is made', () => {
+  it('give the same lines and state however they are split between workers and chunks', async () => {
+    const reference = sequential(planned());
+    for (const [threads, startNow, chunkCards, ahead] of [
+      [1, 1, 1, Infinity],
+      [2, 1, 1, Infinity],
+      [2, 2, 1, Infinity],
+      [2, 1, 3, Infinity],
+      [2, 1, 1, 1],
+      [2, 2, 1000, Infinity],
+    ] as const) {
+      let started: Replay | null = null;
+      const p = planned((work) => {
+        started = startReplay(work, { script: WORKER, threads, startNow, chunkCards, ahead });
+      });
+      expect(started).not.toBeNull();
+      expect(p.replay.early).toBe(true);
+      const b = await streamed(p, WORKER, started);
+      expect(b.lines).toEqual(reference.lines);
+      expect(b.state).toEqual(reference.state);
+    }
+  });
+
+  it('on this thread too, when there is no worker script', async () => {
+    let started: Replay | null = null;
+    const p = planned((work) => {
+      started = startReplay(work, { script: null });
+    });
+    const a = sequential(p);
+    const b = await streamed(p, null, started);
     expect(b.lines).toEqual(a.lines);
     expect(b.state).toEqual(a.state);
   });

@@ -359,6 +359,81 @@ function readCards(db: Database): AnkiCard[] {
 
 function readRevlog(db: Database): Revlog {
   const n = num(rows(db, 'SELECT count(*) FROM revlog')[0]?.[0] ?? 0);
+  // In the table's own order first (by id, its rowid): several times faster than in the
+  // order of the cid index, which fetches each row from wherever the table holds it.
+  const { r, numbers } = revlogRows(
+    db,
+    'SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog',
+    n,
+  );
+  // Then put in card order, as the importer takes them; or read in that order, when
+  // JavaScript cannot tell it (`cardOrder`).
+  const from = cardOrder(r, numbers);
+  if (!from)
+    return revlogRows(
+      db,
+      'SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id',
+      n,
+    ).r;
+  const out: Revlog = {
+    length: r.length,
+    id: new Float64Array(n),
+    cid: new Float64Array(n),
+    ease: new Uint8Array(n),
+    ivl: new Int32Array(n),
+    lastIvl: new Int32Array(n),
+    factor: new Int32Array(n),
+    time: new Int32Array(n),
+    type: new Uint8Array(n),
+  };
+  for (const key of ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const) {
+    const a = r[key];
+    const b = out[key];
+    for (let k = 0; k < r.length; k++) b[k] = a[from[k] as number] as number;
+  }
+  return out;
+}
+
+/**
+ * Where each row of `r` (read by rowid) goes in card order: by cid, then by id, as SQLite
+ * orders them. Null when the ids do not increase with the rowid, or some id or cid is not
+ * a number JavaScript holds exactly (then SQLite must order them).
+ */
+function cardOrder(r: Revlog, numbers: boolean): Int32Array | null {
+  const { id, cid, length: m } = r;
+  if (!numbers) return null;
+  for (let k = 0; k < m; k++) {
+    if (k > 0 && !((id[k - 1] as number) < (id[k] as number))) return null;
+    if (Math.abs(cid[k] as number) > Number.MAX_SAFE_INTEGER) return null;
+    if (Math.abs(id[k] as number) > Number.MAX_SAFE_INTEGER) return null;
+  }
+  // The cards in order, then each row's card found among them; the rows of a card keep
+  // the order of their ids (a counting sort keeps the order it finds).
+  const cards = cid.slice(0, m).sort();
+  let u = 0;
+  for (let k = 0; k < m; k++) if (k === 0 || cards[k] !== cards[u - 1]) cards[u++] = cards[k]!;
+  const rank = new Int32Array(m);
+  const start = new Int32Array(u + 1);
+  for (let k = 0; k < m; k++) {
+    const c = cid[k] as number;
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cards[mid] as number) < c) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[k] = lo;
+    start[lo + 1]!++;
+  }
+  for (let c = 0; c < u; c++) start[c + 1]! += start[c]!;
+  const from = new Int32Array(m);
+  for (let k = 0; k < m; k++) from[start[rank[k]!]!++] = k;
+  return from;
+}
+
+/** The first `n` rows of a query of the revlog's columns, in that order; `numbers`: every id and cid was a number. */
+function revlogRows(db: Database, sql: string, n: number): { r: Revlog; numbers: boolean } {
   const r: Revlog = {
     length: 0,
     id: new Float64Array(n),
@@ -370,13 +445,13 @@ function readRevlog(db: Database): Revlog {
     time: new Int32Array(n),
     type: new Uint8Array(n),
   };
-  const stmt = db.prepare(
-    'SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id',
-  );
+  const stmt = db.prepare(sql);
   let i = 0;
+  let numbers = true;
   try {
     while (i < n && stmt.step()) {
       const row = stmt.get();
+      if (typeof row[0] !== 'number' || typeof row[1] !== 'number') numbers = false;
       r.id[i] = num(row[0]);
       r.cid[i] = num(row[1]);
       r.ease[i] = Math.max(0, Math.min(255, num(row[2])));
@@ -391,7 +466,7 @@ function readRevlog(db: Database): Revlog {
     stmt.free();
   }
   r.length = i;
-  return r;
+  return { r, numbers };
 }
 
 export type { Field };

@@ -171,11 +171,19 @@ export function htmlToMarkdown(
   return deckSafe(md);
 }
 
-/** HTML to plain text: the Markdown without its marks, for a type-in answer. */
+/**
+ * The converter's Markdown of text with no markup, no entity and no space at its ends: the
+ * text with its runs of spaces made one (a test holds the two to the same text), or null
+ * for anything else. (A space at the start, the converter keeps as one.)
+ */
+export function plainText(html: string): string | null {
+  return /[<&]/.test(html) || html !== html.trim() ? null : html.replace(/\s+/g, ' ');
+}
+
+/** HTML to plain text: the Markdown without its marks, for a type-in answer (or a plan line). */
 export function htmlToPlain(html: string): string {
   return deckSafe(
-    converter
-      .translate(html)
+    (plainText(html) ?? converter.translate(html))
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/`([^`]+)`/g, '$1'),
   );

@@ -39,6 +39,7 @@ import type { AnkiCard, AnkiDeckConfig, AnkiMedia, AnkiNote, AnkiPackage } from 
 import { mapNote, mapNoteType, type Mapping, type MappedNote } from './notes.js';
 import { cardFile, deckFile, noteBlock, oneLine } from './render.js';
 import type { ReplayChunk } from './replay.js';
+import type { ReplayWork } from './replay-pool.js';
 
 /** What is already there: the deck folder (when it exists) and the collection's cards. */
 export interface Existing {
@@ -69,6 +70,13 @@ export interface PlanInput {
   withSettings?: boolean;
   /** Told how many of the notes to add have their events made, now and then. */
   progress?: (done: number, total: number) => void;
+  /**
+   * Given the card histories to replay as soon as they are known, before the files are
+   * made, the deck read back and the states computed: the caller may start replaying
+   * them meanwhile (`replay-pool.ts`). The plan's `replay.early` then says whether they
+   * are still the histories to replay (a deck that reads back with other cards changes them).
+   */
+  onReplay?: (work: ReplayWork) => void;
 }
 
 export type { ImportedSettings };
@@ -151,7 +159,12 @@ export interface ImportPlan {
   /** The same events in three parts, for replaying the histories elsewhere (`replay-pool.ts`). */
   opening: (moved?: Moved) => NewEvent[];
   /** The cards whose histories are replayed, and chunks of them. */
-  replay: { count: number; chunk: (from: number, to: number) => ReplayChunk };
+  replay: {
+    count: number;
+    chunk: (from: number, to: number) => ReplayChunk;
+    /** They are the histories given to `onReplay`, in the same order: its replay serves. */
+    early: boolean;
+  };
   /** The events after the histories, given the state each replayed card ends in, in order. */
   closing: (finals: readonly SchedState[]) => NewEvent[];
   /** The settings once the deck has the preset's as its own (`withSettings`), or null when they stay. */
@@ -413,6 +426,126 @@ export function plan(input: PlanInput): ImportPlan {
     }
   }
   items.sort((a, b) => a.position - b.position || a.anki.id - b.anki.id);
+  const presetOf = (it: Item): AnkiDeckConfig | null => {
+    const d = col.decks.get(it.deckId);
+    return (
+      (d?.configId !== null && d?.configId !== undefined
+        ? col.deckConfigs.get(d.configId)
+        : null) ??
+      col.deckConfigs.get(1) ??
+      null
+    );
+  };
+  const logOf = new Map<number, { start: number; end: number }>();
+  const r = col.revlog;
+  for (let i = 0; i < r.length;) {
+    const cid = r.cid[i] as number;
+    let j = i;
+    while (j < r.length && r.cid[j] === cid) j++;
+    logOf.set(cid, { start: i, end: j });
+    i = j;
+  }
+  // The deck's settings: with --with-settings, those of the preset most of the package's
+  // cards use (a deck here has one set of settings; the cards of other presets say so).
+  const presetUse = new Map<number, { cards: number; decks: Set<string> }>();
+  for (const it of items) {
+    const preset = presetOf(it);
+    if (!preset) continue;
+    let u = presetUse.get(preset.id);
+    if (!u) presetUse.set(preset.id, (u = { cards: 0, decks: new Set() }));
+    u.cards += it.mapped.cards.size;
+    u.decks.add(oneLine(col.decks.get(it.deckId)?.name ?? ''));
+  }
+  const ranked = [...presetUse.entries()].sort((a, b) => b[1].cards - a[1].cards || a[0] - b[0]);
+  const topPreset = col.deckConfigs.get(ranked[0]?.[0] ?? 1);
+  const imported = topPreset ? presetSettings(topPreset) : null;
+  let settingsAfter: Settings | null = null;
+  let deckOwn: DeckSettings | null = null;
+  // Told in the summary, and thrown, where the cards' are (`left` keeps the order).
+  const settingsNotes: [string, string, number][] = [];
+  let settingsProblems: string[] = [];
+  if (input.withSettings && imported && topPreset) {
+    for (const why of imported.refused) settingsNotes.push([why, oneLine(topPreset.name), 1]);
+    for (const [id, use] of ranked.slice(1)) {
+      const other = col.deckConfigs.get(id);
+      if (!other || sameFsrs(presetSettings(other), imported)) continue;
+      const reason = `cards of Anki decks with another preset, whose FSRS settings differ: the deck has one set of settings here, preset "${oneLine(topPreset.name)}"'s`;
+      const decks = [...use.decks];
+      settingsNotes.push([reason, decks[0] ?? '', use.cards]);
+      for (const d of decks.slice(1)) settingsNotes.push([reason, d, 0]);
+    }
+    const own = withPreset(settings.deckSettings?.[deckName], imported);
+    const after = { ...settings, deckSettings: { ...settings.deckSettings, [deckName]: own } };
+    if (Object.keys(own).length && JSON.stringify(after) !== JSON.stringify(settings)) {
+      settingsProblems = validateSettings(after);
+      if (!settingsProblems.length) settingsAfter = after;
+    }
+    if (Object.keys(own).length) deckOwn = own;
+  }
+  const final = settingsAfter ?? settings;
+  const deckSettings = settingsForDeck(final, deckName);
+  /** A card whose history is made into events, with the state it ends in in Anki. */
+  interface Job {
+    cardId: string;
+    span: { start: number; end: number } | undefined;
+    target: SchedState;
+  }
+  /** Chunks of the jobs with a history, `from` to `to` (not included), to replay (`replay.ts`). */
+  const chunkOf =
+    (list: readonly Job[]) =>
+    (from: number, to: number): ReplayChunk => {
+      const part = list.slice(from, to);
+      const offsets = new Int32Array(part.length + 1);
+      part.forEach((j, k) => {
+        offsets[k + 1] = (offsets[k] as number) + j.span!.end - j.span!.start;
+      });
+      const n = offsets[part.length] as number;
+      const cols = {
+        at: new Float64Array(n),
+        ease: new Uint8Array(n),
+        ivl: new Int32Array(n),
+        factor: new Int32Array(n),
+        time: new Int32Array(n),
+        type: new Uint8Array(n),
+      };
+      // Copied entry by entry: a card has a few entries, fewer than a subarray's cost.
+      const { at, ease, ivl, factor, time, type } = cols;
+      part.forEach((j, k) => {
+        let o = offsets[k] as number;
+        for (let i = j.span!.start; i < j.span!.end; i++, o++) {
+          at[o] = r.id[i] as number;
+          ease[o] = r.ease[i] as number;
+          ivl[o] = r.ivl[i] as number;
+          factor[o] = r.factor[i] as number;
+          time[o] = r.time[i] as number;
+          type[o] = r.type[i] as number;
+        }
+      });
+      return {
+        settings: deckSettings,
+        clock,
+        deck: deckName,
+        cards: part.map((j) => j.cardId),
+        offsets,
+        ...cols,
+      };
+    };
+
+  // The histories to replay are known now (unless the deck read back differs): given to
+  // `onReplay`, they can be replayed while the files are made and the states computed.
+  let early: Job[] | null = null;
+  if (input.onReplay && !settingsProblems.length) {
+    early = [];
+    for (const it of items) {
+      if (existingNotes.has(it.mapped.id)) continue;
+      for (const [cardId, card] of it.mapped.cards) {
+        const span = logOf.get(card.id);
+        if (span && !input.existing.cards.has(cardId))
+          early.push({ cardId, span, target: NEW_STATE });
+      }
+    }
+    input.onReplay({ count: early.length, chunk: chunkOf(early) });
+  }
   const edited: string[] = [];
   let unchanged = 0;
   const added: Item[] = [];
@@ -532,25 +665,6 @@ export function plan(input: PlanInput): ImportPlan {
   trace('deck parsed');
   // Events: the history of each card that is new to the collection, then its state.
   const day0 = ankiDay0(col.crt, col.creationOffset ?? col.localOffset);
-  const presetOf = (it: Item): AnkiDeckConfig | null => {
-    const d = col.decks.get(it.deckId);
-    return (
-      (d?.configId !== null && d?.configId !== undefined
-        ? col.deckConfigs.get(d.configId)
-        : null) ??
-      col.deckConfigs.get(1) ??
-      null
-    );
-  };
-  const logOf = new Map<number, { start: number; end: number }>();
-  const r = col.revlog;
-  for (let i = 0; i < r.length;) {
-    const cid = r.cid[i] as number;
-    let j = i;
-    while (j < r.length && r.cid[j] === cid) j++;
-    logOf.set(cid, { start: i, end: j });
-    i = j;
-  }
   const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), clock).getTime() / DAY);
   const entriesOf = (span: { start: number; end: number } | undefined): Entry[] => {
     const entries: Entry[] = [];
@@ -582,11 +696,7 @@ export function plan(input: PlanInput): ImportPlan {
     marked: 0,
   };
   /** The cards whose history is made into events, with the state each ends in. */
-  const jobs: {
-    cardId: string;
-    span: { start: number; end: number } | undefined;
-    target: SchedState;
-  }[] = [];
+  const jobs: Job[] = [];
   const closing: NewEvent[] = [];
   const at = now.toISOString();
   const today = studyDay(now, clock);
@@ -659,45 +769,19 @@ export function plan(input: PlanInput): ImportPlan {
   }
   trace('states made');
 
-  // The deck's settings: with --with-settings, those of the preset most of the package's
-  // cards use (a deck here has one set of settings; the cards of other presets say so).
-  const presetUse = new Map<number, { cards: number; decks: Set<string> }>();
-  for (const it of items) {
-    const preset = presetOf(it);
-    if (!preset) continue;
-    let u = presetUse.get(preset.id);
-    if (!u) presetUse.set(preset.id, (u = { cards: 0, decks: new Set() }));
-    u.cards += it.mapped.cards.size;
-    u.decks.add(oneLine(col.decks.get(it.deckId)?.name ?? ''));
-  }
-  const ranked = [...presetUse.entries()].sort((a, b) => b[1].cards - a[1].cards || a[0] - b[0]);
-  const topPreset = col.deckConfigs.get(ranked[0]?.[0] ?? 1);
-  const imported = topPreset ? presetSettings(topPreset) : null;
-  let settingsAfter: Settings | null = null;
-  let deckOwn: DeckSettings | null = null;
-  if (input.withSettings && imported && topPreset) {
-    for (const why of imported.refused) note(left, why, oneLine(topPreset.name));
-    for (const [id, use] of ranked.slice(1)) {
-      const other = col.deckConfigs.get(id);
-      if (!other || sameFsrs(presetSettings(other), imported)) continue;
-      const reason = `cards of Anki decks with another preset, whose FSRS settings differ: the deck has one set of settings here, preset "${oneLine(topPreset.name)}"'s`;
-      const decks = [...use.decks];
-      note(left, reason, decks[0] ?? '', use.cards);
-      for (const d of decks.slice(1)) note(left, reason, d, 0);
-    }
-    const own = withPreset(settings.deckSettings?.[deckName], imported);
-    const after = { ...settings, deckSettings: { ...settings.deckSettings, [deckName]: own } };
-    if (Object.keys(own).length && JSON.stringify(after) !== JSON.stringify(settings)) {
-      const problems = validateSettings(after);
-      if (problems.length)
-        throw new Error(`the settings taken from ${what} are not valid: ${problems.join('; ')}`);
-      settingsAfter = after;
-    }
-    if (Object.keys(own).length) deckOwn = own;
-  }
-  const final = settingsAfter ?? settings;
-  const deckSettings = settingsForDeck(final, deckName);
+  // What the deck's settings left out or changed, in the summary after the cards'.
+  for (const [reason, example, n] of settingsNotes) note(left, reason, example, n);
+  if (settingsProblems.length)
+    throw new Error(
+      `the settings taken from ${what} are not valid: ${settingsProblems.join('; ')}`,
+    );
 
+  // Only the cards with a history have events to replay; the others stay new till the close.
+  const replayed = jobs.filter((j) => j.span);
+  const sameAsEarly =
+    early !== null &&
+    early.length === replayed.length &&
+    early.every((e, k) => e.cardId === replayed[k]!.cardId && e.span === replayed[k]!.span);
   const eventCount =
     (settingsAfter ? 1 : 0) + count.answers + count.resets + (jobs.length ? 1 : 0) + closing.length;
   /** The change of settings, when the deck takes its preset's; `moved`: the cards already here it reschedules. */
@@ -716,14 +800,15 @@ export function plan(input: PlanInput): ImportPlan {
         ]
       : [];
   /**
-   * After the histories (`finals`: the state each job's card ends in, in order): one
+   * After the histories (`finals`: the state each replayed card ends in, in order): one
    * settings event (settings unchanged) that gives each card the state it has in Anki,
    * then suspensions, burials, flags and marks.
    */
   const closingEvents = (finals: readonly SchedState[]): NewEvent[] => {
     const moved: Record<string, { before: SchedState; after: SchedState }> = {};
-    jobs.forEach((job, k) => {
-      const state = finals[k] as SchedState;
+    let k = 0;
+    jobs.forEach((job) => {
+      const state = job.span ? (finals[k++] as SchedState) : NEW_STATE;
       if (!sameState(state, job.target)) moved[job.cardId] = { before: state, after: job.target };
     });
     return [
@@ -741,45 +826,13 @@ export function plan(input: PlanInput): ImportPlan {
       ...closing,
     ];
   };
-  /** Jobs `from` to `to` (not included), to replay (`replay.ts`). */
-  const chunk = (from: number, to: number): ReplayChunk => {
-    const part = jobs.slice(from, to);
-    const offsets = new Int32Array(part.length + 1);
-    part.forEach((j, k) => {
-      offsets[k + 1] = (offsets[k] as number) + (j.span ? j.span.end - j.span.start : 0);
-    });
-    const n = offsets[part.length] as number;
-    const cols = {
-      at: new Float64Array(n),
-      ease: new Uint8Array(n),
-      ivl: new Int32Array(n),
-      factor: new Int32Array(n),
-      time: new Int32Array(n),
-      type: new Uint8Array(n),
-    };
-    part.forEach((j, k) => {
-      if (!j.span) return;
-      const o = offsets[k] as number;
-      for (const key of ['ease', 'ivl', 'factor', 'time', 'type'] as const)
-        cols[key].set(r[key].subarray(j.span.start, j.span.end), o);
-      cols.at.set(r.id.subarray(j.span.start, j.span.end), o);
-    });
-    return {
-      settings: deckSettings,
-      clock,
-      deck: deckName,
-      cards: part.map((j) => j.cardId),
-      offsets,
-      ...cols,
-    };
-  };
   /** Every event in order, the histories replayed here, one card after another. */
   function* events(movedBySettings?: Moved): Generator<NewEvent, void, void> {
     yield* opening(movedBySettings);
     const finals: SchedState[] = [];
     const out: NewEvent[] = [];
-    for (const [k, job] of jobs.entries()) {
-      if (k % 1000 === 0) input.progress?.(k, jobs.length);
+    for (const [k, job] of replayed.entries()) {
+      if (k % 1000 === 0) input.progress?.(k, replayed.length);
       out.length = 0;
       finals.push(historyEvents(job.cardId, entriesOf(job.span), deckSettings, clock, out));
       yield* out;
@@ -823,7 +876,7 @@ export function plan(input: PlanInput): ImportPlan {
     events,
     eventCount,
     opening,
-    replay: { count: jobs.length, chunk },
+    replay: { count: replayed.length, chunk: chunkOf(replayed), early: sameAsEarly },
     closing: closingEvents,
     settingsAfter,
     summary,

@@ -13,6 +13,7 @@ import { UserError } from '../../errors.js';
 import { harmless } from '../../import/text.js';
 import { formatBytes, LIMITS } from '../../import/limits.js';
 import type { ImportPlan, ImportSummary } from '../../import/plan.js';
+import type { Replay, ReplayWork } from '../../import/replay-pool.js';
 import type { Collection } from '../../store/collection.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, need, openCollection } from '../common.js';
@@ -104,6 +105,16 @@ export async function run(args: string[], env: Env): Promise<number> {
   const withSettings = values['with-settings'] ?? false;
   const now = env.now();
   const derived = defaultDeckName(pkg, name);
+  // The card histories are replayed in worker threads while the rest is planned (not
+  // for --dry-run): a replay started for a plan that is not the one written is stopped.
+  const pool = dryRun ? null : await import('../../import/replay-pool.js');
+  const early: { replay: Replay | null } = { replay: null };
+  const startEarly = (work: ReplayWork) => {
+    early.replay?.stop();
+    // One worker while this thread plans (two would slow it, and its collector, on two
+    // cores); the other joins once the events are written.
+    early.replay = pool!.startReplay(work, { ahead: Infinity, startNow: 1 });
+  };
   const planFor = (col: Collection) => {
     const target = deckTarget(
       env,
@@ -128,7 +139,12 @@ export async function run(args: string[], env: Env): Promise<number> {
       now,
       withSettings,
       progress: (done, total) => bar.update('planning', done, total),
+      ...(pool ? { onReplay: startEarly } : {}),
     });
+    if (!p.replay.early) {
+      early.replay?.stop();
+      early.replay = null;
+    }
     if (!target.registered && target.files.length && !sameFiles(p, target.files))
       throw new UserError(
         `${target.dir} already exists and is not a deck of this collection; choose another folder with --deck-dir, or add it first with \`sre-cards deck add\``,
@@ -136,64 +152,71 @@ export async function run(args: string[], env: Env): Promise<number> {
     return { target, p };
   };
 
-  // Planned on the collection read-only: bad input is refused before anything is written.
-  const reader = openCollection(env, 'read', 'import');
-  let planned: ReturnType<typeof planFor>;
-  let seen: number;
   try {
-    planned = planFor(reader);
-    seen = reader.state.seq;
-  } finally {
-    reader.close();
-  }
-  bar.end();
-  trace('planned');
-  if (dryRun) {
-    report(env, planned.p.summary, values.json ?? false, withSettings, {
-      dryRun: true,
-      events: planned.p.eventCount + (planned.p.register ? 1 : 0),
-      files: planned.p.files.length,
-    });
-    return 0;
-  }
-  const col = openCollection(env, 'write', 'import');
-  try {
-    // Another command wrote meanwhile: plan again, now holding the collection.
-    if (col.state.seq !== seen) planned = planFor(col);
-    const { target, p } = planned;
-    const pending = target.registered || !target.files.length ? p.files : [];
-    const { stage } = await import('../../import/stage.js');
-    bar.update('writing', 0, 1);
-    const staged = stage(p.deckDir, pending, pkg, p.media);
-    trace('staged');
-    let appended: number;
+    // Planned on the collection read-only: bad input is refused before anything is written.
+    const reader = openCollection(env, 'read', 'import');
+    let planned: ReturnType<typeof planFor>;
+    let seen: number;
     try {
-      staged.commit();
-      // Taking the preset's settings reschedules the deck's cards already here, as a
-      // change of settings does (a new deck has none).
-      const moved = p.settingsAfter && !p.register ? col.rescheduleFor(p.settingsAfter) : {};
-      const { eventStream } = await import('../../import/stream.js');
-      appended = await col.appendImport(
-        { name: p.deckName, path: p.deckDir, deck: p.deck, register: p.register },
-        eventStream(p, moved, (done, total) => bar.update('writing', done, total)),
-        now,
-      );
-    } catch (e) {
-      staged.rollBack();
-      throw e;
+      planned = planFor(reader);
+      seen = reader.state.seq;
+    } finally {
+      reader.close();
     }
     bar.end();
-    trace('appended');
-    report(env, p.summary, values.json ?? false, withSettings, {
-      dryRun: false,
-      events: appended,
-      files: pending.length,
-      media: staged.mediaWritten,
-      mediaConflicts: staged.mediaConflicts,
-    });
+    trace('planned');
+    if (dryRun) {
+      report(env, planned.p.summary, values.json ?? false, withSettings, {
+        dryRun: true,
+        events: planned.p.eventCount + (planned.p.register ? 1 : 0),
+        files: planned.p.files.length,
+      });
+      return 0;
+    }
+    const col = openCollection(env, 'write', 'import');
+    try {
+      // Another command wrote meanwhile: plan again, now holding the collection.
+      if (col.state.seq !== seen) planned = planFor(col);
+      const { target, p } = planned;
+      const pending = target.registered || !target.files.length ? p.files : [];
+      const { stage } = await import('../../import/stage.js');
+      bar.update('writing', 0, 1);
+      const staged = stage(p.deckDir, pending, pkg, p.media);
+      trace('staged');
+      let appended: number;
+      try {
+        staged.commit();
+        // Taking the preset's settings reschedules the deck's cards already here, as a
+        // change of settings does (a new deck has none).
+        const moved = p.settingsAfter && !p.register ? col.rescheduleFor(p.settingsAfter) : {};
+        const { eventStream } = await import('../../import/stream.js');
+        appended = await col.appendImport(
+          { name: p.deckName, path: p.deckDir, deck: p.deck, register: p.register },
+          eventStream(p, moved, (done, total) => bar.update('writing', done, total), {
+            started: early.replay,
+          }),
+          now,
+        );
+      } catch (e) {
+        staged.rollBack();
+        throw e;
+      }
+      bar.end();
+      trace('appended');
+      report(env, p.summary, values.json ?? false, withSettings, {
+        dryRun: false,
+        events: appended,
+        files: pending.length,
+        media: staged.mediaWritten,
+        mediaConflicts: staged.mediaConflicts,
+      });
+    } finally {
+      bar.end();
+      col.close();
+    }
   } finally {
-    bar.end();
-    col.close();
+    // Unused (bad input, --dry-run, another plan): the workers must not keep the command running.
+    early.replay?.stop();
   }
   return 0;
 }
