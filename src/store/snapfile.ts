@@ -20,7 +20,7 @@
 import { crc32 } from 'node:zlib';
 import type { CardRecord, CollectionState } from '../core/model.js';
 import type { EventKey } from '../core/merge.js';
-import type { CardStateName, SchedState } from '../core/scheduler.js';
+import { SCHED_KEYS, type CardStateName, type SchedState } from '../core/scheduler.js';
 
 export const MAGIC = 'SRECSNAP';
 const CONTAINER = 1;
@@ -42,17 +42,8 @@ const CARD_FIELDS = new Set([
   'marked',
   'added',
 ]);
-const SCHED_FIELDS = new Set([
-  'state',
-  'due',
-  'stability',
-  'difficulty',
-  'reps',
-  'lapses',
-  'step',
-  'scheduledDays',
-  'lastReview',
-]);
+/** A scheduling state's fields, as the scheduler lists them. */
+const SCHED_FIELDS = new Set<string>(SCHED_KEYS);
 
 /** Does the file's content start as a snapshot of this format? */
 export function isSnapFile(buf: Uint8Array): boolean {
