@@ -16,28 +16,36 @@ const runBin = (args: string, env: Record<string, string>) =>
   runInPty(`${process.execPath} ${BIN} ${args}`, env, 10_000);
 
 describe('end to end, under a pseudo-terminal', () => {
-  it('draws the screen once for the new width when the terminal narrows, leaving nothing of the old', async () => {
+  /**
+   * A session at 80×24 whose window becomes `columns`×`rows` (a resize of the
+   * pseudo-terminal: SIGWINCH) once its first card is shown; `resize()` does it and
+   * gives the output from then on.
+   */
+  const resizable = async (columns: number, rows: number) => {
     const dir = tempDir();
-    const go = join(dir, 'narrow-now');
-    // The window narrows from 80 to 40 columns when the test says so (a resize of the
-    // pseudo-terminal: the session gets SIGWINCH).
+    const go = join(dir, 'resize-now');
     const pty = runInPty(
-      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty cols 40 rows 24 < /dev/tty) & exec ${process.execPath} ${BIN} review --day 61`,
+      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty cols ${columns} rows ${rows} < /dev/tty) & exec ${process.execPath} ${BIN} review --day 61`,
       { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' },
       10_000,
       { columns: 80, rows: 24 },
     );
     await pty.waitFor(/Space or Enter shows the answer/);
     const before = pty.raw().length;
-    writeFileSync(go, '');
+    return { pty, resize: () => writeFileSync(go, ''), after: () => pty.raw().slice(before) };
+  };
+  const CLEARED = '\u001b[2J\u001b[H';
+
+  it('draws the screen once for the new width when the terminal narrows, leaving nothing of the old', async () => {
+    const { pty, resize, after } = await resizable(40, 24);
+    resize();
     await pty.waitFor(/What is the difference between high\r?\n/, 0);
     await new Promise((r) => setTimeout(r, 300));
-    const after = pty.raw().slice(before);
-    const clear = after.lastIndexOf('\u001b[2J\u001b[H');
+    const clear = after().lastIndexOf(CLEARED);
     expect(clear).toBeGreaterThanOrEqual(0);
     // Everything drawn after the screen was cleared fits 40 columns: no frame laid out
     // for 80 (which the terminal would wrap onto rows the next frame does not erase).
-    const lines = after.slice(clear).replace(ANSI, '').split(/\r?\n/);
+    const lines = after().slice(clear).replace(ANSI, '').split(/\r?\n/);
     expect(lines.some((l) => l.includes('Space or Enter shows the answer'))).toBe(true);
     expect(lines.filter((l) => [...l.replace(/\r/g, '')].length > 40)).toEqual([]);
     pty.send('q');
@@ -45,28 +53,15 @@ describe('end to end, under a pseudo-terminal', () => {
   });
 
   it('draws the screen again after a resize that keeps the layout (a taller window)', async () => {
-    const dir = tempDir();
-    const go = join(dir, 'taller-now');
-    const pty = runInPty(
-      `(while [ ! -e ${go} ]; do sleep 0.05; done; stty cols 80 rows 30 < /dev/tty) & exec ${process.execPath} ${BIN} review --day 61`,
-      { SRE_CARDS_DATA_DIR: dir, SRE_CARDS_NOW: '2026-03-01T09:00:00Z', TZ: 'UTC' },
-      10_000,
-      { columns: 80, rows: 24 },
-    );
-    await pty.waitFor(/Space or Enter shows the answer/);
-    const before = pty.raw().length;
-    writeFileSync(go, '');
+    const { pty, resize, after } = await resizable(80, 30);
+    resize();
     // The clock is fixed: nothing but the resize draws the screen again.
-    const cleared = async () => {
-      for (let i = 0; i < 100 && !pty.raw().slice(before).includes('\u001b[2J\u001b[H'); i++)
-        await new Promise((r) => setTimeout(r, 25));
-    };
-    await cleared();
+    for (let i = 0; i < 100 && !after().includes(CLEARED); i++)
+      await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 300));
-    const after = pty.raw().slice(before);
-    const clear = after.lastIndexOf('\u001b[2J\u001b[H');
+    const clear = after().lastIndexOf(CLEARED);
     expect(clear).toBeGreaterThanOrEqual(0);
-    expect(after.slice(clear).replace(ANSI, '')).toContain('Space or Enter shows the answer');
+    expect(after().slice(clear).replace(ANSI, '')).toContain('Space or Enter shows the answer');
     pty.send('q');
     expect(await pty.exited).toBe(0);
   });
