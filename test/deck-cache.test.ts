@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { decodeDeckCache, encodeDeckCache, loadUserDeck } from '../src/store/deckcache.js';
-import { cleanup, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
+import { cleanup, cli, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -144,5 +144,30 @@ describe('opening a large collection quickly', () => {
     expect(kept).toBeLessThan(1e6);
     // And the notes still come, when asked for.
     expect(read.deck?.notes).toHaveLength(3000);
+  });
+});
+
+describe('a deck read after opening', () => {
+  it('still reports a source that no longer parses, when the decks were left unread at open', () => {
+    const dir = tempDir();
+    const deckDir = writeDeckFolder(join(dir, 'mydeck'));
+    const env = { SRE_CARDS_DATA_DIR: join(dir, 'data'), SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    const day2 = join(deckDir, 'day-2.md');
+    const time = new Date('2026-02-01T00:00:00Z');
+    utimesSync(day2, time, time);
+    expect(cli(['deck', 'add', deckDir], env).status).toBe(0);
+    expect(cli(['answer', 'one-basic', 'good'], env).status).toBe(0);
+    // A source changed with its size and time kept (a restore that keeps times, a tool
+    // that writes in place), and no cache: opening takes the decks as unchanged and
+    // leaves them unread, and reading them later finds the broken line.
+    const st = statSync(day2);
+    const text = readFileSync(day2, 'utf8');
+    writeFileSync(day2, text.replace('## two-b\nline: design', '## two-b\nline: desire'));
+    expect(statSync(day2).size).toBe(st.size);
+    utimesSync(day2, time, time);
+    rmSync(join(dir, 'data', 'cache'), { recursive: true, force: true });
+    const r = cli(['due'], env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/sre-cards: warning: [^]*day-2\.md:13: unknown plan line "desire"/);
   });
 });

@@ -46,7 +46,10 @@ export function openCollection(
     snapshotEvery: snapshotEveryFromEnv(process.env.SRE_CARDS_SNAPSHOT_EVERY),
     ...opts,
   });
-  for (const w of col.warnings) env.stderr.write(`sre-cards: warning: ${sanitize(w)}\n`);
+  const warn = (w: string) => env.stderr.write(`sre-cards: warning: ${sanitize(w)}\n`);
+  for (const w of col.warnings) warn(w);
+  // Decks left unread at open (their sources unchanged) may still raise one when read.
+  col.onWarning = warn;
   return col;
 }
 

@@ -146,6 +146,11 @@ export class Collection {
   private decksDeferred: OpenOptions | null = null;
   /** Problems that did not stop opening (a user's deck that fails to parse). */
   readonly warnings: string[] = [];
+  /**
+   * Told of each problem found after opening (decks read when first asked for); the
+   * ones found while opening are in `warnings`.
+   */
+  onWarning: ((warning: string) => void) | null = null;
   /** What syncing the decks changed at open. */
   readonly syncReport: SyncReport = { added: 0, edited: 0, retired: 0, restored: 0 };
   private readonly timeZone: string;
@@ -241,7 +246,7 @@ export class Collection {
     }
     this.arrived = this.intake(fresh, peers.cursors, peers.problems);
     trace('decks synced, logs applied');
-    this.warnings.push(...peers.problems);
+    for (const p of peers.problems) this.warn(p);
     this.state.logOffset = tail.end;
     if (write) {
       this.paths = migrateLegacyLog(this.paths.dir, this.device);
@@ -275,7 +280,7 @@ export class Collection {
         this.state.settings.backups,
       );
     } catch (e) {
-      this.warnings.push(
+      this.warn(
         `today's backup could not be written (${(e as Error).message}); the collection itself is intact`,
       );
     }
@@ -453,6 +458,11 @@ export class Collection {
   }
 
   /** Reads the decks if opening left them for later. */
+  private warn(warning: string): void {
+    this.warnings.push(warning);
+    this.onWarning?.(warning);
+  }
+
   private readDecks(): void {
     const opts = this.decksDeferred;
     if (!opts) return;
@@ -474,7 +484,7 @@ export class Collection {
     }
     const read = this.readBuiltin();
     if ('errors' in read) {
-      this.warnings.push(
+      this.warn(
         `the overlay ${read.file} was not read, the built-in text is shown and your fixes are kept as they are:\n  ${read.errors.map(formatDeckError).join('\n  ')}`,
       );
       this.unsynced.add(builtin.name);
@@ -488,7 +498,7 @@ export class Collection {
       const r = this.readUserDeck(entry, opts.mode === 'write');
       if (r.key) this.deckKeys.set(entry.name, r.key);
       if ('errors' in r) {
-        this.warnings.push(r.errors.join('\n  '));
+        this.warn(r.errors.join('\n  '));
         // The deck as it last read cleanly, not synced: nothing changes until it is fixed.
         const prev = r.previous?.deck;
         const cards = r.previous?.cards ?? null;
