@@ -200,11 +200,15 @@ function answered(state: CollectionState, card: CardRecord, e: AnswerEvent): Sch
  * `rebuildCards`): another device's event that falls before changes already applied to
  * the card, or an undo that cannot simply take its event back.
  */
-export function applyEvent(state: CollectionState, e: CollectionEvent): string[] {
+export function applyEvent(
+  state: CollectionState,
+  e: CollectionEvent,
+  notes: NoteCards = (card) => siblings(state, card),
+): string[] {
   const rebuild: string[] = [];
   switch (e.type) {
     case 'undo':
-      undo(state, e.target, e, rebuild);
+      undo(state, e.target, e, rebuild, notes);
       break;
     case 'deck-add': {
       // Another device adding a deck this one has keeps what this one knows of its sources.
@@ -220,13 +224,18 @@ export function applyEvent(state: CollectionState, e: CollectionEvent): string[]
       (state.devices ??= {})[e.dev ?? state.device ?? ''] = e.name;
       break;
     default:
-      forward(state, e, rebuild);
+      forward(state, e, rebuild, notes);
   }
   if (isOwn(state, e)) state.seq = e.seq;
   return rebuild;
 }
 
-function forward(state: CollectionState, e: UndoableEvent, rebuild: string[]): void {
+function forward(
+  state: CollectionState,
+  e: UndoableEvent,
+  rebuild: string[],
+  notes: NoteCards,
+): void {
   const key = keyIn(state, e);
   if (e.type === 'settings') {
     // The later change wins; a device's own changes follow each other.
@@ -250,16 +259,16 @@ function forward(state: CollectionState, e: UndoableEvent, rebuild: string[]): v
   if (!card) return;
   if (e.type === 'answer' && isScheduling(e)) countAnswer(state, e, 1);
   // A mark is the note's: it is in order when it is for every card of the note.
-  const group = e.type === 'mark' ? siblings(state, card) : [card];
+  const group = e.type === 'mark' ? notes(card) : [card];
   if (group.some((c) => !inOrder(state, c, e))) {
     for (const c of group) rebuild.push(c.id);
     return;
   }
-  step(state, card, e);
+  step(state, card, e, notes);
 }
 
 /** An event's effect on its card (the day's counts aside). */
-function step(state: CollectionState, card: CardRecord, e: UndoableEvent): void {
+function step(state: CollectionState, card: CardRecord, e: UndoableEvent, notes: NoteCards): void {
   if (e.type === 'settings') return;
   switch (e.type) {
     case 'answer':
@@ -286,11 +295,10 @@ function step(state: CollectionState, card: CardRecord, e: UndoableEvent): void 
       card.sched = e.after;
       break;
     case 'mark':
-      for (const c of siblings(state, card)) mark(c, e.marked);
+      for (const c of notes(card)) mark(c, e.marked);
       break;
   }
-  if (e.type === 'mark')
-    for (const c of siblings(state, card)) setLast(state, c.id, keyIn(state, e));
+  if (e.type === 'mark') for (const c of notes(card)) setLast(state, c.id, keyIn(state, e));
   else setLast(state, card.id, keyIn(state, e));
 }
 
@@ -310,6 +318,7 @@ function undo(
   t: UndoableEvent,
   u: CollectionEvent,
   rebuild: string[],
+  notes: NoteCards,
 ): void {
   const target = { ...t, dev: t.dev ?? devOf(state, u) };
   const tkey = keyIn(state, target);
@@ -333,7 +342,7 @@ function undo(
   const card = state.cards[target.card];
   if (!card) return;
   if (target.type === 'answer' && isScheduling(target)) countAnswer(state, target, -1);
-  const group = target.type === 'mark' ? siblings(state, card) : [card];
+  const group = target.type === 'mark' ? notes(card) : [card];
   if (!own || group.some((c) => !lastOwn(state, c.id))) {
     for (const c of group) rebuild.push(c.id);
     return;
@@ -412,6 +421,7 @@ export function rebuildCards(
   }
   if (todo.size === 0) return;
   const undone = undoneIds(events, state.device);
+  const cardsOf = noteCards(state);
   for (const e of events) {
     if (e.type === 'undo' || e.type === 'deck-add' || e.type === 'deck-remove') continue;
     if (e.type === 'device' || undone.has(eventId(e, state.device))) continue;
@@ -429,7 +439,7 @@ export function rebuildCards(
       // A mark is the note's: it reaches every card of the note being recomputed.
       const of = state.cards[e.card];
       if (!of) continue;
-      for (const c of siblings(state, of))
+      for (const c of cardsOf(of))
         if (todo.has(c.id)) {
           mark(c, e.marked);
           setLast(state, c.id, keyIn(state, e));
@@ -437,7 +447,7 @@ export function rebuildCards(
       continue;
     }
     if (!todo.has(e.card)) continue;
-    step(state, state.cards[e.card] as CardRecord, e);
+    step(state, state.cards[e.card] as CardRecord, e, cardsOf);
   }
 }
 
@@ -463,6 +473,31 @@ function mark(card: CardRecord, marked: boolean): void {
 /** The cards of a card's note (itself included): a mark is the note's. */
 function siblings(state: CollectionState, card: CardRecord): CardRecord[] {
   return Object.values(state.cards).filter((c) => c.note === card.note && c.deck === card.deck);
+}
+
+/** The cards of a card's note (itself included), as `siblings` finds them. */
+export type NoteCards = (card: CardRecord) => CardRecord[];
+
+/**
+ * `siblings` for many events applied in a row: the cards are grouped by note when first
+ * asked (one walk, where each mark would walk them all). Events never add cards, so the
+ * groups hold while the caller applies events and adds none itself.
+ */
+export function noteCards(state: CollectionState): NoteCards {
+  let byNote: Map<string, string[]> | null = null;
+  return (card) => {
+    if (!byNote) {
+      byNote = new Map();
+      for (const c of Object.values(state.cards)) {
+        const k = `${c.deck}\u0000${c.note}`;
+        const ids = byNote.get(k);
+        if (ids) ids.push(c.id);
+        else byNote.set(k, [c.id]);
+      }
+    }
+    const ids = byNote.get(`${card.deck}\u0000${card.note}`) ?? [];
+    return ids.map((id) => state.cards[id]).filter((c) => c !== undefined);
+  };
 }
 
 /** A card is buried on a study day if it was buried on that day. */

@@ -24,6 +24,7 @@ import type { LogRows } from '../core/logrows.js';
 import { clockProblem, mergeLogs } from '../core/merge.js';
 import {
   applyEvent,
+  noteCards,
   rebuildCards,
   emptyState,
   SCHEMA_VERSION,
@@ -31,6 +32,7 @@ import {
   type CollectionEvent,
   type CollectionState,
   type NewEvent,
+  type NoteCards,
   type SettingsEvent,
   type UndoableEvent,
 } from '../core/model.js';
@@ -359,7 +361,8 @@ export class Collection {
   /** Applies events in the merged order; cards they reach out of order are recomputed. */
   private takeInEvents(events: readonly CollectionEvent[]): void {
     const rebuild = new Set<string>();
-    for (const e of events) for (const id of applyEvent(this.state, e)) rebuild.add(id);
+    const notes = noteCards(this.state);
+    for (const e of events) for (const id of applyEvent(this.state, e, notes)) rebuild.add(id);
     if (rebuild.size === 0) return;
     this.allEvents = null;
     rebuildCards(this.state, rebuild, this.events());
@@ -1152,6 +1155,9 @@ export class Collection {
       b.apply(next);
       next.seq = seq;
     };
+    // Each mark reaches its note's cards: found in one grouping, made once the deck's
+    // cards are in (events add none).
+    let notes: NoteCards | null = null;
     const add = (e: NewEvent) => {
       const event = e as CollectionEvent;
       event.seq = ++seq;
@@ -1163,13 +1169,14 @@ export class Collection {
       }
       used += buf.write(line, used);
       event.dev = this.device.id;
-      applyEvent(next, event);
+      applyEvent(next, event, notes ?? undefined);
     };
     try {
       if (deck.register)
         add({ type: 'deck-add', at: now.toISOString(), name: deck.name, path: deck.path });
       // The deck's cards before their events: events of unknown cards do nothing.
       syncDeck(next, deck.name, cards, now);
+      notes = noteCards(next);
       for await (const e of events) {
         if ('bytes' in e) addEncoded(e);
         else add(e);
