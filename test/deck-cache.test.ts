@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { decodeDeckCache, encodeDeckCache, loadUserDeck } from '../src/store/deckcache.js';
+import { deckCards } from '../src/deck/cards.js';
 import { cleanup, cli, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
 afterEach(() => {
@@ -140,8 +141,14 @@ describe('opening a large collection quickly', () => {
     const read = loadUserDeck('big', deckDir, cacheDir, false);
     expect(read.cards?.length).toBe(3000);
     gc();
+    // Only the cards' texts, as bytes, read when shown: not the file, nor its notes.
+    const texts = (read.cards ?? []).reduce(
+      (n, c) => n + Buffer.byteLength(c.front) + Buffer.byteLength(c.back) + 2,
+      0,
+    );
     const kept = process.memoryUsage().arrayBuffers - before;
-    expect(kept).toBeLessThan(1e6);
+    expect(kept).toBeLessThan(texts + 1e6);
+    expect(texts).toBeLessThan(statSync(file).size / 2);
     // And the notes still come, when asked for.
     expect(read.deck?.notes).toHaveLength(3000);
   });
@@ -169,5 +176,27 @@ describe('a deck read after opening', () => {
     const r = cli(['due'], env);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/sre-cards: warning: [^]*day-2\.md:13: unknown plan line "desire"/);
+  });
+});
+
+describe("a cached deck's texts", () => {
+  it('read back as the sources give them, card by card, and as own fields once read', () => {
+    const deck = miniDeck({
+      'day-2.md': `---\nday: 2\ntitle: Second\ntopics: networking\n---\n\n## two-a\nline: focus\nQ: Où est le café ☕? 日本語\nA: Ici — line one\\\n  line two.\n\n## two-b\nline: design\nC: {{c1::α}} and {{c2::β}}.\n`,
+    });
+    const cards = deckCards(deck);
+    const files = [] as unknown as Parameters<typeof encodeDeckCache>[1];
+    const bytes = encodeDeckCache('/decks/mini', files, deck, cards);
+    const got = decodeDeckCache(bytes, 'mini', null, null);
+    if (!got) throw new Error('the cache does not read');
+    expect(got.cards.map((c) => [c.id, c.front, c.back])).toEqual(
+      cards.map((c) => [c.id, c.front, c.back]),
+    );
+    // Once read, a card is a plain card: spread, compared, changed.
+    expect(got.cards.map((c) => ({ ...c }))).toEqual(cards.map((c) => ({ ...c })));
+    const one = got.cards[0] as (typeof got.cards)[number];
+    one.back = 'changed';
+    expect(one.back).toBe('changed');
+    expect(Object.keys(one)).toContain('back');
   });
 });

@@ -256,12 +256,18 @@ export function decodeDeckCache(
   )
     return null;
   const col: Record<string, Float64Array | Uint32Array | Uint8Array | unknown[]> = {};
+  const lazy: Partial<Record<'front' | 'back', TextColumn>> = {};
   let at = align(HEAD + hlen);
   for (const c of h.layout) {
     if (at + c.bytes > buf.length) return null;
     if (c.kind === 'f64' || c.kind === 'u32' || c.kind === 'u8')
       col[c.name] = viewColumn(buf, c.kind, at, c.bytes);
-    else {
+    else if (c.kind === 'text' && (c.name === 'front' || c.name === 'back')) {
+      // The cards' texts, the bulk of the file, are decoded card by card when shown.
+      const texts = TextColumn.of(buf.subarray(at, at + c.bytes), h.n);
+      if (!texts) return null;
+      lazy[c.name] = texts;
+    } else {
       const t = buf.toString('utf8', at, at + c.bytes);
       const list = c.kind === 'json' ? (JSON.parse(t) as string[]) : h.n === 0 ? [] : t.split('\0');
       if (list.length !== h.n) return null;
@@ -270,14 +276,14 @@ export function decodeDeckCache(
     at = align(at + c.bytes);
   }
   const s = (k: string) => col[k] as string[];
-  const [ids, notes, fronts, backs, hashes, sources] = [
-    s('id'),
-    s('note'),
-    s('front'),
-    s('back'),
-    s('hash'),
-    s('source'),
-  ];
+  const [ids, notes, hashes, sources] = [s('id'), s('note'), s('hash'), s('source')];
+  const text = (k: 'front' | 'back'): TextColumn => {
+    const t = lazy[k];
+    if (t) return t;
+    const list = s(k);
+    return { at: (i: number) => list[i] as string } as TextColumn;
+  };
+  const CachedCard = cachedCardClass(text('front'), text('back'));
   const kind = col.kind as Uint8Array;
   const hasSource = col.hasSource as Uint8Array;
   const day = col.day as Float64Array;
@@ -288,22 +294,20 @@ export function decodeDeckCache(
   const cards: Card[] = new Array<Card>(h.n);
   for (let i = 0; i < h.n; i++) {
     const d = day[i] as number;
-    const c: Card = {
-      note: notes[i] as string,
-      deck: name,
-      kind: KINDS[kind[i] as number] as NoteKind,
-      day: Number.isNaN(d) ? null : d,
-      dayTitle: h.dayTitles[dayTitle[i] as number] as string,
-      planLine: h.planLines[planLine[i] as number] ?? null,
-      topics: h.topics[topic[i] as number] as string[],
-      source: hasSource[i] ? (sources[i] as string) : null,
-      id: ids[i] as string,
-      ord: ord[i] as number,
-      front: fronts[i] as string,
-      back: backs[i] as string,
-      hash: hashes[i] as string,
-      position: i,
-    };
+    const c: Card = new CachedCard(
+      notes[i] as string,
+      name,
+      KINDS[kind[i] as number] as NoteKind,
+      Number.isNaN(d) ? null : d,
+      h.dayTitles[dayTitle[i] as number] as string,
+      h.planLines[planLine[i] as number] ?? null,
+      h.topics[topic[i] as number] as string[],
+      hasSource[i] ? (sources[i] as string) : null,
+      ids[i] as string,
+      ord[i] as number,
+      hashes[i] as string,
+      i,
+    );
     const type = h.types[i];
     if (type) c.type = type;
     cards[i] = c;
@@ -311,6 +315,78 @@ export function decodeDeckCache(
   // The notes are read when first asked for (an export, `show`): opening needs the cards.
   const deck = withLazyNotes({ ...h.deck, name } as Deck, notesLoader(h, main, readNotes, buf));
   return { deck, cards, folder: h.folder, files: h.files };
+}
+
+/**
+ * Texts joined with NULs in one column (UTF-8), each decoded when first asked for. The
+ * column's bytes are copied out of the file's, so the file's buffer is not kept.
+ */
+class TextColumn {
+  private constructor(
+    private readonly bytes: Buffer,
+    private readonly starts: Uint32Array,
+  ) {}
+
+  /** The column of `n` texts, or null when it does not hold `n`. */
+  static of(bytes: Buffer, n: number): TextColumn | null {
+    const starts = new Uint32Array(n + 1);
+    let at = 0;
+    for (let i = 1; i < n; i++) {
+      const nul = bytes.indexOf(0, at);
+      if (nul < 0) return null;
+      starts[i] = at = nul + 1;
+    }
+    if (n > 0 && bytes.indexOf(0, at) >= 0) return null;
+    // One past the end: each text ends a byte before the next one starts.
+    starts[n] = bytes.length + 1;
+    return new TextColumn(Buffer.from(bytes), starts);
+  }
+
+  at(i: number): string {
+    return this.bytes.toString('utf8', this.starts[i], (this.starts[i + 1] as number) - 1);
+  }
+}
+
+/** Makes `value` the card's own `key`, as a card read from its sources has it. */
+function own(card: object, key: 'front' | 'back', value: string): string {
+  Object.defineProperty(card, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+/**
+ * Cards whose front and back are read from their columns when first asked for (then kept
+ * as the card's own fields). At 100k cards that is most of a cache's bytes, and a tenth
+ * of a second of every start, for texts of which a session shows a few hundred.
+ */
+function cachedCardClass(fronts: TextColumn, backs: TextColumn) {
+  return class CachedCard {
+    constructor(
+      public note: string,
+      public deck: string,
+      public kind: NoteKind,
+      public day: number | null,
+      public dayTitle: string,
+      public planLine: PlanLine | null,
+      public topics: string[],
+      public source: string | null,
+      public id: string,
+      public ord: number,
+      public hash: string,
+      public position: number,
+    ) {}
+    get front(): string {
+      return own(this, 'front', fronts.at(this.position));
+    }
+    set front(v: string) {
+      own(this, 'front', v);
+    }
+    get back(): string {
+      return own(this, 'back', backs.at(this.position));
+    }
+    set back(v: string) {
+      own(this, 'back', v);
+    }
+  };
 }
 
 /** The deck with its `notes` read by `load` when first asked for. */
