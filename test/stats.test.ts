@@ -14,6 +14,7 @@ import {
   topicsOf,
   trueRetention,
 } from '../src/core/stats.js';
+import { daysBetween, studyDay } from '../src/core/time.js';
 import { CLOCK, NOW, TODAY, ans, fixture, history } from './stats-fixture.js';
 
 /** FSRS-6's forgetting curve with ts-fsrs's default decay, written out: R(t, S) = (1 + F·t/S)^−0.1542, F = 0.9^(−1/0.1542) − 1 ≈ 0.98035. */
@@ -90,6 +91,25 @@ describe('forecast', () => {
     if (!rec) throw new Error('no card');
     rec.sched.due = '2026-03-23T02:00:00.000Z'; // still study day 03-22
     expect(forecast(cards, NOW, CLOCK).days[2]?.due).toBe(1);
+  });
+
+  it('puts each card on its study day across a change of clocks, in zones that move by 30 and 60 minutes', () => {
+    const { cards } = fixture();
+    const rec = cards.find((c) => c.card.id === 'one-rev')?.rec;
+    if (!rec) throw new Error('no card');
+    for (const timeZone of ['America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata']) {
+      const clock = { timeZone, rolloverHour: 4 };
+      // 2026-03-08 (New York) and 2026-04-05 (Lord Howe) change the clocks.
+      const now = new Date('2026-03-01T15:00:00Z');
+      const today = studyDay(now, clock);
+      for (let h = 0; h < 24 * 40; h += 7) {
+        const due = new Date(now.getTime() + h * 3_600_000 + 1_234);
+        rec.sched.due = due.toISOString();
+        const f = forecast([{ card: cards[0]!.card, rec }], now, clock);
+        const day = daysBetween(today, studyDay(due, clock));
+        expect(f.days.findIndex((d) => d.due === 1)).toBe(day < 30 ? day : -1);
+      }
+    }
   });
 });
 

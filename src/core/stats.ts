@@ -15,7 +15,14 @@ import { isBuried, type AnswerEvent, type CollectionState } from './model.js';
 import { buildQueue, queueCounts, type StudyCard } from './queue.js';
 import { answer, ratingName, retrievability } from './scheduler.js';
 import { DEFAULT_SETTINGS, settingsForDeck } from './settings.js';
-import { addDays, daysBetween, studyDay, studyDayStart, type DayClock } from './time.js';
+import {
+  addDays,
+  daysBetween,
+  studyDay,
+  studyDayNumber,
+  studyDayStart,
+  type DayClock,
+} from './time.js';
 
 /** A review card is mature from this interval (days) on, as in Anki. */
 export const MATURE_INTERVAL = 21;
@@ -395,10 +402,12 @@ export function forecast(cards: readonly StudyCard[], now: Date, clock: DayClock
   for (let i = 0; i < FORECAST_DAYS; i++)
     days.push({ day: addDays(today, i), due: 0, review: 0, learning: 0 });
   let overdue = 0;
+  // Days from today counted on the study clock's day numbers: no date formatted a card.
+  const todayNumber = studyDayNumber(now.getTime(), clock);
   for (const { rec } of cards) {
     const s = rec.sched;
     if (rec.suspended || s.state === 'new' || !s.due) continue;
-    let offset = daysBetween(today, studyDay(new Date(s.due), clock));
+    let offset = studyDayNumber(Date.parse(s.due), clock) - todayNumber;
     if (offset <= 0 && isBuried(rec, today)) continue;
     if (offset < 0) {
       if (s.state === 'review') overdue++;
