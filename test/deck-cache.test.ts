@@ -200,3 +200,22 @@ describe("a cached deck's texts", () => {
     expect(Object.keys(one)).toContain('back');
   });
 });
+
+describe('a deck just added', () => {
+  it('keeps its cards, with their text, when its sources break before any other command', () => {
+    const dir = tempDir();
+    const deckDir = writeDeckFolder(join(dir, 'mydeck'));
+    const env = { SRE_CARDS_DATA_DIR: join(dir, 'data'), SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    expect(cli(['deck', 'add', deckDir], env).status).toBe(0);
+    // A note left without its answer, right after adding the deck.
+    const day1 = join(deckDir, 'day-1.md');
+    writeFileSync(day1, `${readFileSync(day1, 'utf8')}\n## one-more\nline: focus\nQ: No answer?\n`);
+    const list = cli(['list', '--deck', 'mini'], env);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^one-basic\s+new\s+-\s+What is one\?$/m);
+    expect(list.stderr).toMatch(/day-1\.md:\d+: note "one-more" has Q: but no A:/);
+    const answered = cli(['answer', 'one-basic', 'good'], env);
+    expect(answered.status).toBe(0);
+    expect(answered.stdout).toMatch(/What is one\?/);
+  });
+});

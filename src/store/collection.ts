@@ -46,7 +46,7 @@ import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync
 import { describeChange, hasTexts, recordTexts, type DeckChange } from './decktexts.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
-import { loadUserDeck, PARSER, userDeckKey } from './deckcache.js';
+import { cacheDeck, loadUserDeck, PARSER, userDeckKey } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './log/file.js';
 import { encodeEvent } from './log/codec.js';
 import { readLogRows } from './log/scan.js';
@@ -1049,8 +1049,20 @@ export class Collection {
     this.commit({ type: 'deck-add', at: now.toISOString(), name, path });
     this.addDeckCards({ ...deck, name }, cards);
     const report = this.takeIn(name, cards, now, true);
+    this.cached(name, path, deck);
     this.snapshot();
     return report;
+  }
+
+  /**
+   * Caches a deck whose cards were just taken in from `deck`, as its folder holds it (a deck
+   * added, or written by an import): should the sources break before a writer reads them
+   * again, its cards keep this text; unchanged, the next open need not read them.
+   */
+  private cached(name: string, path: string, deck: Deck): void {
+    const key = cacheDeck(this.paths.cache, name, path, deck);
+    const entry = this.state.decks[name];
+    if (key && entry) entry.synced = key;
   }
 
   removeDeck(name: string, now: Date): number {
@@ -1218,6 +1230,7 @@ export class Collection {
     this.dueLoad = null;
     this.addDeckCards(named, cards);
     this.state.logOffset = this.log?.offset ?? this.state.logOffset;
+    this.cached(deck.name, deck.path, deck.deck);
     if (appended > 0) this.snapshot();
     return appended;
   }

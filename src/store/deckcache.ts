@@ -455,6 +455,43 @@ export function userDeckKey(folder: string): string | null {
   return files ? `${PARSER} ${JSON.stringify(files)}` : null;
 }
 
+/** Writes the cache of a deck read from `files`; its cards, or null if it could not be written. */
+function writeCache(
+  cacheDir: string,
+  name: string,
+  folder: string,
+  files: Fingerprint,
+  deck: Deck,
+): Card[] | null {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const cards = deckCards({ ...deck, name });
+    writeFileAtomic(cachePath(cacheDir, name), encodeDeckCache(folder, files, deck, cards));
+    // The JSON cache of earlier versions is not read any more.
+    rmSync(join(cacheDir, `deck-${encodeURIComponent(name)}.json`), { force: true });
+    return cards;
+  } catch {
+    // a cache that cannot be written only costs time
+    return null;
+  }
+}
+
+/**
+ * Caches a deck its folder holds as of now, parsed by the caller (a deck just added, or
+ * written by an import), without reading it again: should its sources break before a
+ * writer next reads them, its cards keep this text. Its key, or null when not cached.
+ */
+export function cacheDeck(
+  cacheDir: string,
+  name: string,
+  folder: string,
+  deck: Deck,
+): string | null {
+  const files = fingerprint(folder);
+  if (!files || !writeCache(cacheDir, name, folder, files, deck)) return null;
+  return `${PARSER} ${JSON.stringify(files)}`;
+}
+
 /**
  * Reads a user's deck folder: from the cache when its files are unchanged, else from the
  * sources (and then, for a writer, refreshes the cache). Same result as `loadDeckFolder`,
@@ -482,16 +519,8 @@ export function loadUserDeck(
   }
   const loaded = loadDeckFolder(folder);
   if (write && loaded.deck && files) {
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const cards = deckCards({ ...loaded.deck, name });
-      writeFileAtomic(path, encodeDeckCache(folder, files, loaded.deck, cards));
-      // The JSON cache of earlier versions is not read any more.
-      rmSync(join(cacheDir, `deck-${encodeURIComponent(name)}.json`), { force: true });
-      return { ...loaded, key, cards };
-    } catch {
-      // a cache that cannot be written only costs time
-    }
+    const cards = writeCache(cacheDir, name, folder, files, loaded.deck);
+    if (cards) return { ...loaded, key, cards };
   }
   if (!loaded.deck) {
     const last = readCache(path, name, folder, null);
