@@ -55,6 +55,25 @@ describe('forget', () => {
     expect(cli(['forget', 'two-a', '--topic', 'networking'], env(dir)).status).toBe(2);
     expect(cli(['forget', 'nope'], env(dir)).status).toBe(1);
   });
+
+  it('forgets the cards of a filter as one change: one undo brings them all back', () => {
+    const dir = collection();
+    cli(['answer', 'one-basic', 'good'], env(dir));
+    cli(['answer', 'one-rev', 'hard'], env(dir));
+    cli(['answer', 'one-cloze:c1', 'easy'], env(dir));
+    const before = json(dir, ['list', '--day', '1']) as { id: string; state: string }[];
+    // Cards never answered (one-rev:rev, one-cloze:c2) have nothing to forget, even their counts.
+    const forgot = json(dir, ['forget', '--day', '1', '--reset-counts'], '2026-03-02T09:00:00Z');
+    expect(forgot.forgot).toEqual(['one-basic', 'one-rev', 'one-cloze:c1']);
+    expect(json(dir, ['show', 'one-rev']).state).toBe('new');
+    const undo = cli(['undo'], env(dir, '2026-03-02T09:01:00Z'));
+    expect(undo.stdout).toMatch(/^Undid 1 change:\n(  forget of .*\n){3}$/);
+    expect(json(dir, ['list', '--day', '1'])).toEqual(before);
+    // The next undo takes back the answer before it, alone.
+    expect(cli(['undo'], env(dir)).stdout).toMatch(/^Undid 1 change:\n  answer one-cloze:c1 easy/);
+    // The log, with its grouped resets, still reads as a review log.
+    expect(cli(['stats', '--json'], env(dir)).status).toBe(0);
+  });
 });
 
 describe('undo from the command line', () => {

@@ -91,7 +91,8 @@ export function cramAnswerEvent(
 
 /**
  * What one undo cancels, taken off the top of a session's stack (last first): the last
- * change, and with a leech's suspension the answer that caused it. Empty when none.
+ * change, and with a leech's suspension the answer that caused it, or every change of
+ * the command that made several at once (a group). Empty when none.
  */
 export function undoTargets(stack: UndoableEvent[]): UndoableEvent[] {
   const top = stack.pop();
@@ -101,7 +102,11 @@ export function undoTargets(stack: UndoableEvent[]): UndoableEvent[] {
     stack.pop();
     return [top, below];
   }
-  return [top];
+  const out = [top];
+  if (top.group === undefined) return out;
+  for (let e = stack.at(-1); e && e.group === top.group && e.dev === top.dev; e = stack.at(-1))
+    out.push(stack.pop() as UndoableEvent);
+  return out;
 }
 
 /** The undo events for those targets, in order. */

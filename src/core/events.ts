@@ -57,6 +57,8 @@ export const RESET_FIELDS = {
   before: { kind: 'sched', problem: 'a card state is malformed' },
   /** Keep the answer and lapse counts (Anki's Forget does by default); absent: back to 0. */
   keepCounts: { kind: 'flag', optional: true, problem: WRONG },
+  /** One of several changes made at once (see `EventBase.group`). */
+  group: { kind: 'number', optional: true, problem: WRONG },
 } as const satisfies Record<string, FieldSpec>;
 
 interface KindTypes {
@@ -85,6 +87,11 @@ interface EventBase {
    * its device), never written in that log. An undo's target carries it.
    */
   dev?: string;
+  /**
+   * One of the changes a command made to several cards at once (a filtered forget, a
+   * set-due of many cards): the seq of the first of them. An undo takes them back together.
+   */
+  group?: number;
 }
 export type AnswerEvent = EventBase & { type: 'answer' } & Fields<typeof ANSWER_FIELDS>;
 export type ResetEvent = EventBase & { type: 'reset' } & Fields<typeof RESET_FIELDS>;

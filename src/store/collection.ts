@@ -833,7 +833,10 @@ export class Collection {
 
   /** Commits a change a session can undo. */
   private commitUndoable(e: NewEvent): UndoableEvent {
-    const event = this.commit(e) as UndoableEvent;
+    // Before the seq the log puts last (the log's reader takes the fields in order).
+    const event = this.commit(
+      this.group === null ? e : { ...e, group: this.group },
+    ) as UndoableEvent;
     this.undoStack.push(event);
     return event;
   }
@@ -961,6 +964,23 @@ export class Collection {
     const targets = undoTargets(this.undoStack);
     for (const e of undoEvents(targets, now)) this.commit(e);
     return targets[targets.length - 1] ?? null;
+  }
+
+  /** The group of the changes being made together (see `together`), or null. */
+  private group: number | null = null;
+
+  /**
+   * Runs `change`, whose changes to the cards an undo then takes back as one (a command
+   * that forgets or moves several cards at once).
+   */
+  together<T>(change: () => T): T {
+    if (this.group !== null) return change();
+    this.group = this.state.seq + 1;
+    try {
+      return change();
+    } finally {
+      this.group = null;
+    }
   }
 
   /** Makes a card new again (Anki's Forget), keeping its answer and lapse counts or not. */

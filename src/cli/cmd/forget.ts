@@ -55,8 +55,15 @@ export function run(args: string[], env: Env): number {
     }
     const now = env.now();
     const keep = values['reset-counts'] !== true;
-    const forgot = ids.filter((id) => col.get(id).rec.sched.state !== 'new' || !keep);
-    for (const id of forgot) col.forget(id, now, keep);
+    // A card new and never answered has nothing to forget, counts or not.
+    const forgot = ids.filter((id) => {
+      const s = col.get(id).rec.sched;
+      return s.state !== 'new' || (!keep && (s.reps > 0 || s.lapses > 0));
+    });
+    // One change for `undo`, however many cards.
+    col.together(() => {
+      for (const id of forgot) col.forget(id, now, keep);
+    });
     if (values.json) env.stdout.write(JSON.stringify({ forgot, resetCounts: !keep }) + '\n');
     else {
       const skipped = ids.length - forgot.length;

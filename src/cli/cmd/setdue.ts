@@ -35,10 +35,13 @@ export function run(args: string[], env: Env): number {
   try {
     const now = env.now();
     for (const id of ids) col.get(id); // every card exists before any is changed
-    const rows = ids.map((id) => {
-      const { days, after } = col.setDue(id, spec, now);
-      return { card: id, days, due: after.due, interval: after.scheduledDays };
-    });
+    // One change for `undo`, however many cards.
+    const rows = col.together(() =>
+      ids.map((id) => {
+        const { days, after } = col.setDue(id, spec, now);
+        return { card: id, days, due: after.due, interval: after.scheduledDays };
+      }),
+    );
     if (values.json) env.stdout.write(toJson(rows) + '\n');
     else
       for (const r of rows)
