@@ -1,9 +1,17 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANSI, killPtys, runInPty } from './pty.js';
 import { readAllEvents } from '../src/store/log/file.js';
-import { BIN, cleanup, tempDir, logFile, readSnapshotDoc } from './helpers.js';
+import {
+  BIN,
+  cleanup,
+  cli,
+  tempDir,
+  logFile,
+  readSnapshotDoc,
+  writeDeckFolder,
+} from './helpers.js';
 
 afterEach(() => {
   // A failed test must not leave a session running behind it.
@@ -106,6 +114,22 @@ describe('end to end, under a pseudo-terminal', () => {
     const snap = readSnapshotDoc(join(dir, 'collection.snap'));
     expect(snap.seq).toBe(3);
     expect(existsSync(join(dir, 'lock'))).toBe(false);
+  });
+
+  it('shows on the screen a problem found on opening, as well as before it', async () => {
+    const dir = tempDir();
+    const deck = writeDeckFolder(join(dir, 'mydeck'));
+    const env = { SRE_CARDS_DATA_DIR: join(dir, 'data'), SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    expect(cli(['deck', 'add', deck], env).status).toBe(0);
+    const day1 = join(deck, 'day-1.md');
+    writeFileSync(day1, `${readFileSync(day1, 'utf8')}\n## one-more\nline: focus\nQ: No answer?\n`);
+    const pty = runBin('review --deck mini', { ...env, TZ: 'UTC' });
+    await pty.waitFor(/Space or Enter shows the answer/);
+    // Printed before the screen took the terminal, then on the screen itself.
+    expect(pty.output()).toMatch(/sre-cards: warning: deck "mini"/);
+    expect(pty.output()).toMatch(/Warning: deck "mini" \(.*\) has errors/);
+    pty.send('q');
+    expect(await pty.exited).toBe(0);
   });
 
   it('says when the next card is due when nothing is due, and exits 0', async () => {

@@ -125,9 +125,15 @@ export async function run(
       return editNotice(outcome, col);
     };
     const changed = changeText(col.openChanges);
-    const notice = changed
-      ? `Since the last session, cards ${changed} (deck check lists them)`
+    // A problem found on opening (printed before the screen took the terminal) is shown
+    // on it too: the first one, on one line.
+    const [first, ...more] = col.warnings;
+    const warned = first
+      ? `Warning: ${first.replace(/\s*\n\s*/g, ' ')}${more.length ? ` (and ${more.length} more, shown when you quit)` : ''}`
       : null;
+    const notice =
+      warned ??
+      (changed ? `Since the last session, cards ${changed} (deck check lists them)` : null);
     const result = await runReview(session, label, env.now, { edit, notice });
     if (auto && !result.error) quietSync(col, env, 'at the end');
     if (result.error) return 1;
