@@ -31,13 +31,17 @@ Q: The signal kill -9 sends?
 Type-ci: SIGKILL
 `;
 
-function setup(columns = 80, overrides: Record<string, string> = {}) {
+function setup(columns = 80, overrides: Record<string, string> = {}, rows = 60) {
   const dir = tempDir();
   const clock = { t: new Date('2026-03-01T09:00:00Z') };
   const now = () => clock.t;
   const col = openMini(dir, clock.t, { deck: miniDeck(overrides) });
   const session = new Session(col, NO_FILTER, now);
-  const term = renderTerm(<ReviewApp session={session} label="Mini Deck" now={now} />, columns, 60);
+  const term = renderTerm(
+    <ReviewApp session={session} label="Mini Deck" now={now} />,
+    columns,
+    rows,
+  );
   return { dir, clock, col, session, term };
 }
 
@@ -58,6 +62,7 @@ describe('type-in answers', () => {
     expect(frame).toContain('✓ strace -c -p 1234');
     expect(frame).toContain('-c counts.');
     expect(frame).toMatch(/1 +Again/);
+    expect(frame).toContain('space Good');
     await press(term, ' ');
     expect(events(dir).map((e) => e.type === 'answer' && [e.card, e.rating])).toEqual([
       ['t-strace', 3],
@@ -205,10 +210,31 @@ describe('card info, flags and marks on the review screen', () => {
     expect(frame).toMatch(/written in +day-1\.md:7/);
     expect(frame).toContain('Answers (1)');
     expect(frame).toMatch(/2026-03-01 09:00:07 +good +new +10m +7\.0s/);
-    expect(frame).toContain('any key closes the card info');
+    expect(frame).toContain('any other key closes the card info');
     await press(term, 'q'); // closes, does not quit
     expect(term.lastFrame()).toContain('What is one?');
     expect(term.lastFrame()).not.toContain('Card info');
+    term.unmount();
+    col.close();
+  });
+
+  it('card info taller than the screen scrolls with ↑↓ j k, and another key closes it', async () => {
+    const { term, col } = setup(80, {}, 16);
+    await settle(term);
+    await press(term, 'i');
+    expect(term.lastFrame()).toContain('Card info · one-basic');
+    expect(term.lastFrame()).toMatch(/↓ \d+ lines? below/);
+    await press(term, 'j');
+    expect(term.lastFrame()).toContain('↑ 1 line above');
+    await press(term, 'j');
+    expect(term.lastFrame()).toContain('↑ 2 lines above');
+    await press(term, 'k');
+    expect(term.lastFrame()).toContain('↑ 1 line above');
+    expect(term.lastFrame()).toContain('any other key closes the card info');
+    await press(term, 'x');
+    expect(term.lastFrame()).not.toContain('Card info');
+    expect(term.lastFrame()).toContain('What is one?');
+    expect(term.lastFrame()).not.toMatch(/lines? above/);
     term.unmount();
     col.close();
   });

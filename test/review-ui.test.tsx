@@ -48,9 +48,12 @@ describe('review screen', () => {
     expect(frame).toContain('New 5 · Learning 0 · Due 0');
     expect(frame).toContain('What is one?');
     expect(frame).not.toContain('The first.');
+    expect(frame).toContain('space show · 1-4 grade');
     await press(app, ' ');
     frame = app.lastFrame() ?? '';
     expect(frame).toContain('The first.');
+    // Space now grades, and the keys say how.
+    expect(frame).toContain('space Good · 1-4 grade');
     expect(frame).toMatch(/1 +Again 1m/);
     expect(frame).toMatch(/2 +Hard 6m/);
     expect(frame).toMatch(/3 +Good 10m/);

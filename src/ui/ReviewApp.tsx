@@ -225,7 +225,14 @@ export function ReviewApp({
       }
       return;
     }
-    if (s.info) return store.dispatch({ type: 'close' });
+    if (s.info) {
+      // Card info taller than the screen scrolls as a card does; any other key closes it.
+      if (key.upArrow || key.downArrow || input === 'j' || input === 'k')
+        return store.dispatch({ type: 'scroll', lines: key.upArrow || input === 'k' ? -1 : 1 });
+      if (key.pageUp || key.pageDown)
+        return store.dispatch({ type: 'page', dir: key.pageUp ? -1 : 1 });
+      return store.dispatch({ type: 'close' });
+    }
     // Esc closes the keys' list when it is open (as it closes card info), else quits.
     if (key.escape) return store.dispatch({ type: s.help ? 'help' : 'quit' });
     const flag = ctrlDigit(input, key.ctrl);

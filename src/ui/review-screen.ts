@@ -354,13 +354,14 @@ function footer(i: ScreenInput): Line[] {
   const keys = i.editing
     ? ['the editor is open; the session resumes when it closes']
     : i.info
-      ? ['any key closes the card info']
+      ? ['any other key closes the card info']
       : i.help
         ? ['? or Esc hides the keys']
         : i.typing
           ? ['Enter compare', 'Esc skip typing', '← → Home End', 'Ctrl-U clear', 'Ctrl-C quit']
           : [
-              i.diff && !i.diff.correct ? 'space Again' : 'space show',
+              // After the reveal, Space grades: Again when the typed answer missed, else Good.
+              !i.previews ? 'space show' : i.diff && !i.diff.correct ? 'space Again' : 'space Good',
               '1-4 grade',
               'u undo',
               's suspend',

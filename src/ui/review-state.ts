@@ -236,10 +236,11 @@ export function reduce(s: ReviewState, a: ReviewAction, ctx: ReviewContext): Rev
         s,
         ctx,
         () => undefined,
-        () => ({ ...s, info: session.info(id), flagPrefix: false }),
+        () => ({ ...s, info: session.info(id), flagPrefix: false, scroll: 0 }),
       );
     case 'close':
-      return { ...s, info: null };
+      // Back to the card where a reveal leaves it: at its answer.
+      return { ...s, info: null, scroll: s.phase === 'answer' ? 'answer' : 0 };
     case 'flag-prefix':
       return {
         ...s,
