@@ -69,7 +69,7 @@ describe('sync: faults it reports', () => {
     expect(r.stderr).toMatch(
       /clock looks wrong: its event 1 is dated 2027-03-01T09:00:00.000Z, in the future/,
     );
-    expect(r.stdout).toMatch(/received 1 \(1 answers/);
+    expect(r.stdout).toMatch(/received 1 \(1 answer:/);
   });
 
   it('a data folder copied from another: the shared folder refuses it, and git refuses to push it', () => {

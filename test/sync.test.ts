@@ -65,7 +65,10 @@ describe('sync through git', () => {
       /sent 2 events; received 2 \(2 answers: 2 from /,
     );
     ok(c, '2026-03-01T11:00:00Z', ['answer', '--stdin'], 'd61-spof hard\n');
-    ok(c, '2026-03-01T11:00:00Z', ['sync', 'setup', repo]);
+    // One of a thing is one, not ones.
+    expect(ok(c, '2026-03-01T11:00:00Z', ['sync', 'setup', repo])).toMatch(
+      /^sync: sent 1 event; received 4 \(4 answers: 2 from .*, 2 from .*\); 3 cards changed$/m,
+    );
     // Offline work on two devices, same card, then syncs in turn.
     ok(a, '2026-03-02T09:00:00Z', ['answer', 'd61-spof', 'good']);
     ok(b, '2026-03-02T08:00:00Z', ['answer', 'd61-spof', 'easy']);
@@ -109,7 +112,7 @@ describe('sync through git', () => {
     ok(a, T, ['answer', 'd61-sli', 'good']);
     spawnSync('mv', [moved, repo]);
     // The answer committed before the failure goes too.
-    expect(ok(a, T, ['sync'])).toMatch(/sent 1 events/);
+    expect(ok(a, T, ['sync'])).toMatch(/sent 1 event;/);
     const b = tempDir();
     expect(ok(b, T, ['sync', 'setup', repo])).toMatch(/received 2 \(2 answers/);
   });
@@ -184,7 +187,7 @@ describe('sync through a folder', () => {
     appendFileSync(bLog, line.slice(0, 30));
     writeFileSync(join(shared, '.syncthing.x.jsonl.tmp'), 'garbage');
     writeFileSync(join(shared, '~syncthing~y.tmp'), 'garbage');
-    expect(ok(a, '2026-03-01T10:00:00Z', ['sync'])).toMatch(/received 1 \(1 answers/);
+    expect(ok(a, '2026-03-01T10:00:00Z', ['sync'])).toMatch(/received 1 \(1 answer:/);
     expect(JSON.parse(ok(a, T, ['show', 'd61-ha-vs-ft', '--json'])).suspended).toBe(false);
     appendFileSync(bLog, line.slice(30) + '\n');
     // A conflicted copy of B's log, holding events B's log has and one it lacks.
@@ -223,7 +226,7 @@ describe('sync through a folder', () => {
     expect(r.stderr).toMatch(
       new RegExp(`the log of device .*${bId}.* is refused from .*${bId}\\.jsonl:1: .*rating`),
     );
-    expect(r.stdout).toMatch(/received 1 \(1 answers/);
+    expect(r.stdout).toMatch(/received 1 \(1 answer:/);
     expect(JSON.parse(ok(a, T, ['show', 'd61-sli', '--json'])).reps).toBe(1);
   });
 });

@@ -24,6 +24,7 @@ import { fileIo, fsyncDir, isAtomicTmp, writeAll, writeFileAtomic } from './fsio
 import { acquireLock, lockHolder } from './lock.js';
 import type { DataPaths } from './paths.js';
 import { readSnapshot, snapshotBytes, type CheckedSnapshot } from './snapshot.js';
+import { plural } from '../text/plural.js';
 
 export type Level = 'ok' | 'note' | 'problem';
 
@@ -292,13 +293,13 @@ function checkLog(c: Checking): void {
       add(
         'log',
         'problem',
-        `${paths.log} is damaged: ${log.bad.length} bad line${log.bad.length === 1 ? '' : 's'} (${badText}${log.bad.length > 3 ? '; …' : ''}); ${log.events} events are readable`,
+        `${paths.log} is damaged: ${log.bad.length} bad line${log.bad.length === 1 ? '' : 's'} (${badText}${log.bad.length > 3 ? '; …' : ''}); ${plural(log.events, 'event')} ${log.events === 1 ? 'is' : 'are'} readable`,
       );
     else
       add(
         'log',
         'ok',
-        `${paths.log}: ${log.events} events${log.events ? ` (${log.firstSeq}-${log.lastSeq})` : ''}, ${size(log.size)}`,
+        `${paths.log}: ${plural(log.events, 'event')}${log.events ? ` (${log.firstSeq}-${log.lastSeq})` : ''}, ${size(log.size)}`,
       );
     if (log.tornTail)
       add(

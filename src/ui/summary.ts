@@ -1,6 +1,7 @@
 /** The end-of-session summary, as lines of text (the screen shows them, and so does the shell after it). */
 import type { QueueCounts } from '../core/queue.js';
 import type { Summary } from '../session/types.js';
+import { plural } from '../text/plural.js';
 
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -11,8 +12,6 @@ export function formatDuration(ms: number): string {
     ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
     : `${m}:${String(sec).padStart(2, '0')}`;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function list(parts: string[]): string {
   return parts.length <= 1

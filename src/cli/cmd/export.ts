@@ -18,6 +18,7 @@ import {
 import { assertNoExtra, checkFilter, describeFilter, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { trace } from '../../trace.js';
+import { plural } from '../../text/plural.js';
 
 export const usage =
   'sre-cards export anki|tsv [--out FILE] [--topic T]... [--day N|N-M] [--deck NAME]... [--search TEXT] [--flag N] [--marked] [--with-progress] [--stock-types] [--force] [--json]';
@@ -192,7 +193,6 @@ function report(env: Env, json: boolean, r: Report): void {
     env.stdout.write(JSON.stringify(r) + '\n');
     return;
   }
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   let line = `wrote ${r.file}: ${plural(r.notes, 'note')}, ${plural(r.cards, 'card')}`;
   if (r.decks !== undefined) line += ` in ${plural(r.decks, 'deck')}`;
   if (r.withProgress) line += `, with progress (${plural(r.reviews ?? 0, 'review')})`;

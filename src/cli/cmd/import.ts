@@ -19,6 +19,7 @@ import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
 import { assertNoExtra, need, openCollection } from '../common.js';
 import type { Env } from '../context.js';
 import { trace } from '../../trace.js';
+import { plural } from '../../text/plural.js';
 
 export const usage =
   'sre-cards import anki FILE [--deck-dir DIR] [--dry-run] [--with-settings] [--json]';
@@ -270,8 +271,6 @@ interface Outcome {
   media?: number;
   mediaConflicts?: string[];
 }
-
-const plural = (n: number, w: string, ws = `${w}s`) => `${n} ${n === 1 ? w : ws}`;
 
 /** The summary, as text (every name from the package made harmless) or JSON. */
 export function summaryText(s: ImportSummary, withSettings: boolean, o: Outcome): string {

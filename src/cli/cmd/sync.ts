@@ -9,6 +9,7 @@ import { readSyncConfig, writeDevice, writeSyncConfig } from '../../store/device
 import { fsyncDir } from '../../store/fsio.js';
 import { initRepo } from '../../store/sync/git.js';
 import { syncOnce } from '../../store/sync/run.js';
+import { plural } from '../../text/plural.js';
 
 export const usage =
   'sre-cards sync [--json] | sync setup REMOTE | sync setup --folder DIR | sync --auto on|off | sync --name NAME';
@@ -47,7 +48,7 @@ function report(env: Env, col: Collection, a: Arrival, sent: number, json: boole
   }
   const answers = byDevice.reduce((n, d) => n + d.answers, 0);
   env.stdout.write(
-    `sync: sent ${sent} events; received ${a.events} (${answers} answers${byDevice.length ? `: ${byDevice.map((d) => `${d.answers} from ${d.device}`).join(', ')}` : ''}); ${a.changed.length} cards changed\n`,
+    `sync: sent ${plural(sent, 'event')}; received ${a.events} (${plural(answers, 'answer')}${byDevice.length ? `: ${byDevice.map((d) => `${d.answers} from ${d.device}`).join(', ')}` : ''}); ${plural(a.changed.length, 'card')} changed\n`,
   );
   for (const p of a.problems) env.stderr.write(`sre-cards: warning: ${p}\n`);
 }
