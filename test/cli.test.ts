@@ -153,6 +153,21 @@ describe('sre-cards CLI', () => {
     }
     expect(cli(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(cli(['--help']).stdout).toMatch(/Commands:/);
+    // `help COMMAND` is the command's --help.
+    const help = cli(['help', 'due']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toBe(cli(['due', '--help']).stdout);
+    expect(cli(['help', 'nope']).status).toBe(2);
+  });
+
+  it('takes --data-dir before the command as after it', () => {
+    const dir = tempDir();
+    const now = { SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };
+    expect(cli(['--data-dir', dir, 'answer', 'd61-spof', 'good'], now).status).toBe(0);
+    const due = cli([`--data-dir=${dir}`, 'due', '--json'], now);
+    expect(due.status, due.stderr).toBe(0);
+    expect(JSON.parse(due.stdout)).toMatchObject({ learning: 1 });
+    expect(readAllEvents(logFile(dir)).map((e) => e.type)).toEqual(['answer']);
   });
 
   it('honours the time zone for the study day', () => {

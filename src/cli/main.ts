@@ -115,17 +115,26 @@ export async function main(argv: string[], env?: Env): Promise<number> {
     process.stdout.write(mainHelp());
     return 0;
   }
-  const first = argv[0];
+  // An option of every command may come before the command's name: `--data-dir D due`.
+  const lead: string[] = [];
+  let rest = argv;
+  while (rest[0] === '--data-dir' || rest[0]?.startsWith('--data-dir=')) {
+    const n = rest[0] === '--data-dir' ? 2 : 1;
+    lead.push(...rest.slice(0, n));
+    rest = rest.slice(n);
+  }
+  const first = rest[0];
   const named = first !== undefined && !first.startsWith('-');
   const name = named ? first : 'review';
-  const args = named ? argv.slice(1) : argv;
+  // `help COMMAND` is `COMMAND --help`.
+  if (name === 'help' && rest[1]) return main([rest[1], '--help'], env);
+  const args = [...(named ? rest.slice(1) : rest), ...lead];
   const cmd = COMMANDS[name];
   if (!cmd) throw new UserError(`unknown command "${name}"\nusage: ${MAIN_USAGE}`, 2);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(cmd.help + '\n');
     return 0;
   }
-  if (name === 'help' && args[0]) return main([args[0], '--help'], env);
   const dd = dataDirFlag(args);
   return cmd.run(args, env ?? makeEnv(dd));
 }
