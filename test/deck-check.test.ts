@@ -143,6 +143,12 @@ describe('the short diff', () => {
     expect(wordDiff('What is one?', 'What is the number one?')).toBe('What is {+the number+} one?');
     expect(wordDiff('a b c', 'a x c')).toBe('a [-b-]{+x+} c');
     expect(wordDiff('a b c', 'a c')).toBe('a [-b-] c');
+    // Words added where the matching ran on to the space before them keep that space.
+    expect(wordDiff('What does `ss -tlnp` show?', 'What does the command `ss -tlnp` show?')).toBe(
+      'What does {+the command+} `ss -tlnp` show?',
+    );
+    expect(wordDiff('x y', 'x y z')).toBe('x y {+z+}');
+    expect(wordDiff('one two', 'zero one two')).toBe('{+zero+} one two');
     expect(shortDiff('same', 'same')).toEqual([]);
     expect(shortDiff('l1\nl2\nl3\nl4\nl5', 'l1\nl2\nX\nl4\nl5')).toEqual([
       'l2',

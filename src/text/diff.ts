@@ -13,9 +13,13 @@ export function wordDiff(before: string, after: string): string {
   for (const m of [...matchingBlocks(a, b), { a: a.length, b: b.length, size: 0 }]) {
     const gone = a.slice(i, m.a).join('');
     const come = b.slice(j, m.b).join('');
-    if (gone.trim()) out += `[-${gone.trim()}-]${/\s$/.test(gone) && !come ? ' ' : ''}`;
+    // The space before a change is kept outside its marks, as after it.
+    const lead = (t: string) => (/^\s/.test(t) ? ' ' : '');
+    if (gone.trim())
+      out += `${lead(gone)}[-${gone.trim()}-]${/\s$/.test(gone) && !come ? ' ' : ''}`;
     else out += gone;
-    if (come.trim()) out += `{+${come.trim()}+}${/\s$/.test(come) ? ' ' : ''}`;
+    if (come.trim())
+      out += `${gone ? '' : lead(come)}{+${come.trim()}+}${/\s$/.test(come) ? ' ' : ''}`;
     else if (gone.trim()) out += come;
     out += a.slice(m.a, m.a + m.size).join('');
     i = m.a + m.size;
