@@ -109,6 +109,8 @@ describe('sync through git', () => {
     const r = run(a, T, ['sync']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/could not reach the remote .*your answers are saved here/);
+    // What git said, not the last line of its advice.
+    expect(r.stderr).toMatch(/\(git: '[^']+' does not appear to be a git repository\); your/);
     ok(a, T, ['answer', 'd61-sli', 'good']);
     spawnSync('mv', [moved, repo]);
     // The answer committed before the failure goes too.

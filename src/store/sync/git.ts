@@ -324,7 +324,7 @@ export function gitSync(
     const f = tryGit(dir, ['fetch', '-q', 'origin']);
     if (!f.ok)
       throw new UserError(
-        `could not reach the remote ${remote} (git: ${lastLine(f.err)}); your answers are saved here and go with the next sync`,
+        `could not reach the remote ${remote} (git: ${gitReason(f.err)}); your answers are saved here and go with the next sync`,
       );
     const remoteHead = tryGit(dir, [
       'rev-parse',
@@ -375,15 +375,22 @@ export function gitSync(
       /\[rejected\]|non-fast-forward|fetch first|failed to update ref|stale info/.test(p.err);
     if (!rejected || attempt >= MAX_ATTEMPTS)
       throw new UserError(
-        `the remote ${remote} refused the push (git: ${lastLine(p.err)}); your answers are saved here and committed for the next sync`,
+        `the remote ${remote} refused the push (git: ${gitReason(p.err)}); your answers are saved here and committed for the next sync`,
       );
   }
 }
 
-function lastLine(s: string): string {
+/**
+ * What git said went wrong, in one line: its first `fatal:` or `error:` line (git adds
+ * advice after it, such as "Please make sure you have the correct access rights"), else
+ * its last line.
+ */
+function gitReason(s: string): string {
   const lines = s
     .trim()
     .split('\n')
-    .filter((l) => l.trim() !== '');
-  return (lines.at(-1) ?? 'no output').trim();
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const fatal = lines.find((l) => /^(fatal|error): /.test(l));
+  return fatal ? fatal.replace(/^(fatal|error): /, '') : (lines.at(-1) ?? 'no output');
 }
