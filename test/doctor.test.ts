@@ -81,7 +81,7 @@ describe('doctor', () => {
     const damagedText = lines.join('\n');
     writeFileSync(paths.log, damagedText);
     expect(() => openMini(dir, T)).toThrow(
-      /event log is damaged \(.*\.jsonl at byte \d+: a line is not valid JSON\); it was left untouched.*doctor --repair/,
+      /event log is damaged \(.*\.jsonl:17: a line is not valid JSON\); it was left untouched.*doctor --repair/,
     );
     expect(readFileSync(paths.log, 'utf8')).toBe(damagedText);
     const d = diagnose(paths);

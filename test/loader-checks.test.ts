@@ -58,7 +58,7 @@ describe('loader checks', () => {
     const ev = JSON.parse(good);
     writeFileSync(log, good + JSON.stringify({ ...ev, seq: 2, after: null }) + '\n');
     expect(() => openMini(dir, T, { mode: 'read' })).toThrow(
-      /\.jsonl at byte \d+: event 2 \(answer\): a card state is malformed/,
+      /\.jsonl:2: event 2 \(answer\): a card state is malformed/,
     );
     writeFileSync(log, good + 'PK\u0003\u0004 binary junk');
     const before = fileTree(dir);

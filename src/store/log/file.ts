@@ -18,6 +18,34 @@ export interface LogTail {
   torn: number;
 }
 
+/**
+ * The line of the file a byte offset falls on, counted from 1 (read only when reporting
+ * damage found past a snapshot's offset); null when the file cannot be read.
+ */
+function lineAt(path: string, byte: number): number | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let line = 1;
+    for (let at = 0; at < byte;) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, byte - at), at);
+      if (n <= 0) break;
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) line++;
+      at += n;
+    }
+    return line;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** `where`: a line number (counted from the file's start), a byte offset, or nothing. */
 function damaged(
   path: string,
@@ -28,7 +56,7 @@ function damaged(
     ? path
     : 'line' in where
       ? `${path}:${where.line}`
-      : `${path} at byte ${where.byte}`;
+      : `${path}:${lineAt(path, where.byte) ?? `? (byte ${where.byte})`}`;
   return new UserError(
     `the event log is damaged (${at}: ${why}); it was left untouched. Run \`sre-cards doctor\` to see what is wrong, then \`sre-cards doctor --repair\` to set the file aside and keep every readable event`,
   );
