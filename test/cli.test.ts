@@ -160,6 +160,12 @@ describe('sre-cards CLI', () => {
     expect(cli(['help', 'nope']).status).toBe(2);
   });
 
+  it('names a deck folder that does not exist without a line number', () => {
+    const r = cli(['lint', '/nonexistent-deck-folder']);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/^\/nonexistent-deck-folder: no such folder$/m);
+  });
+
   it('takes --data-dir before the command as after it', () => {
     const dir = tempDir();
     const now = { SRE_CARDS_NOW: '2026-03-01T09:00:00Z' };

@@ -1,6 +1,7 @@
 /** `sre-cards deck check`: what changed in the decks' sources, and overlays gone stale. */
 import { BUILTIN_DECK } from '../deck/builtin.js';
 import { noteHash } from '../deck/overlay.js';
+import { formatDeckError } from '../deck/types.js';
 import type { Collection } from '../store/collection.js';
 import { lastChange, type CardText, type DeckChange } from '../store/decktexts.js';
 import { overlayFiles, readBases, readOverlay } from '../store/overlay.js';
@@ -103,7 +104,7 @@ export function deckCheck(col: Collection, only?: string): DeckCheck[] {
             notes: overlay.notes.length,
             changed,
             orphans: overlay.orphans.map((o) => o.id),
-            errors: overlay.errors.map((e) => `${e.file}:${e.line}: ${e.message}`),
+            errors: overlay.errors.map(formatDeckError),
           };
         }
       }

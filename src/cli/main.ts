@@ -63,7 +63,7 @@ const COMMANDS: Record<string, Command> = {
   topics: { ...topics, summary: 'the topics, with card counts and days' },
   stats: { ...stats, summary: 'counts, forecast, heatmap, retention, readiness by topic' },
   lint: { ...lint, summary: 'check a folder of deck sources' },
-  deck: { ...deck, summary: 'add, remove or list your own decks' },
+  deck: { ...deck, summary: 'add, remove, list or check your own decks' },
   export: { ...exportCmd, summary: 'an Anki package (.apkg) or text file of the cards' },
   import: {
     ...importCmd,

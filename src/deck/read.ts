@@ -32,14 +32,14 @@ export function loadDeckFolder(
       return {
         deck: null,
         errors: [
-          { file: folder, line: 1, message: 'not a folder: a deck is a folder of Markdown files' },
+          { file: folder, line: 0, message: 'not a folder: a deck is a folder of Markdown files' },
         ],
       };
     }
     files = readSources(folder);
   } catch (e) {
     const why = readErrorText(e);
-    return { deck: null, errors: [{ file: folder, line: 1, message: why }] };
+    return { deck: null, errors: [{ file: folder, line: 0, message: why }] };
   }
   const rel = relative(cwd, folder) || '.';
   const { deck, errors } = parseDeck(files, rel);

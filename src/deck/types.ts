@@ -97,6 +97,7 @@ export interface DeckError {
   message: string;
 }
 
+/** `file:line: message`; `file: message` for a problem of the whole file or folder (line 0). */
 export function formatDeckError(e: DeckError): string {
-  return `${e.file}:${e.line}: ${e.message}`;
+  return e.line > 0 ? `${e.file}:${e.line}: ${e.message}` : `${e.file}: ${e.message}`;
 }

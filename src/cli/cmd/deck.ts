@@ -26,7 +26,7 @@ ${usage}`;
 
 export function run(args: string[], env: Env): number {
   const { values, positionals } = parse(args, { ...COMMON_OPTIONS, ...JSON_OPTION }, usage);
-  const sub = need(positionals[0], 'subcommand (add, remove or list)', usage);
+  const sub = need(positionals[0], 'subcommand (add, remove, list or check)', usage);
   if (sub === 'list') {
     assertNoExtra(positionals, 1, usage);
     const col = openCollection(env, 'read', 'deck list');
