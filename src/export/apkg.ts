@@ -406,15 +406,19 @@ export class SqliteWorker {
 
   /**
    * Starts the review log's half, for a large review log, from the bundled command;
-   * null otherwise (the package is then built on this thread). The worker gets a copy
-   * of the job's rows (some 90 MB for a million reviews, copied in ~50 ms): the package
-   * keeps them, to be built here should the worker fail.
+   * null otherwise (the package is then built on this thread). The package keeps the
+   * job's rows, to be built here should the worker fail: the worker reads them in place
+   * when they are in shared memory (a large log's are: see `joined`), else it gets a
+   * copy. It needs no card ids (`cids` has them).
    */
   static start(job: RevlogJob, size: PackageSize): SqliteWorker | null {
     if (job.count < SPLIT_REVIEWS) return null;
     const script = bundledScript('sqlite-worker.js');
     if (!script) return null;
-    const start: SqliteStart = { job, size: estimateFromText(size) };
+    const start: SqliteStart = {
+      job: { ...job, log: { ...job.log, cards: [] } },
+      size: estimateFromText(size),
+    };
     try {
       return new SqliteWorker(new Worker(script, { workerData: start }));
     } catch {
