@@ -108,6 +108,17 @@ describe('ids and GUIDs', () => {
     }
     expect(allocateIds(['x'], 'deck', [1]).get('x')).not.toBe(1);
   });
+
+  it('moves a key whose id is taken to the next free one, the others keeping theirs', () => {
+    const keys = ['a', 'b', 'c', 'd'];
+    const free = allocateIds(keys, 'note');
+    const taken = free.get('c') as number;
+    const a = allocateIds(keys, 'note', [taken]);
+    const b = allocateIds([...keys].reverse(), 'note', [taken]);
+    expect(a.get('c')).toBe(taken + 1);
+    expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+    for (const k of ['a', 'b', 'd']) expect(a.get(k)).toBe(free.get(k));
+  });
 });
 
 describe('decks, tags and text fields', () => {

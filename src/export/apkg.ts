@@ -7,7 +7,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { Zip, ZipPassThrough, strToU8 } from 'fflate';
 import type initSqlJs from 'sql.js';
@@ -407,15 +406,19 @@ export class SqliteWorker {
 
   /**
    * Starts the review log's half, for a large review log, from the bundled command;
-   * null otherwise (the package is then built on this thread). The worker gets a copy
-   * of the job's rows (some 90 MB for a million reviews, copied in ~50 ms): the package
-   * keeps them, to be built here should the worker fail.
+   * null otherwise (the package is then built on this thread). The package keeps the
+   * job's rows, to be built here should the worker fail: the worker reads them in place
+   * when they are in shared memory (a large log's are: see `joined`), else it gets a
+   * copy. It needs no card ids (`cids` has them).
    */
   static start(job: RevlogJob, size: PackageSize): SqliteWorker | null {
     if (job.count < SPLIT_REVIEWS) return null;
     const script = bundledScript('sqlite-worker.js');
     if (!script) return null;
-    const start: SqliteStart = { job, size: estimateFromText(size) };
+    const start: SqliteStart = {
+      job: { ...job, log: { ...job.log, cards: [] } },
+      size: estimateFromText(size),
+    };
     try {
       return new SqliteWorker(new Worker(script, { workerData: start }));
     } catch {
@@ -448,6 +451,15 @@ export class SqliteWorker {
   }
 }
 
+/** Node's CRC-32 (Node 20.15 and later), or undefined. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/** A member already deflated (see `deflateLevel1`), as chunks, and its CRC-32 if known. */
+export interface Deflated {
+  chunks: Uint8Array<ArrayBuffer>[];
+  crc: number | null;
+}
+
 /** A zip member deflated by Node's zlib (native, several times faster than JavaScript). */
 class NativeDeflate extends ZipPassThrough {
   private readonly chunks: Uint8Array[] = [];
@@ -456,28 +468,32 @@ class NativeDeflate extends ZipPassThrough {
   constructor(
     filename: string,
     mtime: Date,
-    private readonly deflated: Uint8Array<ArrayBuffer> | null = null,
+    private readonly deflated: Deflated | null = null,
   ) {
     super(filename);
     this.compression = 8;
     this.mtime = mtime;
-    // Node's CRC-32 (Node 20.15 and later) where there is one: the JavaScript one takes
-    // a third of a second for a large collection.
-    const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-    if (native) {
+    // Node's CRC-32 where there is one (the JavaScript one takes a third of a second for
+    // a large collection), or the one computed while the member was deflated.
+    const known = deflated?.crc ?? null;
+    const native = nativeCrc32;
+    if (known !== null || native) {
       let value = 0;
       (this as unknown as { c: { p: (d: Uint8Array) => void; d: () => number } }).c = {
         p: (d) => {
-          value = native(d, value);
+          if (known === null && native) value = native(d, value);
         },
-        d: () => value | 0,
+        d: () => (known ?? value) | 0,
       };
     }
   }
 
   protected override process(chunk: Uint8Array<ArrayBuffer>, final: boolean): void {
     if (this.deflated) {
-      if (final) this.ondata(null, this.deflated, true);
+      if (!final) return;
+      const { chunks } = this.deflated;
+      if (chunks.length === 0) this.ondata(null, new Uint8Array(0), true);
+      chunks.forEach((c, i) => this.ondata(null, c, i === chunks.length - 1));
       return;
     }
     this.chunks.push(chunk);
@@ -491,22 +507,42 @@ class NativeDeflate extends ZipPassThrough {
   }
 }
 
-const deflateRaw = promisify(zlib.deflateRaw);
+/** `data` deflated raw at level 1 on one of libuv's threads, as the stream's chunks. */
+function deflateChunks(data: Uint8Array, finishFlush?: number): Promise<Uint8Array<ArrayBuffer>[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    const z = zlib.createDeflateRaw({
+      level: 1,
+      chunkSize: 1 << 20,
+      ...(finishFlush === undefined ? {} : { finishFlush }),
+    });
+    z.on('data', (c: Buffer) =>
+      chunks.push(new Uint8Array(c.buffer as ArrayBuffer, c.byteOffset, c.length)),
+    );
+    z.on('error', reject);
+    z.on('end', () => resolve(chunks));
+    z.end(data);
+  });
+}
 
 /**
  * Raw deflate at level 1 (SQLite pages compress nearly as well as at 6, five times
  * faster). A large input is deflated in two halves at once, on two of libuv's threads:
  * the first half ends on a full flush, not a final block, so the two read as one stream.
+ * The output stays in the streams' chunks (the zip writes them as they are), and the
+ * CRC-32 is computed on this thread meanwhile.
  */
-export async function deflateLevel1(data: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  const bytes = (b: Buffer) => new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.length);
-  if (data.length < 8 << 20) return bytes(await deflateRaw(data, { level: 1 }));
+export async function deflateLevel1(data: Uint8Array): Promise<Deflated> {
+  if (data.length < 8 << 20) return { chunks: await deflateChunks(data), crc: null };
   const mid = Math.floor(data.length / 2);
-  const [a, b] = await Promise.all([
-    deflateRaw(data.subarray(0, mid), { level: 1, finishFlush: zlib.constants.Z_FULL_FLUSH }),
-    deflateRaw(data.subarray(mid), { level: 1 }),
+  const halves = Promise.all([
+    deflateChunks(data.subarray(0, mid), zlib.constants.Z_FULL_FLUSH),
+    deflateChunks(data.subarray(mid)),
   ]);
-  return bytes(Buffer.concat([a, b]));
+  halves.catch(() => undefined);
+  const crc = nativeCrc32 ? nativeCrc32(data) : null;
+  const [a, b] = await halves;
+  return { chunks: [...a, ...b], crc };
 }
 
 /**
@@ -516,7 +552,7 @@ export async function deflateLevel1(data: Uint8Array): Promise<Uint8Array<ArrayB
 export function zipPackage(
   collection: Uint8Array,
   mtime: Date,
-  deflated: Uint8Array<ArrayBuffer> | null = null,
+  deflated: Deflated | null = null,
 ): Uint8Array[] {
   const parts: Uint8Array[] = [];
   let error: Error | null = null;

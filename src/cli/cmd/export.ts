@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
-import { NO_FILTER, type Filter } from '../../core/queue.js';
+import { NO_FILTER, selectsAll, type Filter } from '../../core/queue.js';
 import type { AnkiPackage, PackageSize, RevlogJob } from '../../export/anki/index.js';
 import type { SqliteWorker as SqliteWorkerType } from '../../export/apkg.js';
 import { existsError } from '../../export/file.js';
@@ -152,7 +152,9 @@ function readSource(env: Env, filter: Filter): Source {
       `no cards to export${what ? ` for ${what}` : ''}; nothing was written (\`sre-cards list\` shows the cards)`,
     );
   }
-  return { col, cards, allCards: col.studyCards(NO_FILTER), decks: col.decks };
+  // A filter that selects everything has chosen every live card already.
+  const allCards = selectsAll(filter) ? cards : col.studyCards(NO_FILTER);
+  return { col, cards, allCards, decks: col.decks };
 }
 
 /** The package's rows, from the collection and (with progress) its event log. */
