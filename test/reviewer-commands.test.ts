@@ -67,10 +67,12 @@ describe('forget', () => {
     expect(forgot.forgot).toEqual(['one-basic', 'one-rev', 'one-cloze:c1']);
     expect(json(dir, ['show', 'one-rev']).state).toBe('new');
     const undo = cli(['undo'], env(dir, '2026-03-02T09:01:00Z'));
-    expect(undo.stdout).toMatch(/^Undid 1 change:\n(  forget of .*\n){3}$/);
+    expect(undo.stdout).toMatch(/^Undid 1 change:\n( {2}forget of .*\n){3}$/);
     expect(json(dir, ['list', '--day', '1'])).toEqual(before);
     // The next undo takes back the answer before it, alone.
-    expect(cli(['undo'], env(dir)).stdout).toMatch(/^Undid 1 change:\n  answer one-cloze:c1 easy/);
+    expect(cli(['undo'], env(dir)).stdout).toMatch(
+      /^Undid 1 change:\n {2}answer one-cloze:c1 easy/,
+    );
     // The log, with its grouped resets, still reads as a review log.
     expect(cli(['stats', '--json'], env(dir)).status).toBe(0);
   });
