@@ -48,6 +48,22 @@ function setup(columns = 80, overrides: Record<string, string> = {}, rows = 60) 
 const events = (dir: string) => readAllEvents(logFile(dir));
 
 describe('type-in answers', () => {
+  it('keeps the typed line in view below a card taller than the screen', async () => {
+    const long = Array.from({ length: 12 }, (_, k) => `Line ${k} of a long question.`).join(' ');
+    const deck = `---\nday: 0\ntitle: Typing\ntopics: networking\n---\n\n## t-long\nline: lab\nQ: ${long}\nType: yes\nA: Yes.\n`;
+    const { term, col } = setup(40, { 'day-0.md': deck }, 14);
+    await settle(term);
+    await press(term, 'jk');
+    const frame = term.lastFrame() ?? '';
+    expect(frame).toContain('› jk');
+    // j and k went into the answer, so the marker offers the arrows only.
+    expect(frame).toMatch(/lines below · ↑↓ scroll/);
+    expect(frame).not.toContain('j k scroll');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(14);
+    term.unmount();
+    col.close();
+  });
+
   it('an exact answer shows ✓, and Space then grades Good', async () => {
     const { term, col, dir } = setup(80, { 'day-0.md': TYPEIN });
     await settle(term);

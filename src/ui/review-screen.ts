@@ -165,7 +165,6 @@ function cardLines(i: ScreenInput): { lines: Line[]; answerAt: number } {
     [],
     ...markdownLines(card.front, w),
   ];
-  if (i.phase === 'question' && i.typing) lines.push([], ...typingLines(i.typing, w));
   let answerAt = -1;
   if (i.phase === 'answer') {
     lines.push([]);
@@ -348,7 +347,14 @@ function footer(i: ScreenInput): Line[] {
   const w = i.columns;
   const lines: Line[] = [[]];
   if (i.previews) lines.push(...buttonLines(i.previews, w));
-  else if (i.typing) lines.push(...wrap([{ text: 'Enter compares what you typed', dim: true }], w));
+  else if (i.typing)
+    // Below the card, with the keys: in view however far a tall card is scrolled. Its
+    // prompt says what Enter does.
+    lines.push(
+      ...(i.phase === 'question'
+        ? typingLines(i.typing, w)
+        : wrap([{ text: 'Enter compares what you typed', dim: true }], w)),
+    );
   else lines.push(...wrap([{ text: 'Space or Enter shows the answer', dim: true }], w));
   if (i.notice) lines.push(...wrap([{ text: sanitize(i.notice), color: 'yellow' }], w));
   const keys = i.editing
@@ -414,7 +420,8 @@ export function reviewScreen(i: ScreenInput): Screen {
         ...(below > 0
           ? [[{ text: `↓ ${below} ${below === 1 ? 'line' : 'lines'} below`, dim: true }]]
           : []),
-        [{ text: '↑↓ j k scroll', dim: true }],
+        // While an answer is typed, j and k are letters of it.
+        [{ text: i.typing ? '↑↓ scroll' : '↑↓ j k scroll', dim: true }],
       ],
       w,
     )[0] ?? [];
