@@ -10,7 +10,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import { writeSyncConfig } from '../src/store/device.js';
 import { dataPaths } from '../src/store/paths.js';
-import { cleanup, cli, miniDeck, seededRandom, tempDir, readSnapshotDoc } from './helpers.js';
+import {
+  cleanup,
+  cli,
+  miniDeck,
+  seededRandom,
+  tempDir,
+  readSnapshotDoc,
+  writeDeckFolder,
+} from './helpers.js';
 
 afterEach(() => {
   cleanup();
@@ -96,6 +104,23 @@ describe('sync through git', () => {
     // Daily limits count every device's answers once they arrive.
     const days = readSnapshotDoc(join(a, 'collection.snap')).days;
     expect(days['2026-03-01'].new + days['2026-03-01'].learning).toBe(5);
+  });
+
+  it("a device that joins takes in the other's own decks with their answers", () => {
+    const repo = bareRepo();
+    const [a, b] = [tempDir(), tempDir()];
+    const deck = writeDeckFolder(join(tempDir(), 'mydeck'));
+    const T = '2026-03-01T09:00:00Z';
+    ok(a, T, ['deck', 'add', deck]);
+    ok(a, T, ['answer', '--stdin'], 'one-basic good\none-rev easy\nd61-spof good\n');
+    ok(a, T, ['suspend', 'two-a']);
+    ok(a, T, ['sync', 'setup', repo]);
+    // The deck is at the same path on the other device; it was never added there.
+    expect(ok(b, T, ['sync', 'setup', repo])).toMatch(/received 5 \(3 answers: 3 from /);
+    const later = '2026-03-01T12:00:00Z';
+    expect(schedule(b, later)).toEqual(schedule(a, later));
+    expect(JSON.parse(ok(b, later, ['show', 'one-rev', '--json'])).state).toBe('review');
+    expect(ok(b, later, ['doctor', '--rebuild', '--dry-run'])).toMatch(/every card matches/);
   });
 
   it('an unreachable remote: exit 1, the answers kept and sent at the next sync', () => {

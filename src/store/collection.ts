@@ -376,8 +376,15 @@ export class Collection {
     this.now = now;
     const peers = this.readPeers();
     const fresh = mergeLogs(peers.lists);
+    const joined: string[] = [];
     for (const e of fresh)
-      if (e.type === 'deck-add' || e.type === 'deck-remove') applyEvent(this.state, e);
+      if (e.type === 'deck-add' || e.type === 'deck-remove') {
+        if (e.type === 'deck-add' && !this.state.decks[e.name]) joined.push(e.name);
+        applyEvent(this.state, e);
+      }
+    // A deck another device added: its cards come in before the events that reach them
+    // (an event for a card the collection does not know does nothing).
+    if (joined.length) this.takeInJoined(joined, now);
     const a = this.intake(fresh, peers.cursors, peers.problems);
     if (fresh.length > 0 || Object.keys(peers.cursors).length > 0) {
       this.allEvents = null;
@@ -394,6 +401,32 @@ export class Collection {
     for (const [d, n] of Object.entries(a.answers)) out.answers[d] = (out.answers[d] ?? 0) + n;
     this.arrived = { events: 0, answers: {}, changed: [], problems: [] };
     return out;
+  }
+
+  /** Reads decks that joined the collection from another device's log, and takes them in. */
+  private takeInJoined(names: readonly string[], now: Date): void {
+    this.readDecks();
+    const write = this.log !== null && !this.closed;
+    for (const name of names) {
+      const entry = this.state.decks[name];
+      if (!entry?.path) continue;
+      // Read with the others when they were left unread, else read now.
+      let deck = this.deckMap.get(name);
+      let cards = this.deckCardLists.get(name);
+      if (!deck) {
+        const r = this.readUserDeck(entry, write);
+        if (r.key) this.deckKeys.set(name, r.key);
+        if ('errors' in r) {
+          this.warn(r.errors.join('\n  '));
+          continue;
+        }
+        this.addDeckCards(r.deck, r.cards);
+        [deck, cards] = [r.deck, r.cards];
+      }
+      this.addReport(this.takeIn(name, cards ?? deckCards(deck), now, write));
+      const key = this.deckKeys.get(name);
+      if (key) entry.synced = key;
+    }
   }
 
   /** What other devices' events brought at open, until `pickUp` reports it. */
