@@ -74,9 +74,32 @@ export const FUTURE_SLACK_MS = 24 * 3600_000;
 /** How far back a device's clock may jump between two of its events before it is reported. */
 export const BACKWARD_SLACK_MS = 24 * 3600_000;
 
+/** Answers and resets: what an import writes with the times its history carries. */
+const mayBeHistory = (e: CollectionEvent): boolean => e.type === 'answer' || e.type === 'reset';
+
+/**
+ * Where the run of answers and resets around event `i`, dated back from `last`, ends
+ * when it is imported history rather than a clock gone back; null when it is not. An
+ * import writes a deck's history with the times it carries, after the deck-add that
+ * registers the deck (at the device's time) and before the events it closes with (at
+ * that time too). So the run is history when it follows a deck-add, or when the
+ * device's next event after it is back at its time.
+ */
+function importedRun(events: readonly CollectionEvent[], i: number, last: number): number | null {
+  let start = i;
+  while (start > 0 && mayBeHistory(events[start - 1] as CollectionEvent)) start--;
+  let end = i;
+  while (end < events.length && mayBeHistory(events[end] as CollectionEvent)) end++;
+  if (end === i) return null;
+  const after = events[end];
+  const back = after !== undefined && Date.parse(after.at) >= last - BACKWARD_SLACK_MS;
+  return events[start - 1]?.type === 'deck-add' || back ? end : null;
+}
+
 /**
  * A device's clock looks wrong when its events are dated in the future (past a day of
- * slack), or jump back in time by more than a day from its previous event. Returns one
+ * slack), or jump back in time by more than a day from its previous event. Imported
+ * history is dated back by design and does not count (see `importedRun`). Returns one
  * sentence, or null. `prevAt` is the time of the device's event before these, if known.
  */
 export function clockProblem(
@@ -86,13 +109,21 @@ export function clockProblem(
   prevAt: string | null = null,
 ): string | null {
   const limit = now.getTime() + FUTURE_SLACK_MS;
-  let last = prevAt === null ? null : Date.parse(prevAt);
-  for (const e of events) {
-    const t = Date.parse(e.at);
-    if (t > limit)
+  for (const e of events)
+    if (Date.parse(e.at) > limit)
       return `device ${device}'s clock looks wrong: its event ${e.seq} is dated ${e.at}, in the future; its events are merged at the times they carry`;
-    if (last !== null && t < last - BACKWARD_SLACK_MS)
-      return `device ${device}'s clock looks wrong: its event ${e.seq} (${e.at}) is dated more than a day before the event it follows; its events are merged at the times they carry`;
+  let last = prevAt === null ? null : Date.parse(prevAt);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as CollectionEvent;
+    const t = Date.parse(e.at);
+    if (last !== null && t < last - BACKWARD_SLACK_MS) {
+      const end = importedRun(events, i, last);
+      if (end === null)
+        return `device ${device}'s clock looks wrong: its event ${e.seq} (${e.at}) is dated more than a day before the event it follows; its events are merged at the times they carry`;
+      // The history is skipped whole: the device's time stays the one before it.
+      i = end - 1;
+      continue;
+    }
     last = t;
   }
   return null;
