@@ -1102,7 +1102,7 @@ export class Collection {
     this.commit({ type: 'deck-add', at: now.toISOString(), name, path });
     this.addDeckCards({ ...deck, name }, cards);
     const report = this.takeIn(name, cards, now, true);
-    this.cached(name, path, deck);
+    this.cached(name, path, deck, cards);
     this.snapshot();
     return report;
   }
@@ -1112,8 +1112,8 @@ export class Collection {
    * added, or written by an import): should the sources break before a writer reads them
    * again, its cards keep this text; unchanged, the next open need not read them.
    */
-  private cached(name: string, path: string, deck: Deck): void {
-    const key = cacheDeck(this.paths.cache, name, path, deck);
+  private cached(name: string, path: string, deck: Deck, cards: Card[]): void {
+    const key = cacheDeck(this.paths.cache, name, path, deck, cards);
     const entry = this.state.decks[name];
     if (key && entry) entry.synced = key;
   }
@@ -1283,7 +1283,7 @@ export class Collection {
     this.dueLoad = null;
     this.addDeckCards(named, cards);
     this.state.logOffset = this.log?.offset ?? this.state.logOffset;
-    this.cached(deck.name, deck.path, deck.deck);
+    this.cached(deck.name, deck.path, deck.deck, cards);
     if (appended > 0) this.snapshot();
     return appended;
   }

@@ -452,20 +452,26 @@ function readCache(
  */
 export function userDeckKey(folder: string): string | null {
   const files = fingerprint(folder);
-  return files ? `${PARSER} ${JSON.stringify(files)}` : null;
+  return files ? keyOf(files) : null;
 }
 
-/** Writes the cache of a deck read from `files`; its cards, or null if it could not be written. */
+/** The key of a deck read from `files` (see `userDeckKey`). */
+const keyOf = (files: Fingerprint) => `${PARSER} ${JSON.stringify(files)}`;
+
+/**
+ * Writes the cache of a deck read from `files` (its cards, when the caller has them);
+ * its cards, or null if it could not be written.
+ */
 function writeCache(
   cacheDir: string,
   name: string,
   folder: string,
   files: Fingerprint,
   deck: Deck,
+  cards: Card[] = deckCards({ ...deck, name }),
 ): Card[] | null {
   try {
     mkdirSync(cacheDir, { recursive: true });
-    const cards = deckCards({ ...deck, name });
     writeFileAtomic(cachePath(cacheDir, name), encodeDeckCache(folder, files, deck, cards));
     // The JSON cache of earlier versions is not read any more.
     rmSync(join(cacheDir, `deck-${encodeURIComponent(name)}.json`), { force: true });
@@ -486,10 +492,11 @@ export function cacheDeck(
   name: string,
   folder: string,
   deck: Deck,
+  cards: Card[],
 ): string | null {
   const files = fingerprint(folder);
-  if (!files || !writeCache(cacheDir, name, folder, files, deck)) return null;
-  return `${PARSER} ${JSON.stringify(files)}`;
+  if (!files || !writeCache(cacheDir, name, folder, files, deck, cards)) return null;
+  return keyOf(files);
 }
 
 /**
@@ -511,7 +518,7 @@ export function loadUserDeck(
   previous?: { deck: Deck; cards: Card[] };
 } {
   const files = fingerprint(folder);
-  const key = files ? `${PARSER} ${JSON.stringify(files)}` : null;
+  const key = files ? keyOf(files) : null;
   const path = cachePath(cacheDir, name);
   if (files) {
     const cached = readCache(path, name, folder, files);
