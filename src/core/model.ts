@@ -392,13 +392,14 @@ function undo(
 /**
  * Recomputes cards from their whole history: each starts new, and every event that
  * touches it and was not undone is applied in the merged order. `events` is every
- * device's log, merged (see `mergeLogs`). The day counts are not touched (they add up
- * the same in any order).
+ * device's log, merged (see `mergeLogs`), or a function giving at least what of it can
+ * touch the cards recomputed. The day counts are not touched (they add up the same in
+ * any order).
  */
 export function rebuildCards(
   state: CollectionState,
   ids: Iterable<string>,
-  events: readonly CollectionEvent[],
+  events: readonly CollectionEvent[] | ((cards: ReadonlySet<string>) => readonly CollectionEvent[]),
 ): void {
   // A card's note comes whole: its mark is the note's.
   const notes = new Set<string>();
@@ -420,6 +421,9 @@ export function rebuildCards(
     delete state.last?.[id];
   }
   if (todo.size === 0) return;
+  // Given as a function, the events come from it once the cards are known: at least
+  // those that can touch them (every undo, the settings that move cards, the cards' own).
+  if (typeof events === 'function') events = events(todo);
   const undone = undoneIds(events, state.device);
   const cardsOf = noteCards(state);
   for (const e of events) {

@@ -55,6 +55,7 @@ import { acquireLock, type Lock } from './lock.js';
 import { dataPaths, type DataPaths } from './paths.js';
 import { ensureDevice, migrateLegacyLog, readDevice, type DeviceInfo } from './device.js';
 import { listLogFolder, readConflictCopies, readDeviceLog, type Cursor } from './log/devices.js';
+import { selectEvents, type LogSource } from './log/select.js';
 import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
 import { overlayNote, overlayStamp, readOverlay } from './overlay.js';
@@ -365,7 +366,7 @@ export class Collection {
     for (const e of events) for (const id of applyEvent(this.state, e, notes)) rebuild.add(id);
     if (rebuild.size === 0) return;
     this.allEvents = null;
-    rebuildCards(this.state, rebuild, this.events());
+    rebuildCards(this.state, rebuild, this.eventsFor);
   }
 
   /**
@@ -811,7 +812,7 @@ export class Collection {
     this.allEvents?.push(event);
     const rebuild = applyEvent(this.state, event);
     if (rebuild.length) {
-      rebuildCards(this.state, rebuild, this.events());
+      rebuildCards(this.state, rebuild, this.eventsFor);
       this.dueLoad = null;
     } else if (this.dueLoad && !this.dueLoad.apply(event, this.state)) this.dueLoad = null;
     this.state.logOffset = log.offset;
@@ -914,6 +915,28 @@ export class Collection {
     this.allEvents ??= this.readMerged();
     return this.allEvents;
   }
+
+  /**
+   * What of the merged logs can touch `cards` (for recomputing them): the whole of it
+   * when it is read already, else only those lines parsed (`log/select.ts`).
+   */
+  private readonly eventsFor = (cards: ReadonlySet<string>): readonly CollectionEvent[] => {
+    if (this.allEvents) return this.allEvents;
+    const folder = listLogFolder(this.paths.logs);
+    const sources: LogSource[] = [
+      { dev: this.device.id, path: this.paths.log, upTo: Infinity, own: true },
+    ];
+    for (const [dev, cursor] of Object.entries(this.state.peers ?? {})) {
+      if (dev === this.device.id) continue;
+      const path = folder.logs.get(dev);
+      // A conflicted copy adds events by sequence number: the whole read sorts that out.
+      if (folder.conflicts.has(dev)) return this.events();
+      if (path) sources.push({ dev, path, upTo: cursor.seq, own: false });
+    }
+    const selected = selectEvents(sources, cards);
+    trace(selected ? `recompute: ${selected.length} events read` : 'recompute: logs read whole');
+    return selected ?? this.events();
+  };
 
   /** Every device's log as far as the state goes, merged (see `core/merge.ts`). */
   private readMerged(): CollectionEvent[] {
