@@ -105,7 +105,13 @@ function logs() {
   // torn last line.
   writeLog(
     peer,
-    [answer('c1', 10.5, 1), answer('c2', -450, 2), answer('c3', 11.5, 3), answer('c1', 30, 4)],
+    [
+      answer('c1', 10.5, 1),
+      answer('c2', -450, 2),
+      // A time in another form (11:30 UTC), compared as an instant.
+      { ...answer('c3', 11.5, 3), at: '2026-03-01T13:30:00+02:00' },
+      answer('c1', 30, 4),
+    ],
     '{"type":"answer","at":"' + at(31),
   );
   // A third, whose events tie with this device's on time (the device id breaks the tie).
@@ -121,14 +127,16 @@ function logs() {
 describe('selecting the events that can touch some cards', () => {
   it('gives what merging the whole logs gives, in the same order, for any set of cards', () => {
     const { sources } = logs();
-    for (const cards of [['c1'], ['c2'], ['c3'], ['c1', 'c3'], ['nothing']]) {
-      const set = new Set(cards);
-      const got = selectEvents(sources, set);
-      const want = reference(sources, set);
-      expect(got).not.toBeNull();
-      expect(got!.map((e) => `${e.dev}#${e.seq}`)).toEqual(want.map((e) => `${e.dev}#${e.seq}`));
-      expect(got).toEqual(want);
-    }
+    // Read in pieces smaller than a line, of a line and a half, and whole.
+    for (const chunk of [64, 700, undefined])
+      for (const cards of [['c1'], ['c2'], ['c3'], ['c1', 'c3'], ['nothing']]) {
+        const set = new Set(cards);
+        const got = selectEvents(sources, set, chunk);
+        const want = reference(sources, set);
+        expect(got).not.toBeNull();
+        expect(got!.map((e) => `${e.dev}#${e.seq}`)).toEqual(want.map((e) => `${e.dev}#${e.seq}`));
+        expect(got).toEqual(want);
+      }
     // The undo and the settings that move cards come whatever the cards.
     const some = selectEvents(sources, new Set(['nothing']))!;
     expect(some.map((e) => e.type)).toEqual(['undo', 'settings']);

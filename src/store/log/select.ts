@@ -9,10 +9,9 @@
  * event, events out of order, a conflicted copy) gives null: the caller reads the logs
  * whole, which reports it as usual. Read-only.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { CollectionEvent } from '../../core/events.js';
 import { parseLine } from './codec.js';
-import { readTail } from './file.js';
 
 export interface LogSource {
   dev: string;
@@ -33,6 +32,9 @@ interface Scanned {
   kept: Map<number, CollectionEvent>;
 }
 
+/** How much of a log is read at a time. */
+const CHUNK = 1 << 22;
+
 const enc = (s: string) => Buffer.from(s, 'latin1');
 const TYPE = enc('{"type":"');
 const AT = enc('","at":"');
@@ -52,112 +54,171 @@ function startsAt(buf: Buffer, pos: number, what: Buffer): boolean {
   return true;
 }
 
+const digits = (buf: Buffer, from: number, n: number): number => {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = buf[i]! - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+};
+
+/**
+ * The instant of an `at` written as the writer writes it (`2026-03-01T09:00:00.000Z`),
+ * read from its bytes; NaN for any other form.
+ */
+function isoInstant(buf: Buffer, from: number, to: number): number {
+  if (to - from !== 24 || buf[from + 23] !== 0x5a || buf[from + 10] !== 0x54) return NaN;
+  if (buf[from + 4] !== 0x2d || buf[from + 7] !== 0x2d || buf[from + 19] !== 0x2e) return NaN;
+  if (buf[from + 13] !== 0x3a || buf[from + 16] !== 0x3a) return NaN;
+  const y = digits(buf, from, 4);
+  const mo = digits(buf, from + 5, 2);
+  const d = digits(buf, from + 8, 2);
+  const h = digits(buf, from + 11, 2);
+  const mi = digits(buf, from + 14, 2);
+  const sec = digits(buf, from + 17, 2);
+  const ms = digits(buf, from + 20, 3);
+  // Out of range (a month 13): read as a string, as the whole read does.
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && sec < 60)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
 /** The instant an `at` field names, as `compareAt` orders them (ms; NaN when unparsable). */
 function instant(at: string): number {
   return Date.parse(at);
 }
 
-function scan(src: LogSource, cards: ReadonlySet<string>): Scanned | null {
-  const buf = existsSync(src.path) ? readTail(src.path, 0) : Buffer.alloc(0);
+function scan(src: LogSource, cards: ReadonlySet<string>, size: number): Scanned | null {
   let at = new Float64Array(1024);
   let seq = new Float64Array(1024);
   let length = 0;
   const kept = new Map<number, CollectionEvent>();
   let last = 0;
-  let pos = 0;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(0x0a, pos);
-    // A last line without its end: the writer is still at it (or it is torn); not read.
-    if (nl === -1) break;
-    const start = pos;
-    pos = nl + 1;
-    let end = nl;
-    while (end > start && (buf[end - 1] === 0x20 || buf[end - 1] === 0x0d)) end--;
-    if (end === start) continue;
-    let type: string | null = null;
-    let when = NaN;
-    let card: string | null = null;
-    let s = NaN;
-    // `{"type":"T","at":"A"[,"card":"C"]...,"seq":N}` as the writer writes it.
-    if (startsAt(buf, start, TYPE)) {
-      const t0 = start + TYPE.length;
-      const t1 = buf.indexOf(0x22, t0);
-      if (t1 !== -1 && t1 < end && startsAt(buf, t1, AT)) {
-        const a0 = t1 + AT.length;
-        const a1 = buf.indexOf(0x22, a0);
-        if (a1 !== -1 && a1 < end) {
-          type = buf.toString('latin1', t0, t1);
-          when = instant(buf.toString('latin1', a0, a1));
-          if (startsAt(buf, a1, CARD)) {
-            const c0 = a1 + CARD.length;
-            const c1 = buf.indexOf(0x22, c0);
-            // An id with an escape in it is read by the parser.
-            if (c1 !== -1 && c1 < end && buf.subarray(c0, c1).indexOf(0x5c) === -1)
-              card = buf.toString('utf8', c0, c1);
-            else type = null;
-          } else if (within(buf, a1, end, CARD_FIELD)) {
-            // A card named further on: the parser finds it.
-            type = null;
-          }
-          // The sequence number closes the line.
-          if (type !== null && buf[end - 1] === 0x7d) {
-            let d = end - 2;
-            let n = 0;
-            let place = 1;
-            while (d > start && buf[d]! >= 0x30 && buf[d]! <= 0x39) {
-              n += (buf[d]! - 0x30) * place;
-              place *= 10;
-              d--;
+  // Read a piece at a time into one buffer (a long log is not held whole).
+  const fd = existsSync(src.path) ? openSync(src.path, 'r') : null;
+  let chunk = Buffer.allocUnsafe(size);
+  let have = 0;
+  let fileAt = 0;
+  let eof = fd === null;
+  try {
+    lines: for (;;) {
+      if (!eof) {
+        if (have === chunk.length) {
+          // A line longer than the buffer: a larger one.
+          const larger = Buffer.allocUnsafe(2 * chunk.length);
+          chunk.copy(larger, 0, 0, have);
+          chunk = larger;
+        }
+        const n = readSync(fd as number, chunk, have, chunk.length - have, fileAt);
+        if (n === 0) eof = true;
+        fileAt += n;
+        have += n;
+      }
+      const buf = chunk.subarray(0, have);
+      let pos = 0;
+      while (pos < buf.length) {
+        const nl = buf.indexOf(0x0a, pos);
+        // A last line without its end: the writer is still at it (or it is torn); not read.
+        if (nl === -1) break;
+        const start = pos;
+        pos = nl + 1;
+        let end = nl;
+        while (end > start && (buf[end - 1] === 0x20 || buf[end - 1] === 0x0d)) end--;
+        if (end === start) continue;
+        let type: string | null = null;
+        let when = NaN;
+        let card: string | null = null;
+        let s = NaN;
+        // `{"type":"T","at":"A"[,"card":"C"]...,"seq":N}` as the writer writes it.
+        if (startsAt(buf, start, TYPE)) {
+          const t0 = start + TYPE.length;
+          const t1 = buf.indexOf(0x22, t0);
+          if (t1 !== -1 && t1 < end && startsAt(buf, t1, AT)) {
+            const a0 = t1 + AT.length;
+            const a1 = buf.indexOf(0x22, a0);
+            if (a1 !== -1 && a1 < end) {
+              type = buf.toString('latin1', t0, t1);
+              when = isoInstant(buf, a0, a1);
+              if (Number.isNaN(when)) when = instant(buf.toString('latin1', a0, a1));
+              if (startsAt(buf, a1, CARD)) {
+                const c0 = a1 + CARD.length;
+                const c1 = buf.indexOf(0x22, c0);
+                // An id with an escape in it is read by the parser.
+                if (c1 !== -1 && c1 < end && buf.subarray(c0, c1).indexOf(0x5c) === -1)
+                  card = buf.toString('utf8', c0, c1);
+                else type = null;
+              } else if (within(buf, a1, end, CARD_FIELD)) {
+                // A card named further on: the parser finds it.
+                type = null;
+              }
+              // The sequence number closes the line.
+              if (type !== null && buf[end - 1] === 0x7d) {
+                let d = end - 2;
+                let n = 0;
+                let place = 1;
+                while (d > start && buf[d]! >= 0x30 && buf[d]! <= 0x39) {
+                  n += (buf[d]! - 0x30) * place;
+                  place *= 10;
+                  d--;
+                }
+                if (place > 1 && startsAt(buf, d - SEQ.length + 1, SEQ)) s = n;
+              }
             }
-            if (place > 1 && startsAt(buf, d - SEQ.length + 1, SEQ)) s = n;
           }
         }
+        let event: CollectionEvent | null = null;
+        if (type === null || Number.isNaN(s)) {
+          // Another shape: parsed whole.
+          const parsed = parseLine(buf.toString('utf8', start, end));
+          if ('problem' in parsed) return null;
+          event = parsed.event;
+          type = event.type;
+          when = instant(event.at);
+          s = event.seq;
+          card = 'card' in event && typeof event.card === 'string' ? event.card : null;
+        }
+        // Times are compared as instants; one that is not (never written so) is read whole.
+        if (Number.isNaN(when)) return null;
+        if (s <= last) {
+          if (src.own) return null;
+          continue;
+        }
+        if (last > 0 && s !== last + 1) return null;
+        if (s > src.upTo) break lines;
+        last = s;
+        const wanted =
+          type === 'undo' ||
+          (card !== null && cards.has(card)) ||
+          (type === 'settings' && within(buf, start, end, MOVED));
+        if (wanted) {
+          if (!event) {
+            const parsed = parseLine(buf.toString('utf8', start, end));
+            if ('problem' in parsed || parsed.event.seq !== s) return null;
+            event = parsed.event;
+          }
+          event.dev = src.dev;
+          kept.set(length, event);
+        }
+        if (length === at.length) {
+          const a = new Float64Array(2 * length);
+          a.set(at);
+          at = a;
+          const q = new Float64Array(2 * length);
+          q.set(seq);
+          seq = q;
+        }
+        at[length] = when;
+        seq[length] = s;
+        length++;
       }
+      // What is left is the start of a line: kept for the next piece.
+      chunk.copy(chunk, 0, pos, have);
+      have -= pos;
+      if (eof) break;
     }
-    let event: CollectionEvent | null = null;
-    if (type === null || Number.isNaN(s)) {
-      // Another shape: parsed whole.
-      const parsed = parseLine(buf.toString('utf8', start, end));
-      if ('problem' in parsed) return null;
-      event = parsed.event;
-      type = event.type;
-      when = instant(event.at);
-      s = event.seq;
-      card = 'card' in event && typeof event.card === 'string' ? event.card : null;
-    }
-    // Times are compared as instants; one that is not (never written so) is read whole.
-    if (Number.isNaN(when)) return null;
-    if (s <= last) {
-      if (src.own) return null;
-      continue;
-    }
-    if (last > 0 && s !== last + 1) return null;
-    if (s > src.upTo) break;
-    last = s;
-    const wanted =
-      type === 'undo' ||
-      (card !== null && cards.has(card)) ||
-      (type === 'settings' && within(buf, start, end, MOVED));
-    if (wanted) {
-      if (!event) {
-        const parsed = parseLine(buf.toString('utf8', start, end));
-        if ('problem' in parsed || parsed.event.seq !== s) return null;
-        event = parsed.event;
-      }
-      event.dev = src.dev;
-      kept.set(length, event);
-    }
-    if (length === at.length) {
-      const a = new Float64Array(2 * length);
-      a.set(at);
-      at = a;
-      const q = new Float64Array(2 * length);
-      q.set(seq);
-      seq = q;
-    }
-    at[length] = when;
-    seq[length] = s;
-    length++;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   return { dev: src.dev, at, seq, length, kept };
 }
@@ -170,10 +231,12 @@ function scan(src: LogSource, cards: ReadonlySet<string>): Scanned | null {
 export function selectEvents(
   sources: readonly LogSource[],
   cards: ReadonlySet<string>,
+  /** How much of a log is read at a time (smaller in tests). */
+  chunk = CHUNK,
 ): CollectionEvent[] | null {
   const logs: Scanned[] = [];
   for (const src of sources) {
-    const s = scan(src, cards);
+    const s = scan(src, cards, chunk);
     if (!s) return null;
     if (s.length > 0) logs.push(s);
   }
