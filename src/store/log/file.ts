@@ -68,7 +68,8 @@ export function readTail(path: string, offset: number): Buffer {
   try {
     const size = fstatSync(fd).size;
     if (size <= offset) return Buffer.alloc(0);
-    const buf = Buffer.alloc(size - offset);
+    // Filled by the reads below; only what they read is returned.
+    const buf = Buffer.allocUnsafe(size - offset);
     let got = 0;
     while (got < buf.length) {
       const n = readSync(fd, buf, got, buf.length - got, offset + got);
