@@ -351,6 +351,25 @@ describe('the deck folder', () => {
   });
 });
 
+describe('card ids another deck has', () => {
+  it('are refused by --dry-run as by the import, which writes nothing', () => {
+    const data = tempDir();
+    expect(cli(['import', 'anki', FIXTURE], env(data)).status).toBe(0);
+    const before = fileTree(data);
+    // The same package into another folder: a second deck with the first one's card ids.
+    const other = join(data, 'again');
+    for (const extra of [['--dry-run'], []]) {
+      const r = cli(['import', 'anki', FIXTURE, '--deck-dir', other, ...extra], env(data));
+      expect(r.status, extra.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^sre-cards: card id "[^"]+" is already used by deck "sre-interview-prep"; ids must be unique across decks/,
+      );
+      expect(fileTree(data)).toEqual(before);
+    }
+  });
+});
+
 describe('round trip: export anki --with-progress, then import into an empty collection', () => {
   it('gives the same cards, states, due dates, memory, counts and log', () => {
     const src = tempDir();

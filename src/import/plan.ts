@@ -148,6 +148,8 @@ export interface ImportPlan {
   media: AnkiMedia[];
   /** The deck as the folder will hold it. */
   deck: Deck;
+  /** Its cards' ids. */
+  cardIds: ReadonlySet<string>;
   /**
    * The events to append, made as they are taken (the first answers' states are computed
    * then). With `settingsAfter`, the first is the change of settings; `moved` are the
@@ -873,6 +875,7 @@ export function plan(input: PlanInput): ImportPlan {
     files,
     media: pkg.media,
     deck,
+    cardIds,
     events,
     eventCount,
     opening,

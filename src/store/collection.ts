@@ -1110,6 +1110,20 @@ export class Collection {
     this.commit({ type: 'device', at: now.toISOString(), name });
   }
 
+  /**
+   * Refuses cards of deck `name` whose ids another deck of the collection uses: an id
+   * names one card of one deck. For an import, before anything is written.
+   */
+  checkIds(name: string, ids: Iterable<string>): void {
+    for (const id of ids) {
+      const other = this.cards.get(id);
+      if (other !== undefined && other.deck !== name)
+        throw new UserError(
+          `card id "${id}" is already used by deck "${other.deck}"; ids must be unique across decks`,
+        );
+    }
+  }
+
   /** Registers a user's deck folder. */
   addDeck(name: string, path: string, now: Date, deck: Deck): SyncReport {
     if (this.decks.has(name) || this.state.decks[name])
@@ -1194,14 +1208,10 @@ export class Collection {
       );
     const named = { ...deck.deck, name: deck.name };
     const cards = deckCards(named);
-    const clash = cards.find((c) => {
-      const other = this.cards.get(c.id);
-      return other !== undefined && other.deck !== deck.name;
-    });
-    if (clash)
-      throw new UserError(
-        `card id "${clash.id}" is already used by deck "${this.cards.get(clash.id)?.deck}"; ids must be unique across decks`,
-      );
+    this.checkIds(
+      deck.name,
+      cards.map((c) => c.id),
+    );
     const next = structuredClone(this.state);
     let seq = next.seq;
     const io = fileIo();

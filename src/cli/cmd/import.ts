@@ -146,6 +146,8 @@ export async function run(args: string[], env: Env): Promise<number> {
       early.replay?.stop();
       early.replay = null;
     }
+    // Refused here, for --dry-run too, rather than once the files are staged.
+    col.checkIds(p.deckName, p.cardIds);
     if (!target.registered && target.files.length && !sameFiles(p, target.files))
       throw new UserError(
         `${target.dir} already exists and is not a deck of this collection; choose another folder with --deck-dir, or add it first with \`sre-cards deck add\``,
