@@ -71,14 +71,14 @@ describe('the plan for the package Anki wrote with progress', () => {
     const day61 = p.files[1]!.text;
     expect(day61).toContain('title: SRE Interview Prep::Day 61 · HA vs FT');
     expect(day61).toContain(
-      `## ${N1}\ntopics: day/61, topic/reliability, topic/slo\nQ: What does **99.9%** availability allow per 30 days?\nA: 43m 12s\n0.1% × 30 d × 24 h × 60 min = 43.2 min\n`,
+      `## ${N1}\ntopics: day/61, topic/reliability, topic/slo\nQ: What does **99.9%** availability allow per 30 days?\nA: 43m 12s\\\n0.1% × 30 d × 24 h × 60 min = 43.2 min\n`,
     );
     expect(day61).toContain(
       'Q: HA & FT: which one keeps serving _without any interruption_ when a component fails?',
     );
     expect(day61).toContain('Term: `RTO`\nDefinition: Recovery Time Objective');
     expect(day61).toContain(
-      'C: An {{c1::active-passive}} pair keeps a standby idle until failover;\nan {{c2::active-active}} pair',
+      'C: An {{c1::active-passive}} pair keeps a standby idle until failover;\\\nan {{c2::active-active}} pair',
     );
     expect(day61).toContain('Extra: Both need split-brain protection: `fencing && quorum`');
   });
@@ -350,7 +350,12 @@ describe('HTML to Markdown', () => {
     expect(md('<b>bold</b> <i>it</i> <code>x &lt; y</code>')).toBe('**bold** _it_ `x < y`');
     expect(md('<ul><li>one</li><li>two</li></ul>')).toBe('- one\n- two');
     expect(md('<ol><li>a</li><li>b</li></ol>')).toBe('1. a\n2. b');
-    expect(md('a<br>b<div>c</div>')).toBe('a\nb\nc');
+    // A break stays a break (Markdown's backslash), in a list item indented under it.
+    expect(md('a<br>b<div>c</div>')).toBe('a\\\nb\\\nc');
+    expect(md('a<br><br>b')).toBe('a\n\nb');
+    expect(md('<ul><li>one<br>two</li><li>x</li></ul>after')).toBe('- one\\\n  two\n- x\nafter');
+    expect(md('<ol><li>a<div>b</div></li></ol>c<br>d')).toBe('1. a\\\n   b\nc\\\nd');
+    expect(md('<pre><code>x<br>y</code></pre>')).toBe('```\nx\ny\n```');
     expect(md('&amp; &quot;q&quot; &#x41;')).toBe('& "q" A');
   });
   it('never keeps scripts or active links, and makes control characters harmless', () => {
@@ -362,8 +367,8 @@ describe('HTML to Markdown', () => {
     expect(md('<img src="diagram one.png"> [sound:say.mp3]', ['diagram one.png', 'say.mp3'])).toBe(
       '![](media/diagram%20one.png) [sound: say.mp3](media/say.mp3)',
     );
-    expect(md('Q: not a field<br>## not a note')).toBe('\\Q: not a field\n\\## not a note');
-    expect(md('<h1>Title</h1>text')).toBe('**Title**\ntext');
+    expect(md('Q: not a field<br>## not a note')).toBe('\\Q: not a field\\\n\\## not a note');
+    expect(md('<h1>Title</h1>text')).toBe('**Title**\\\ntext');
   });
 });
 
@@ -379,6 +384,16 @@ describe('importing again', () => {
     );
     expect(again.files).toEqual([]);
     expect([...again.events()]).toEqual([]);
+    expect(again.summary.notes).toMatchObject({ added: 0, unchanged: 7, edited: [] });
+  });
+
+  it('takes a folder whose breaks were written without the backslash as unchanged', () => {
+    const plain = files.map((f) => ({ ...f, text: f.text.replace(/\\\n/g, '\n') }));
+    expect(plain).not.toEqual(files);
+    const again = plan(
+      input(pkg, { existing: { files: plain, registered: 'sre-interview-prep', cards } }),
+    );
+    expect(again.files).toEqual([]);
     expect(again.summary.notes).toMatchObject({ added: 0, unchanged: 7, edited: [] });
   });
 

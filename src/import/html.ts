@@ -162,13 +162,62 @@ export function htmlToMarkdown(
     md = html.replace(/\s+/g, ' ').trim();
   } else if ((simple = simpleInline(html)) !== null) {
     md = simple;
-  } else md = converted(html, media, used);
+  } else md = hardBreaks(converted(html, media, used));
   md = md.replace(SOUND, (whole, name: string) => {
     if (!media.has(name)) return whole;
     used.add(name);
     return `[sound: ${name}](${mediaPath(name)})`;
   });
   return deckSafe(md);
+}
+
+const ITEM = /^(\s*)([-*+]|\d+[.)])\s+/;
+
+/**
+ * The line breaks of a field's HTML (`<br>`, Anki's `<div>` lines, a heading's end) kept
+ * as breaks: the converter ends such a line with a single newline, which Markdown (and the
+ * review screen) reads as a space. Outside code blocks, a line followed by another of the
+ * same paragraph or list item ends with a backslash, Markdown's hard break, and a line
+ * that continues a list item is indented under it, as the review screen reads one. (In a
+ * list item the converter marks a break with two spaces; a line after the item without
+ * them follows the list.) Blank lines and lines that start an item or a code block are
+ * left as they are.
+ */
+export function hardBreaks(md: string): string {
+  const lines = md.split('\n');
+  if (lines.length < 2) return md;
+  let fence = false;
+  // The indent of the list item the line belongs to, or null outside a list.
+  let indent: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (FENCE.test(line)) {
+      fence = !fence;
+      indent = null;
+      continue;
+    }
+    if (fence) continue;
+    if (line.trim() === '') {
+      indent = null;
+      continue;
+    }
+    const item = ITEM.exec(line);
+    if (item) indent = ' '.repeat(item[0].length);
+    const next = lines[i + 1];
+    if (next === undefined || next.trim() === '' || FENCE.test(next) || ITEM.test(next)) continue;
+    if (indent !== null) {
+      if (/^\s/.test(next)) lines[i + 1] = indent + next.trimStart();
+      else if (/ {2}$/.test(line)) lines[i + 1] = indent + next;
+      else {
+        // The list ends here: the next line follows it.
+        indent = null;
+        lines[i] = line.replace(/\s+$/, '');
+        continue;
+      }
+    }
+    lines[i] = `${line.replace(/\s+$/, '')}\\`;
+  }
+  return lines.join('\n');
 }
 
 /**

@@ -275,6 +275,17 @@ function checkConsistency(pkg: AnkiPackage, what: string): void {
   }
 }
 
+/**
+ * A note's text as the folder has it and as the package gives it, the same but for how
+ * its line breaks are written: a folder imported before breaks were kept as breaks
+ * (`hardBreaks` in `html.ts`) has lines without the backslash and the indent.
+ */
+function sameText(had: string, made: string): boolean {
+  if (had === made) return true;
+  const loose = (s: string) => s.replace(/[ \t]*\\?$/gm, '').replace(/^[ \t]+/gm, '');
+  return loose(had) === loose(made);
+}
+
 /** The card's home deck: its original deck while it sits in a filtered deck. */
 const homeDeck = (c: AnkiCard) => (c.odid ? c.odid : c.did);
 
@@ -557,8 +568,8 @@ export function plan(input: PlanInput): ImportPlan {
     if (had) {
       const same =
         had.kind === m.kind &&
-        had.front === m.front &&
-        had.back === m.back &&
+        sameText(had.front, m.front) &&
+        sameText(had.back, m.back) &&
         (had.type?.text ?? undefined) === (m.type ?? undefined);
       if (same) unchanged++;
       else edited.push(m.id);
