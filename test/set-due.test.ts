@@ -84,6 +84,10 @@ describe('sre-cards set-due', () => {
     );
     expect(cli(['undo', '2'], env).out).toContain('set due of d61-spof');
     expect(JSON.parse(cli(['show', 'd61-spof', '--json'], env).out).due).toBe(before.due);
+    // The same card twice is moved once.
+    expect(
+      JSON.parse(cli(['set-due', '5', 'd61-spof', 'd61-spof', '--json'], env).out),
+    ).toHaveLength(1);
   });
 
   it('refuses a new card (exit 1), a bad DAYS and an unknown flag (exit 2)', () => {
@@ -94,6 +98,14 @@ describe('sre-cards set-due', () => {
     const r = cli(['set-due', '3', 'd61-spof'], env);
     expect(r.code).toBe(1);
     expect(r.err).toContain('is new');
+    // A studied card before a new one: neither is moved.
+    expect(cli(['answer', 'd61-sli', 'good'], env).code).toBe(0);
+    const studied = JSON.parse(cli(['show', 'd61-sli', '--json'], env).out);
+    const both = cli(['set-due', '3', 'd61-sli', 'd61-spof'], env);
+    expect(both.code).toBe(1);
+    expect(both.err).toMatch(/card "d61-spof" is new: .*; no card was moved/);
+    expect(JSON.parse(cli(['show', 'd61-sli', '--json'], env).out).due).toBe(studied.due);
+    expect(cli(['undo'], env).out).toContain('d61-sli');
     expect(cli(['set-due', 'soon', 'd61-spof'], env).code).toBe(2);
     const u = cli(['set-due', '3', 'd61-spof', '--nope'], env);
     expect(u.code).toBe(2);

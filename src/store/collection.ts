@@ -1064,22 +1064,29 @@ export class Collection {
    * Sets a card due `spec` study days from now (Anki's Set due date); returns the day
    * count drawn and the new state. A new card is refused: it has no memory state yet.
    */
-  setDue(id: string, spec: DueSpec, now: Date): { days: number; after: SchedState } {
-    const { rec } = this.get(id);
-    const days = dueDays(spec, id, now);
-    const after = setDueState(rec.sched, days, spec.setInterval, now, this.clock);
-    if (!after)
-      throw new UserError(
-        `card "${id}" is new: set-due moves cards you have studied (a new card has no memory state yet); review it, or leave it to the queue`,
-      );
-    this.commitUndoable({
-      type: 'set-due',
-      at: now.toISOString(),
-      card: id,
-      before: rec.sched,
-      after,
+  setDue(
+    ids: readonly string[],
+    spec: DueSpec,
+    now: Date,
+  ): { card: string; days: number; after: SchedState }[] {
+    // Every card checked before any is moved: one refused moves none.
+    const moves = [...new Set(ids)].map((id) => {
+      const { rec } = this.get(id);
+      const days = dueDays(spec, id, now);
+      const after = setDueState(rec.sched, days, spec.setInterval, now, this.clock);
+      if (!after)
+        throw new UserError(
+          `card "${id}" is new: set-due moves cards you have studied (a new card has no memory state yet); review it, or leave it to the queue; no card was moved`,
+        );
+      return { card: id, days, before: rec.sched, after };
     });
-    return { days, after };
+    // One change for `undo`, however many cards.
+    return this.together(() =>
+      moves.map(({ card, days, before, after }) => {
+        this.commitUndoable({ type: 'set-due', at: now.toISOString(), card, before, after });
+        return { card, days, after };
+      }),
+    );
   }
 
   /** Marks the card's note (or unmarks it); false when it already was. */

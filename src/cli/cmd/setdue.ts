@@ -34,14 +34,12 @@ export function run(args: string[], env: Env): number {
   const col = openCollection(env, 'write', 'set-due');
   try {
     const now = env.now();
-    for (const id of ids) col.get(id); // every card exists before any is changed
-    // One change for `undo`, however many cards.
-    const rows = col.together(() =>
-      ids.map((id) => {
-        const { days, after } = col.setDue(id, spec, now);
-        return { card: id, days, due: after.due, interval: after.scheduledDays };
-      }),
-    );
+    const rows = col.setDue(ids, spec, now).map(({ card, days, after }) => ({
+      card,
+      days,
+      due: after.due,
+      interval: after.scheduledDays,
+    }));
     if (values.json) env.stdout.write(toJson(rows) + '\n');
     else
       for (const r of rows)
