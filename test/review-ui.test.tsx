@@ -197,3 +197,34 @@ describe('review screen', () => {
     col.close();
   });
 });
+
+describe('the first card on screen', () => {
+  it('is drawn before the session readies its answers, which it does once, while the card is read', async () => {
+    const dir = tempDir();
+    const clock = { t: new Date('2026-03-01T09:00:00Z') };
+    const now = () => clock.t;
+    const col = openMini(dir, clock.t);
+    const session = new Session(col, NO_FILTER, now);
+    const frames: string[] = [];
+    let prepared = 0;
+    const prepare = session.prepare.bind(session);
+    session.prepare = () => {
+      // The screen already shows the card when this runs.
+      frames.push(app.lastFrame() ?? '');
+      prepared++;
+      prepare();
+    };
+    const app = render(<ReviewApp session={session} label="Mini Deck" now={now} />);
+    await settle(app);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(prepared).toBe(1);
+    expect(frames[0]).toContain('What is one?');
+    // Answers go on as before.
+    await press(app, ' ');
+    await press(app, '3');
+    expect(col.state.cards['one-basic']?.sched.state).toBe('learning');
+    expect(prepared).toBe(1);
+    app.unmount();
+    col.close();
+  });
+});

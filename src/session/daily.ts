@@ -67,6 +67,10 @@ export class DailyQueue implements QueueSource {
     return this.ctx.collection.preview(id, this.ctx.now());
   }
 
+  prepare(): void {
+    this.ctx.collection.prepareAnswers(this.ctx.now());
+  }
+
   answer(id: string, rating: RatingName, ms: number): AnswerEvent {
     const col = this.ctx.collection;
     const now = this.ctx.now();

@@ -44,6 +44,8 @@ export interface QueueSource {
   pacing(): Pacing | null;
   /** Other devices' events arrived: bring the queue up to date (a source that lists its cards once may keep them). */
   arrived?(): void;
+  /** Readies what its answers need, while nothing else is asked of it. */
+  prepare?(): void;
 }
 
 export type QueueSourceFactory<S extends QueueSource = QueueSource> = (ctx: SessionContext) => S;
@@ -88,6 +90,10 @@ export class Session<S extends QueueSource = QueueSource> implements ReviewSessi
 
   previews(id: string): Preview[] {
     return this.source.previews(id);
+  }
+
+  prepare(): void {
+    this.source.prepare?.();
   }
 
   answer(id: string, rating: RatingName, ms: number): void {

@@ -44,6 +44,11 @@ export interface ReviewSession {
   next(): SessionCard | null;
   /** The four buttons of a card: what each answer would do. */
   previews(id: string): Preview[];
+  /**
+   * Readies what answering needs (at 100k cards, a pass over all of them), called once
+   * the first card is on screen, while it is read.
+   */
+  prepare?(): void;
   answer(id: string, rating: RatingName, ms: number): void;
   /** Undoes the last action; the card it concerned is shown next. Returns its id. */
   undo(): string | null;

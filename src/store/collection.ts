@@ -770,9 +770,22 @@ export class Collection {
 
   /** What the load balancer sees when card `id` is scheduled at `now`. */
   private loadView(id: string, note: string, now: Date) {
+    return { load: this.loadOf(now).view(id, note) };
+  }
+
+  /** The load of the days ahead, counted once a study day and kept up to date after. */
+  private loadOf(now: Date): DueLoad {
     const today = studyDay(now, this.clock);
     if (this.dueLoad?.today !== today) this.dueLoad = new DueLoad(this.state, this.clock, today);
-    return { load: this.dueLoad.view(id, note) };
+    return this.dueLoad;
+  }
+
+  /**
+   * Counts now what the first answer of the day needs (the load of the days ahead, which
+   * passes over every card), so that a session can do it while its first card is read.
+   */
+  prepareAnswers(now: Date): void {
+    this.loadOf(now);
   }
 
   preview(id: string, now: Date): Preview[] {

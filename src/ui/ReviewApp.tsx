@@ -62,6 +62,8 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 
 /** How often a session looks for other devices' events in a synced folder. */
 const PICK_UP_MS = 30_000;
+/** After the first frame: the screen is drawn before anything else is counted. */
+const PREPARE_MS = 30;
 
 /** The review screen: input handling and effects at the top, rendering below. */
 export function ReviewApp({
@@ -119,6 +121,18 @@ export function ReviewApp({
     const t = setInterval(() => store.dispatch({ type: 'tick' }), 1000);
     return () => clearInterval(t);
   }, [store]);
+
+  // Once the first card is drawn, what its answer will need is made ready while it is read.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      try {
+        session.prepare?.();
+      } catch {
+        // The answer does it again, and says what went wrong.
+      }
+    }, PREPARE_MS);
+    return () => clearTimeout(t);
+  }, [session]);
 
   // Between keys, now and then: other devices' answers in a synced folder come in, and
   // the counts on screen follow (the next second's tick draws them).
