@@ -73,3 +73,17 @@ describe('a user deck is called by its own title', () => {
     );
   });
 });
+
+describe('answer', () => {
+  it('prints the card as show does, info and answers included', () => {
+    const env = setup();
+    const answered = cli(['answer', 'a-card-with-a-particularly-long-identifier', 'easy'], env);
+    expect(answered.status).toBe(0);
+    const shown = cli(['show', 'a-card-with-a-particularly-long-identifier'], env);
+    expect(answered.stdout).toBe(shown.stdout);
+    expect(answered.stdout).toMatch(/^interval: /m);
+    expect(answered.stdout).toMatch(/^log: +answered +rating +state +interval +time$/m);
+    const json = (args: string[]) => JSON.parse(cli([...args, '--json'], env).stdout);
+    expect(json(['answer', 'one-basic', 'good'])).toEqual(json(['show', 'one-basic']));
+  });
+});

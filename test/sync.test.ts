@@ -94,6 +94,11 @@ describe('sync through git', () => {
     };
     expect(shown.log).toHaveLength(5);
     expect(new Set(shown.log.map((l) => l.device)).size).toBe(3);
+    // The text names them too, a column of its own.
+    const text = ok(c, now, ['show', 'd61-spof']);
+    expect(text).toMatch(/^log: +answered +rating +state +interval +time +device$/m);
+    const rows = text.split('\n').filter((l) => /^ {2}\d{4}-/.test(l));
+    expect(rows.map((r) => r.trim().split(/ {2,}/).at(-1))).toEqual(shown.log.map((l) => l.device));
     for (const d of [a, b, c])
       expect(ok(d, now, ['doctor', '--rebuild', '--dry-run'])).toMatch(
         /every card matches its stored state/,

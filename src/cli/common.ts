@@ -187,6 +187,12 @@ export function cardJson(sc: StudyCard, col: Collection, now: Date): CardJson {
   };
 }
 
+/** A card as `show` prints it (and `answer` after answering it): the card, its answers, its info. */
+export function cardView(col: Collection, id: string, now: Date) {
+  const sc = col.get(id);
+  return { ...cardJson(sc, col, now), log: cardLog(col, id), info: cardInfoJson(sc, col, now) };
+}
+
 /** Card info (`show`): dates, interval, memory, recall now, time, every answer, where it is written. */
 export function cardInfoJson(sc: StudyCard, col: Collection, now: Date): CardInfoView {
   return cardInfoOf(col, sc.card.id, now);
@@ -245,7 +251,8 @@ export function showText(
   }
   lines.push('', j.front, '---', j.back);
   if (info && info.log.length) {
-    const [head, ...rows] = answerLogLines(info.log);
+    const devices = j.log?.length === info.log.length ? j.log.map((l) => l.device) : undefined;
+    const [head, ...rows] = answerLogLines(info.log, false, devices);
     lines.push('', `log:        ${head}`, ...rows.map((r) => `  ${r}`));
   } else if (j.log && j.log.length)
     lines.push(

@@ -32,17 +32,24 @@ export function cardInfoRows(info: Info): [string, string][] {
 }
 
 /** The answer log as a table; `narrow` gives one short line an answer (under 60 columns). */
-export function answerLogLines(log: CardInfo['log'], narrow = false): string[] {
+export function answerLogLines(
+  log: CardInfo['log'],
+  narrow = false,
+  /** The device of each answer, in the same order, once the collection syncs with others. */
+  devices?: readonly (string | undefined)[],
+): string[] {
   if (narrow)
     return log.map(
       (l) =>
         `${l.at.slice(0, 16).replace('T', ' ')} ${l.rating} ${l.state}→${l.interval} ${seconds(l.ms)}${l.cram ? ' cram' : ''}`,
     );
+  const named = devices?.some((d) => d !== undefined) ? devices : undefined;
   return [
-    'answered              rating  state       interval  time',
-    ...log.map(
-      (l) =>
-        `${l.at.slice(0, 19).replace('T', ' ')}   ${l.rating.padEnd(6)}  ${l.state.padEnd(10)}  ${l.interval.padEnd(8)}  ${seconds(l.ms)}${l.cram ? '  (cram)' : ''}`,
-    ),
+    `answered              rating  state       interval  time${named ? '    device' : ''}`,
+    ...log.map((l, i) => {
+      const time = seconds(l.ms);
+      const device = named ? `  ${time.padEnd(6)}${named[i] ?? ''}` : `  ${time}`;
+      return `${l.at.slice(0, 19).replace('T', ' ')}   ${l.rating.padEnd(6)}  ${l.state.padEnd(10)}  ${l.interval.padEnd(8)}${device}${l.cram ? '  (cram)' : ''}`;
+    }),
   ];
 }

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { RATINGS, type RatingName } from '../../core/scheduler.js';
 import { UserError, writeErrorText } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
-import { assertNoExtra, cardJson, cardLog, need, openCollection, showText } from '../common.js';
+import { assertNoExtra, cardView, need, openCollection, showText } from '../common.js';
 import type { Env } from '../context.js';
 import { toJson } from '../../text/terminal.js';
 
@@ -52,7 +52,7 @@ export function run(
   const col = openCollection(env, 'write', 'answer');
   try {
     col.answer(id, rating as RatingName, env.now(), 0);
-    const j = { ...cardJson(col.get(id), col, env.now()), log: cardLog(col, id) };
+    const j = cardView(col, id, env.now());
     env.stdout.write(values.json ? toJson(j) + '\n' : showText(j));
   } finally {
     col.close();

@@ -1,13 +1,5 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
-import {
-  assertNoExtra,
-  cardInfoJson,
-  cardJson,
-  cardLog,
-  need,
-  openCollection,
-  showText,
-} from '../common.js';
+import { assertNoExtra, cardView, need, openCollection, showText } from '../common.js';
 import type { Env } from '../context.js';
 import { toJson } from '../../text/terminal.js';
 
@@ -26,12 +18,7 @@ export function run(args: string[], env: Env): number {
   const id = need(positionals[0], 'CARD_ID', usage);
   assertNoExtra(positionals, 1, usage);
   const col = openCollection(env, 'read', 'show');
-  const sc = col.get(id);
-  const j = {
-    ...cardJson(sc, col, env.now()),
-    log: cardLog(col, id),
-    info: cardInfoJson(sc, col, env.now()),
-  };
+  const j = cardView(col, id, env.now());
   env.stdout.write(values.json ? toJson(j) + '\n' : showText(j));
   return 0;
 }
