@@ -174,22 +174,24 @@ describe('a chunk of histories', () => {
       [t0 + 10 * day, 2, 1, 2500, 7000],
     ];
     const n = log.length;
+    const all = [...log, ...log, ...log];
     const chunk = {
       settings: { ...DEFAULT_SETTINGS, deckSettings: {} },
       clock: { timeZone: 'America/New_York', rolloverHour: 4 },
       deck: 'd',
-      cards: ['c"1', 'c2'],
-      offsets: Int32Array.from([0, n, 2 * n]),
-      at: Float64Array.from([...log, ...log].map((e, i) => e[0] + (i >= n ? 3600_000 : 0))),
-      ease: Uint8Array.from([...log, ...log].map((e) => e[1])),
-      ivl: new Int32Array(2 * n),
-      factor: Int32Array.from([...log, ...log].map((e) => e[3])),
-      time: Int32Array.from([...log, ...log].map((e) => e[4])),
-      type: Uint8Array.from([...log, ...log].map((e) => e[2])),
+      // An id that JSON escapes, and one that is not ASCII (its bytes are UTF-8).
+      cards: ['c"1', 'c2', 'é3'],
+      offsets: Int32Array.from([0, n, 2 * n, 3 * n]),
+      at: Float64Array.from(all.map((e, i) => e[0] + Math.floor(i / n) * 3600_000)),
+      ease: Uint8Array.from(all.map((e) => e[1])),
+      ivl: new Int32Array(3 * n),
+      factor: Int32Array.from(all.map((e) => e[3])),
+      time: Int32Array.from(all.map((e) => e[4])),
+      type: Uint8Array.from(all.map((e) => e[2])),
     };
     const r = replayChunk(chunk);
     const expected: NewEvent[] = [];
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 3; k++) {
       const entries = [];
       for (let i = chunk.offsets[k]!; i < chunk.offsets[k + 1]!; i++)
         entries.push({
