@@ -164,6 +164,37 @@ describe('cram session', () => {
     col.close();
   });
 
+  it('counts a card answered Again as learning until it is done, and undo takes that back', () => {
+    const col = history(tempDir());
+    const s = cramSession(col, NO_FILTER, () => NIGHT_BEFORE);
+    expect(s.counts()).toEqual({ new: 4, learning: 0, review: 3 });
+    const first = s.next()?.card.id ?? '';
+    expect(col.state.cards[first]?.sched.state).toBe('review');
+    s.answer(first, 'again', 1000);
+    expect(s.counts()).toEqual({ new: 4, learning: 1, review: 2 });
+    // Answered through the list until the Again card is back: it comes as learning.
+    let n = s.next();
+    while (n && n.card.id !== first) {
+      s.answer(n.card.id, 'good', 1000);
+      n = s.next();
+    }
+    expect(n?.from).toBe('learning');
+    const c = s.counts();
+    expect(c.learning).toBe(1);
+    s.answer(first, 'again', 1000);
+    expect(s.counts().learning).toBe(1);
+    // Undo of the second Again keeps it learning (the first still stands).
+    expect(s.undo()).toBe(first);
+    expect(s.counts()).toEqual(c);
+    expect(s.next()?.from).toBe('learning');
+    // Done with Good it leaves the session; undo of that brings it back as learning.
+    s.answer(first, 'good', 1000);
+    expect(s.counts().learning).toBe(0);
+    expect(s.undo()).toBe(first);
+    expect(s.counts()).toEqual(c);
+    col.close();
+  });
+
   it('leaves suspended cards out', () => {
     const col = history(tempDir());
     col.suspend('two-b', T);

@@ -2,8 +2,9 @@
  * A cram session: any cards matching a filter, now, whatever their due dates, for
  * example one topic the night before an interview. Answers are logged as cram answers:
  * they change neither the cards' FSRS state nor the day's counts and limits. A card
- * answered Again comes back a few cards later; any other answer takes it out of the
- * session. It is an ordinary session whose queue source is the cram list.
+ * answered Again comes back a few cards later, counted as learning until it is answered
+ * otherwise; any other answer takes it out of the session. It is an ordinary session
+ * whose queue source is the cram list.
  */
 import { planOrder, type Filter, type QueueCounts, type StudyCard } from '../core/queue.js';
 import type { AnswerEvent, UndoableEvent } from '../core/model.js';
@@ -33,6 +34,8 @@ export class CramQueue implements QueueSource {
   readonly size: number;
   /** This session's answers, for undo: whether each put its card back in the list. */
   private requeued: boolean[] = [];
+  /** How many of this session's Again answers each card has had (kept once it is done, for undo). */
+  private againTimes = new Map<string, number>();
 
   constructor(private readonly ctx: SessionContext) {
     const { collection, filter, now } = ctx;
@@ -44,17 +47,29 @@ export class CramQueue implements QueueSource {
     return this.ctx.collection.state.cards;
   }
 
+  /** Where a card of the list counts: learning once answered Again here, else by its state. */
+  private from(id: string): CardFrom {
+    if (this.againTimes.has(id)) return 'learning';
+    return this.cards[id]?.sched.state === 'new' ? 'new' : 'review';
+  }
+
   counts(): QueueCounts {
-    let fresh = 0;
-    for (const id of this.list) if (this.cards[id]?.sched.state === 'new') fresh++;
-    return { new: fresh, learning: 0, review: this.list.length - fresh };
+    const counts = { new: 0, learning: 0, review: 0 };
+    for (const id of this.list) counts[this.from(id)]++;
+    return counts;
   }
 
   next(): { id: string; from: CardFrom } | null {
     this.list = this.list.filter((id) => !this.cards[id]?.suspended);
     const id = this.list[0];
     if (!id) return null;
-    return { id, from: this.cards[id]?.sched.state === 'new' ? 'new' : 'review' };
+    return { id, from: this.from(id) };
+  }
+
+  private againGiven(id: string, by: 1 | -1): void {
+    const times = (this.againTimes.get(id) ?? 0) + by;
+    if (times > 0) this.againTimes.set(id, times);
+    else this.againTimes.delete(id);
   }
 
   /** Cram buttons change nothing: Again brings the card back soon, the others finish it. */
@@ -72,7 +87,10 @@ export class CramQueue implements QueueSource {
     const i = this.list.indexOf(id);
     if (i >= 0) this.list.splice(i, 1);
     const requeued = rating === 'again';
-    if (requeued) this.list.splice(Math.min(CRAM_AGAIN_GAP, this.list.length), 0, id);
+    if (requeued) {
+      this.list.splice(Math.min(CRAM_AGAIN_GAP, this.list.length), 0, id);
+      this.againGiven(id, 1);
+    }
     this.requeued.push(requeued);
     return e;
   }
@@ -82,6 +100,7 @@ export class CramQueue implements QueueSource {
     if (target.type === 'answer' && this.requeued.pop()) {
       const i = this.list.indexOf(target.card);
       if (i >= 0) this.list.splice(i, 1);
+      this.againGiven(target.card, -1);
     }
     this.list = [target.card, ...this.list.filter((id) => id !== target.card)];
   }
