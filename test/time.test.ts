@@ -6,6 +6,8 @@ import {
   endOfStudyDay,
   formatInterval,
   fromStudyClock,
+  isoDate,
+  isoTime,
   isValidTimeZone,
   offsetMinutes,
   setSystemZone,
@@ -198,5 +200,57 @@ describe('calendar arithmetic on study days', () => {
     } finally {
       restoreTz(saved);
     }
+  });
+});
+
+describe('isoTime and isoDate', () => {
+  // A small deterministic generator: the same instants on every run.
+  const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+  it('give the text toISOString gives, in every year it can write in four digits', () => {
+    const rand = lcg(7);
+    const edges = [
+      0,
+      -1,
+      1,
+      Date.parse('1900-03-01T00:00:00.000Z'),
+      Date.parse('1600-02-29T00:00:00.001Z'),
+      Date.parse('0000-01-01T00:00:00.000Z'),
+      Date.parse('0099-12-31T23:59:59.999Z'),
+      Date.parse('0999-12-31T23:59:59.999Z'),
+      Date.parse('1000-01-01T00:00:00.000Z'),
+      Date.parse('1969-12-31T23:59:59.999Z'),
+      Date.parse('2000-02-29T12:00:00.005Z'),
+      Date.parse('2100-02-28T23:59:59.050Z'),
+      Date.parse('2100-03-01T00:00:00.000Z'),
+      Date.parse('9999-12-31T23:59:59.999Z'),
+    ];
+    const span = Date.parse('9999-12-31T23:59:59.999Z') - Date.parse('0000-01-01T00:00:00.000Z');
+    const instants = [...edges];
+    for (let i = 0; i < 20_000; i++)
+      instants.push(Math.floor(Date.parse('0000-01-01T00:00:00.000Z') + rand() * span));
+    for (let i = 0; i < 20_000; i++)
+      instants.push(Math.floor(Date.UTC(2020, 0, 1) + rand() * 40 * 365 * DAY));
+    for (const t of instants) {
+      expect(isoTime(t), String(t)).toBe(new Date(t).toISOString());
+      expect(isoDate(t), String(t)).toBe(new Date(t).toISOString().slice(0, 10));
+    }
+  });
+
+  it('leave other years, fractions of a millisecond and invalid instants to the builtin', () => {
+    for (const t of [
+      Date.parse('0000-01-01T00:00:00.000Z') - 1,
+      Date.parse('+010000-01-01T00:00:00.000Z'),
+      -8.64e15,
+      8.64e15,
+      1.7,
+      -1.7,
+    ]) {
+      expect(isoTime(t)).toBe(new Date(t).toISOString());
+      expect(isoDate(t)).toBe(new Date(t).toISOString().slice(0, 10));
+    }
+    expect(isoTime(-1.7)).toBe('1969-12-31T23:59:59.999Z');
+    expect(() => isoTime(NaN)).toThrow(RangeError);
+    expect(() => isoDate(8.64e15 + 1)).toThrow(RangeError);
   });
 });

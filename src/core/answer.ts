@@ -21,7 +21,7 @@ import {
   type ScheduleOptions,
 } from './scheduler.js';
 import type { Settings } from './settings.js';
-import { studyDay, type DayClock } from './time.js';
+import { isoTime, studyDay, type DayClock } from './time.js';
 
 /** Time taken is counted up to this, as Anki does (its "maximum answer seconds"). */
 export const MAX_ANSWER_MS = 60_000;
@@ -44,7 +44,7 @@ function answerEvent(
 ): NewAnswer {
   return {
     type: 'answer',
-    at: now.toISOString(),
+    at: isoTime(now.getTime()),
     card: rec.id,
     rating: ratingValue(rating),
     ms: cappedMs(ms),

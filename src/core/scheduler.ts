@@ -33,6 +33,8 @@ import {
   daysBetween,
   formatInterval,
   fromStudyClock,
+  isoDate,
+  isoTime,
   studyDay,
   studyDayNumber,
   toStudyClock,
@@ -195,7 +197,7 @@ const ankiSteps: TLearningStepsStrategy = (params, state, step) => {
  */
 function fuzzSeed(this: AbstractScheduler): string {
   const self = this as unknown as { current: FsrsCard & { card_id?: string }; review_time: Date };
-  return `${self.current.card_id ?? ''}_${self.current.reps}_${self.review_time.toISOString().slice(0, 10)}`;
+  return `${self.current.card_id ?? ''}_${self.current.reps}_${isoDate(self.review_time.getTime())}`;
 }
 
 /** Converts a stored state to a ts-fsrs card on the study clock. */
@@ -233,7 +235,7 @@ function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, settings: Settings): 
   // Interview cap: a card answered before the eve of the interview is due again by the eve.
   const cap = interviewCapDay(settings);
   if (cap) {
-    const dueDay = new Date(due).toISOString().slice(0, 10);
+    const dueDay = isoDate(due);
     if (studyDay(now, clock) < cap && dueDay > cap) {
       const over = daysBetween(cap, dueDay);
       due -= over * DAY;
@@ -242,14 +244,14 @@ function fromFsrs(c: FsrsCard, now: Date, clock: DayClock, settings: Settings): 
   }
   return {
     state: STATE_NAMES[c.state],
-    due: fromStudyClock(new Date(due), clock).toISOString(),
+    due: isoTime(fromStudyClock(new Date(due), clock).getTime()),
     stability: c.stability,
     difficulty: c.difficulty,
     reps: c.reps,
     lapses: c.lapses,
     step: c.learning_steps,
     scheduledDays,
-    lastReview: now.toISOString(),
+    lastReview: isoTime(now.getTime()),
   };
 }
 

@@ -135,9 +135,74 @@ export function fromStudyClock(shifted: Date, clock: DayClock): Date {
   return new Date(t);
 }
 
+/** Two digits. */
+const pad2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
+
+/** The instant's UTC calendar date, or null outside the years 0–9999 and for NaN. */
+function civil(ms: number): [number, number, number] | null {
+  // Days from 0000-03-01 (Hinnant's `civil_from_days`): eras of 400 years, March first.
+  if (!(ms >= -62167219200000 && ms < 253402300800000)) return null;
+  const z = Math.floor(ms / DAY) + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+const year4 = (y: number): string =>
+  y >= 1000 ? '' + y : y >= 100 ? '0' + y : y >= 10 ? '00' + y : '000' + y;
+
+/**
+ * `new Date(ms).toISOString()`, the same text, about three times quicker (the builtin
+ * takes ~0.5 µs: a million answers replayed format several instants each). Outside the
+ * years 0–9999 (and for NaN) it is the builtin's, which gives those its own way.
+ */
+export function isoTime(ms: number): string {
+  ms = Math.trunc(ms);
+  const c = civil(ms);
+  if (!c) return new Date(ms).toISOString();
+  let r = ms - Math.floor(ms / DAY) * DAY;
+  const h = Math.floor(r / HOUR);
+  r -= h * HOUR;
+  const mi = Math.floor(r / MINUTE);
+  r -= mi * MINUTE;
+  const s = Math.floor(r / 1000);
+  const f = r - s * 1000;
+  return (
+    year4(c[0]) +
+    '-' +
+    pad2(c[1]) +
+    '-' +
+    pad2(c[2]) +
+    'T' +
+    pad2(h) +
+    ':' +
+    pad2(mi) +
+    ':' +
+    pad2(s) +
+    '.' +
+    (f < 10 ? '00' + f : f < 100 ? '0' + f : '' + f) +
+    'Z'
+  );
+}
+
+/** `new Date(ms).toISOString().slice(0, 10)`: the instant's UTC date, `YYYY-MM-DD`. */
+export function isoDate(ms: number): string {
+  ms = Math.trunc(ms);
+  const c = civil(ms);
+  if (!c) return new Date(ms).toISOString().slice(0, 10);
+  return year4(c[0]) + '-' + pad2(c[1]) + '-' + pad2(c[2]);
+}
+
 /** The study day of an instant, as `YYYY-MM-DD`. */
 export function studyDay(instant: Date, clock: DayClock): string {
-  return toStudyClock(instant, clock).toISOString().slice(0, 10);
+  return isoDate(toStudyClock(instant, clock).getTime());
 }
 
 /**

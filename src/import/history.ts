@@ -29,6 +29,8 @@ import {
   DAY,
   daysBetween,
   fromStudyClock,
+  isoDate,
+  isoTime,
   studyDay,
   studyDayStart,
   toStudyClock,
@@ -102,7 +104,7 @@ const dayNames = new Map<number, string>();
 function dayName(n: number): string {
   let s = dayNames.get(n);
   if (s === undefined) {
-    s = new Date(n * DAY).toISOString().slice(0, 10);
+    s = isoDate(n * DAY);
     dayNames.set(n, s);
   }
   return s;
@@ -121,7 +123,7 @@ export function historyEvents(
     if (step === 'reset') {
       const r: Omit1<ResetEvent> = {
         type: 'reset',
-        at: new Date(e.at).toISOString(),
+        at: isoTime(e.at),
         card: cardId,
         before: state,
       };
@@ -133,7 +135,7 @@ export function historyEvents(
       const after = answer(state, at, ratingName(rating), settings, clock, cardId);
       const ev: Omit1<AnswerEvent> = {
         type: 'answer',
-        at: at.toISOString(),
+        at: isoTime(e.at),
         card: cardId,
         rating,
         ms: Math.max(0, Math.min(MAX_ANSWER_MS, Math.round(e.time))),
@@ -239,14 +241,14 @@ export function ankiState(
   if (lastReview === null && name === 'review') lastReview = dueAt - Math.max(1, card.ivl) * DAY;
   const state: SchedState = {
     state: name,
-    due: new Date(dueAt).toISOString(),
+    due: isoTime(dueAt),
     stability: Math.min(36500, Math.max(0.001, memory.stability)),
     difficulty: Math.min(10, Math.max(1, memory.difficulty)),
     reps: Math.max(0, card.reps),
     lapses: Math.max(0, card.lapses),
     step,
     scheduledDays: name === 'review' ? Math.max(1, card.ivl) : 0,
-    lastReview: lastReview === null ? null : new Date(lastReview).toISOString(),
+    lastReview: lastReview === null ? null : isoTime(lastReview),
   };
   return { state, memory: source };
 }
