@@ -247,4 +247,53 @@ describe('the review log', () => {
     expect(other.length).toBe(asRead.length);
     expect(columns(other)).toEqual(columns(asRead));
   });
+  it('reads values written as text, or left empty, as the numbers they stand for', () => {
+    const bytes = fixture('reference-with-progress.apkg');
+    const zip = readZipDirectory(bytes, 'test.apkg');
+    const db = () =>
+      new SQL.Database(
+        readZipEntry(bytes, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
+      );
+    const plainDb = db();
+    const asRead = readCollection(plainDb, 'test.apkg').revlog;
+    plainDb.close();
+    const odd = db();
+    const changed = odd
+      .exec('SELECT id FROM revlog ORDER BY id LIMIT 3')[0]!
+      .values.map((v) => Number(v[0]));
+    // A table of no declared types keeps each value as it is given (text stays text).
+    odd.run(`CREATE TABLE r2 (id, cid, usn, ease, ivl, lastIvl, factor, time, type);
+      INSERT INTO r2 SELECT id, cid, usn, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id;
+      DROP TABLE revlog; ALTER TABLE r2 RENAME TO revlog;
+      UPDATE revlog SET ease = CAST(ease AS TEXT), ivl = CAST(ivl AS REAL), time = NULL, factor = '0x10'
+      WHERE id IN (${changed.join(', ')});`);
+    expect(
+      odd.exec(`SELECT count(*) FROM revlog WHERE typeof(ease) = 'text'`)[0]!.values[0]![0],
+    ).toBe(3);
+    const read = readCollection(odd, 'test.apkg').revlog;
+    odd.close();
+    expect(read.length).toBe(asRead.length);
+    for (let k = 0; k < read.length; k++) {
+      const hit = changed.includes(read.id[k]!);
+      // '0x10' is 16 as JavaScript reads it (SQLite would make it 0).
+      expect([
+        read.id[k],
+        read.cid[k],
+        read.ease[k],
+        read.ivl[k],
+        read.time[k],
+        read.factor[k],
+      ]).toEqual([
+        asRead.id[k],
+        asRead.cid[k],
+        asRead.ease[k],
+        asRead.ivl[k],
+        hit ? 0 : asRead.time[k],
+        hit ? 16 : asRead.factor[k],
+      ]);
+    }
+    expect(
+      changed.every((id) => Array.from(asRead.time)[Array.from(asRead.id).indexOf(id)]! > 0),
+    ).toBe(true);
+  });
 });
