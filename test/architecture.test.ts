@@ -49,6 +49,25 @@ describe('module layout', () => {
     expect(readdirSync(join(ROOT, 'src/cli'))).not.toContain('cram.ts');
   });
 
+  it('the command line loads a command when it runs, and no helper every command shares measures text', () => {
+    // Loading every command at start, and Unicode's segmentation and emoji data for the
+    // width of text, took a quarter of a one-line command such as `due`.
+    const staticImports = (file: string) =>
+      [
+        ...readFileSync(join(ROOT, file), 'utf8').matchAll(
+          /(?:^|\n)import\b[^'"]*?from\s*['"]([^'"]+)['"]/g,
+        ),
+      ].map((m) => m[1]);
+    expect(staticImports('src/cli/main.ts').filter((s) => s?.startsWith('./cmd/'))).toEqual([]);
+    for (const shared of [
+      'src/cli/main.ts',
+      'src/cli/common.ts',
+      'src/cli/context.ts',
+      'src/text/terminal.ts',
+    ])
+      expect(staticImports(shared), shared).not.toContain('string-width');
+  });
+
   it('cram is a session with another queue source, not a subclass of it', () => {
     const col = openMini(tempDir(), new Date('2026-03-01T09:00:00Z'));
     const s = cramSession(col, NO_FILTER, () => new Date('2026-03-01T09:00:00Z'));

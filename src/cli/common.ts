@@ -15,7 +15,6 @@ import { zoneToRecord } from './context.js';
 import { usageError } from './args.js';
 import { BUILTIN_DECK } from '../deck/builtin.js';
 import type { Env } from './context.js';
-import stringWidth from 'string-width';
 import { sanitize } from '../text/terminal.js';
 import { answerLogLines, seconds } from '../text/cardinfo.js';
 
@@ -265,27 +264,6 @@ export function showText(
     );
   // Card text comes from deck files: no control character of it reaches the terminal.
   return sanitize(lines.join('\n')) + '\n';
-}
-
-/**
- * Rows of cells as aligned columns, two spaces apart, each as wide as its widest cell
- * (measured as the terminal does); `right` lists the columns aligned right. The last
- * column is not padded; a column empty on every row is left out.
- */
-export function columns(rows: readonly string[][], right: readonly number[] = []): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
-  return rows.map((r) =>
-    r
-      .flatMap((c, i) => (widths[i] === 0 ? [] : [{ c, i }]))
-      .map(({ c, i }) => {
-        if (i === r.length - 1 && !right.includes(i)) return c;
-        const pad = ' '.repeat((widths[i] ?? 0) - stringWidth(c));
-        return right.includes(i) ? pad + c : c + pad;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 export function topicCount(cards: readonly Card[], topic: string): number {

@@ -7,7 +7,8 @@ import {
   filterFrom,
   parse,
 } from '../args.js';
-import { assertNoExtra, cardJson, checkFilter, columns, openCollection } from '../common.js';
+import { assertNoExtra, cardJson, checkFilter, openCollection } from '../common.js';
+import { columns } from '../../text/columns.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
 

@@ -1,5 +1,6 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
-import { assertNoExtra, columns, openCollection, topicCount } from '../common.js';
+import { assertNoExtra, openCollection, topicCount } from '../common.js';
+import { columns } from '../../text/columns.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
 import { hasTopic } from '../../deck/cards.js';
