@@ -182,6 +182,39 @@ describe('the collection file format', () => {
     expect(reopened.state.cards['one-basic']?.sched).toEqual(col.state.cards['one-basic']?.sched);
   });
 
+  it('keeps nothing of the bytes it read: the next file read into the same memory changes no value', () => {
+    // Files are read into one buffer that the next read overwrites (store/fsio.ts).
+    const dir = tempDir();
+    const first = fullState();
+    const second = emptyState();
+    const COUNT = 16;
+    for (let i = 0; i < COUNT; i++) {
+      const id = `other-${i}`;
+      second.cards[id] = {
+        id,
+        note: id,
+        deck: 'elsewhere',
+        sched: { ...NEW_STATE, state: 'review', due: '2030-01-01T00:00:00.000Z', reps: i },
+        suspended: true,
+        buriedDay: null,
+        retired: false,
+        hash: 'ffffffffffffffff',
+        mod: '2030-01-01T00:00:00.000Z',
+      };
+    }
+    const [bytesA, bytesB] = [encodeSnap(first), encodeSnap(second)];
+    // The second file overwrites every byte of the first (it fits in the memory kept).
+    expect(bytesB.length).toBeGreaterThanOrEqual(bytesA.length);
+    expect(bytesB.length).toBeLessThanOrEqual(2 * bytesA.length);
+    writeFileSync(join(dir, 'a.snap'), bytesA);
+    writeFileSync(join(dir, 'b.snap'), bytesB);
+    const a = readSnapshot(join(dir, 'a.snap')).state;
+    const b = readSnapshot(join(dir, 'b.snap')).state;
+    expect(Object.keys(b.cards)).toHaveLength(COUNT);
+    expect(a).toEqual(checkSnapshot('a', decodeSnap(encodeSnap(first)), true).state);
+    expect(a.cards['one-basic']?.sched.due).toBe('2026-03-16T10:00:00.000Z');
+  });
+
   it('migrates a schema 1 collection.json to collection.snap, keeping the old file in backups', () => {
     const dir = tempDir();
     for (const f of ['collection.json', 'events.jsonl'])

@@ -23,7 +23,7 @@ import { crc32 } from 'node:zlib';
 import { deckCards } from '../deck/cards.js';
 import { loadDeckFolder } from '../deck/read.js';
 import type { Card, Deck, DeckError, Note, NoteKind, PlanLine, TypeAnswer } from '../deck/types.js';
-import { writeFileAtomic } from './fsio.js';
+import { readTransient, releaseTransient, writeFileAtomic } from './fsio.js';
 import { viewColumn } from './snapfile.js';
 
 declare const __VERSION__: string;
@@ -418,8 +418,10 @@ function readCache(
       if (readSync(fd, head, 0, HEAD, 0) !== HEAD) return null;
       const main = mainLength(head);
       if (main === null) return null;
-      buf = Buffer.allocUnsafe(main);
-      if (readSync(fd, buf, 0, main, 0) !== main) return null;
+      // Into the buffer the collection file was read into: the decoder copies what it keeps.
+      const bytes = readTransient(fd, main);
+      if (!bytes) return null;
+      buf = bytes;
     } finally {
       closeSync(fd);
     }
@@ -440,7 +442,11 @@ function readCache(
       }
       return loadDeckFolder(folder).deck?.notes ?? [];
     };
-    return decodeDeckCache(buf, name, folder, files, readNotes);
+    try {
+      return decodeDeckCache(buf, name, folder, files, readNotes);
+    } finally {
+      releaseTransient();
+    }
   } catch {
     return null;
   }

@@ -89,3 +89,47 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
 export function isAtomicTmp(name: string): boolean {
   return /\.tmp-\d+$/.test(name);
 }
+
+/**
+ * One buffer for the files that are decoded and let go at once: the collection file, then
+ * a deck's cache, whose decoders copy out all they keep. Read into a new buffer each, both
+ * stayed in memory (tens of megabytes at 100k cards) until the collector found them
+ * garbage, well after opening: the peak of a session's memory. The bytes returned are
+ * valid until the next read; the deck's cache, read last, lets the buffer go.
+ */
+let transient: Buffer | null = null;
+
+/** Reads `length` bytes from the start of `fd` into the shared buffer; null when the file is shorter. */
+export function readTransient(fd: number, length: number): Buffer | null {
+  if (!transient || transient.length < length) {
+    transient = null;
+    // Twice as large, for the next file to fit: memory not written to is not taken.
+    transient = Buffer.allocUnsafe(2 * length);
+  }
+  const bytes = transient.subarray(0, length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, bytes, got, length - got, got);
+    if (n === 0) return null;
+    got += n;
+  }
+  return bytes;
+}
+
+/** A whole file, read into the shared buffer (see `readTransient`). */
+export function readFileTransient(path: string): Buffer {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = readTransient(fd, size);
+    if (!bytes) throw new Error(`${path} became shorter while it was read`);
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Lets the shared buffer go (the collector frees it). */
+export function releaseTransient(): void {
+  transient = null;
+}

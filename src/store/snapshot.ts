@@ -7,11 +7,11 @@
  * `collection.json`) is migrated forward in memory (MIGRATIONS); one from a newer
  * schema, or one that is damaged, is refused and left untouched.
  */
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { LowSync, type SyncAdapter } from 'lowdb';
 import { SCHEMA_VERSION, type CollectionState } from '../core/model.js';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from './fsio.js';
+import { readFileTransient, writeFileAtomic } from './fsio.js';
 import { decodeSnap, encodeSnap, isSnapFile, snapDamage } from './snapfile.js';
 import { cardProblem, checkSettings, dayProblem, deckEntryProblem, isObject } from './validate.js';
 
@@ -194,7 +194,8 @@ export function parseSnapshotBytes(path: string, buf: Buffer): CheckedSnapshot {
 export function readSnapshot(path: string): CheckedSnapshot {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    // Decoding copies out every value it keeps: the shared buffer serves (see fsio.ts).
+    buf = readFileTransient(path);
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${(e as Error).message}`);
   }
