@@ -220,16 +220,24 @@ describe('bad packages: one sentence naming the problem', () => {
 });
 
 describe('the review log', () => {
-  it('comes in card order, whether or not the table keeps its rows in the order of their ids', () => {
+  /** The collection of a package Anki wrote, opened anew each call. */
+  const db = () => {
     const bytes = fixture('reference-with-progress.apkg');
     const zip = readZipDirectory(bytes, 'test.apkg');
-    const db = () =>
-      new SQL.Database(
-        readZipEntry(bytes, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
-      );
-    const plainDb = db();
-    const asRead = readCollection(plainDb, 'test.apkg').revlog;
-    plainDb.close();
+    return new SQL.Database(
+      readZipEntry(bytes, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
+    );
+  };
+  const referenceRevlog = () => {
+    const plain = db();
+    try {
+      return readCollection(plain, 'test.apkg').revlog;
+    } finally {
+      plain.close();
+    }
+  };
+  it('comes in card order, whether or not the table keeps its rows in the order of their ids', () => {
+    const asRead = referenceRevlog();
     const cards = Array.from(asRead.cid);
     expect(cards).toEqual([...cards].sort((a, b) => a - b));
     const ids = Array.from(asRead.id);
@@ -248,15 +256,7 @@ describe('the review log', () => {
     expect(columns(other)).toEqual(columns(asRead));
   });
   it('reads values written as text, or left empty, as the numbers they stand for', () => {
-    const bytes = fixture('reference-with-progress.apkg');
-    const zip = readZipDirectory(bytes, 'test.apkg');
-    const db = () =>
-      new SQL.Database(
-        readZipEntry(bytes, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
-      );
-    const plainDb = db();
-    const asRead = readCollection(plainDb, 'test.apkg').revlog;
-    plainDb.close();
+    const asRead = referenceRevlog();
     const odd = db();
     const changed = odd
       .exec('SELECT id FROM revlog ORDER BY id LIMIT 3')[0]!
