@@ -158,6 +158,10 @@ function civil(ms: number): [number, number, number] | null {
 const year4 = (y: number): string =>
   y >= 1000 ? '' + y : y >= 100 ? '0' + y : y >= 10 ? '00' + y : '000' + y;
 
+/** `YYYY-MM-DD` of a date from `civil`. */
+const dateText = ([y, m, d]: [number, number, number]): string =>
+  year4(y) + '-' + pad2(m) + '-' + pad2(d);
+
 /**
  * `new Date(ms).toISOString()`, the same text, about three times quicker (the builtin
  * takes ~0.5 µs: a million answers replayed format several instants each). Outside the
@@ -174,30 +178,15 @@ export function isoTime(ms: number): string {
   r -= mi * MINUTE;
   const s = Math.floor(r / 1000);
   const f = r - s * 1000;
-  return (
-    year4(c[0]) +
-    '-' +
-    pad2(c[1]) +
-    '-' +
-    pad2(c[2]) +
-    'T' +
-    pad2(h) +
-    ':' +
-    pad2(mi) +
-    ':' +
-    pad2(s) +
-    '.' +
-    (f < 10 ? '00' + f : f < 100 ? '0' + f : '' + f) +
-    'Z'
-  );
+  const millis = f < 10 ? '00' + f : f < 100 ? '0' + f : '' + f;
+  return dateText(c) + 'T' + pad2(h) + ':' + pad2(mi) + ':' + pad2(s) + '.' + millis + 'Z';
 }
 
 /** `new Date(ms).toISOString().slice(0, 10)`: the instant's UTC date, `YYYY-MM-DD`. */
 export function isoDate(ms: number): string {
   ms = Math.trunc(ms);
   const c = civil(ms);
-  if (!c) return new Date(ms).toISOString().slice(0, 10);
-  return year4(c[0]) + '-' + pad2(c[1]) + '-' + pad2(c[2]);
+  return c ? dateText(c) : new Date(ms).toISOString().slice(0, 10);
 }
 
 /** The study day of an instant, as `YYYY-MM-DD`. */

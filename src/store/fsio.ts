@@ -102,7 +102,6 @@ let transient: Buffer | null = null;
 /** Reads `length` bytes from the start of `fd` into the shared buffer; null when the file is shorter. */
 export function readTransient(fd: number, length: number): Buffer | null {
   if (!transient || transient.length < length) {
-    transient = null;
     // Twice as large, for the next file to fit: memory not written to is not taken.
     transient = Buffer.allocUnsafe(2 * length);
   }
