@@ -12,6 +12,7 @@ import { NEW_STATE, type SchedState } from '../core/scheduler.js';
 import type { Settings } from '../core/settings.js';
 import { DAY, toStudyClock, type DayClock } from '../core/time.js';
 import type { NewEvent } from '../core/model.js';
+import { writeText } from '../text/bytes.js';
 import { historyEvents, type Entry } from './history.js';
 
 const ASCII = /^[\x20-\x7e]*$/;
@@ -100,7 +101,7 @@ export function replayChunk(c: ReplayChunk, spare?: ArrayBuffer): ReplayedChunk 
         buf = bigger;
       }
       // Without the closing brace (one byte), which the writer puts after the sequence number.
-      used += buf.write(text, used, encoding) - 1;
+      used += writeText(buf, text, used, encoding) - 1;
       ends.push(used);
       (e as CollectionEvent).seq = ++seq;
       applyEvent(state, e as CollectionEvent);

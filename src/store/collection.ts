@@ -60,6 +60,7 @@ import { hostname } from 'node:os';
 import { openSnapshot, type SnapshotFile } from './snapshot.js';
 import { overlayNote, overlayStamp, readOverlay } from './overlay.js';
 import { trace } from '../trace.js';
+import { writeText } from '../text/bytes.js';
 
 /** Snapshot after this many events, so that opening replays a short tail. */
 export const SNAPSHOT_EVERY = 500;
@@ -1285,7 +1286,7 @@ export class Collection {
         flush();
         if (3 * line.length > buf.length) buf = Buffer.allocUnsafe(3 * line.length);
       }
-      used += buf.write(line, used);
+      used += writeText(buf, line, used, 'utf8');
       event.dev = this.device.id;
       applyEvent(next, event, notes ?? undefined);
     };
