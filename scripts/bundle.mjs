@@ -33,6 +33,7 @@ await build({
     'log-worker': 'src/store/log/worker.ts',
     'sqlite-worker': 'src/export/sqlite-worker.ts',
     'replay-worker': 'src/import/replay-worker.ts',
+    'revlog-worker': 'src/import/revlog-worker.ts',
   },
   outdir: 'dist',
   splitting: true,

@@ -72,10 +72,33 @@ const numbers = (v: unknown): number[] =>
 const optNum = (v: unknown): number | null =>
   typeof v === 'number' && Number.isFinite(v) ? v : null;
 
-/** Reads the collection; `what` names the package in messages. */
-export function readCollection(db: Database, what: string): AnkiCollection {
+/**
+ * Where the review log comes from when it is read elsewhere (a worker thread, reading its
+ * own copy of the database with `readReviewLog`): called once the collection is open, it
+ * starts the read and gives back how to wait for it. Its error is readCollection's.
+ */
+export type ReviewLogReader = () => () => Revlog;
+
+/**
+ * Reads the collection; `what` names the package in messages. With `revlog`, the review
+ * log is read there while the rest is read here, and taken (waited for) when first asked.
+ */
+export function readCollection(
+  db: Database,
+  what: string,
+  revlog?: ReviewLogReader,
+): AnkiCollection {
+  return readable(what, () => readAll(db, what, revlog));
+}
+
+/** The review log of a collection alone (`ReviewLogReader`), refused as readCollection refuses it. */
+export function readReviewLog(db: Database, what: string): Revlog {
+  return readable(what, () => readRevlog(db));
+}
+
+function readable<T>(what: string, read: () => T): T {
   try {
-    return readAll(db, what);
+    return read();
   } catch (e) {
     if (e instanceof UserError) throw e;
     if (e instanceof ProtobufError)
@@ -86,7 +109,7 @@ export function readCollection(db: Database, what: string): AnkiCollection {
   }
 }
 
-function readAll(db: Database, what: string): AnkiCollection {
+function readAll(db: Database, what: string, revlogReader?: ReviewLogReader): AnkiCollection {
   const tables = tableNames(db);
   for (const t of ['col', 'notes', 'cards', 'revlog'])
     if (!tables.has(t))
@@ -116,13 +139,15 @@ function readAll(db: Database, what: string): AnkiCollection {
     schema >= 14 && tables.has('notetypes')
       ? readSchema18(db, what)
       : readSchema11(text(col[3]), text(col[4]), text(col[5]), text(col[6]), what);
-  return {
-    ...base,
-    ...parts,
-    notes: readNotes(db),
-    cards: readCards(db),
-    revlog: readRevlog(db),
-  };
+  const take = revlogReader?.();
+  const notes = readNotes(db);
+  const cards = readCards(db);
+  if (!take) return { ...base, ...parts, notes, cards, revlog: readRevlog(db) };
+  let revlog: Revlog | null = null;
+  return Object.defineProperty({ ...base, ...parts, notes, cards }, 'revlog', {
+    enumerable: true,
+    get: () => (revlog ??= take()),
+  }) as AnkiCollection;
 }
 
 interface Parts {

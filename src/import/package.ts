@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { harmless } from './text.js';
 import { readCollection } from './collection.js';
 import { formatBytes, LIMITS, type Limits } from './limits.js';
-import type { AnkiMedia, AnkiPackage } from './model.js';
+import type { AnkiMedia, AnkiPackage, Revlog } from './model.js';
 import { decodeMessage, int, messages, ProtobufError, str } from './protobuf.js';
 import { openReadOnly, type SqlJs } from './sqlite.js';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
@@ -60,12 +60,23 @@ function packageVersion(zip: Map<string, ZipEntry>, bytes: Uint8Array, what: str
   );
 }
 
-/** Reads a package. `what` names it in messages (its file name). */
+/**
+ * Reads a collection's review log elsewhere (`revlog-reader.ts`): given the database's
+ * bytes (sql.js holds them here: not to be changed), it starts the read and gives back
+ * how to wait for the log.
+ */
+export type ReviewLogElsewhere = (db: Uint8Array, what: string) => () => Revlog;
+
+/**
+ * Reads a package. `what` names it in messages (its file name). With `elsewhere`, the
+ * review log is read there while the rest is read here (see `readCollection`).
+ */
 export function readPackage(
   bytes: Uint8Array,
   what: string,
   SQL: SqlJs,
   limits: Limits = LIMITS,
+  elsewhere?: ReviewLogElsewhere,
 ): AnkiPackage {
   if (bytes.byteLength > limits.packageBytes)
     throw new UserError(
@@ -91,7 +102,7 @@ export function readPackage(
   const db = openReadOnly(SQL, dbBytes, what);
   let collection;
   try {
-    collection = readCollection(db, what);
+    collection = readCollection(db, what, elsewhere && (() => elsewhere(dbBytes, what)));
   } finally {
     db.close();
   }

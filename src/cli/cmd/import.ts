@@ -97,7 +97,14 @@ export async function run(args: string[], env: Env): Promise<number> {
   bar.update('reading', 0, 1);
   const { loadSqlJs } = await import('../../import/sqlite.js');
   const { readPackage } = await import('../../import/package.js');
-  const pkg = readPackage(new Uint8Array(readFileSync(file)), name, await loadSqlJs());
+  const { reviewLogInWorker } = await import('../../import/revlog-reader.js');
+  const pkg = readPackage(
+    new Uint8Array(readFileSync(file)),
+    name,
+    await loadSqlJs(),
+    LIMITS,
+    reviewLogInWorker() ?? undefined,
+  );
   bar.update('reading', 1, 1);
   trace('package read');
 

@@ -1,0 +1,39 @@
+/**
+ * A worker thread reading an Anki collection's review log (`revlog-reader.ts`): given the
+ * database's bytes once, it opens its own read-only copy, reads the log as the importer
+ * does (`readReviewLog`), replies with its columns or the error it met, and raises the
+ * flag the command waits on.
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { UserError } from '../errors.js';
+import { readReviewLog } from './collection.js';
+import type { Revlog } from './model.js';
+import { loadSqlJs, openReadOnly } from './sqlite.js';
+import type { RevlogReply, RevlogRequest } from './revlog-reader.js';
+
+const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+
+port.once('message', ({ bytes, what }: RevlogRequest) => {
+  void (async () => {
+    let reply: RevlogReply;
+    let transfer: ArrayBuffer[] = [];
+    try {
+      const db = openReadOnly(await loadSqlJs(), bytes, what);
+      try {
+        const revlog: Revlog = readReviewLog(db, what);
+        reply = { revlog };
+        transfer = (['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const).map(
+          (k) => revlog[k].buffer as ArrayBuffer,
+        );
+      } finally {
+        db.close();
+      }
+    } catch (e) {
+      reply = { error: (e as Error).message, user: e instanceof UserError };
+    }
+    port.postMessage(reply, transfer);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    port.close();
+  })();
+});

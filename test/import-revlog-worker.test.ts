@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/errors.js';
+import { LIMITS } from '../src/import/limits.js';
+import type { Revlog } from '../src/import/model.js';
+import { readPackage } from '../src/import/package.js';
+import { reviewLogInWorker } from '../src/import/revlog-reader.js';
+import { loadSqlJs } from '../src/import/sqlite.js';
+import { readZipDirectory, readZipEntry } from '../src/import/zip.js';
+import { package18 } from './anki-build.js';
+import { ROOT } from './helpers.js';
+
+const SQL = await loadSqlJs();
+const WORKER = join(ROOT, 'dist', 'revlog-worker.js');
+const FIXTURE = new Uint8Array(
+  readFileSync(join(ROOT, 'test', 'fixtures', 'anki-reference', 'reference-with-progress.apkg')),
+);
+const KEYS = ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const;
+const columns = (r: Revlog) => [r.length, ...KEYS.map((k) => Array.from(r[k]))];
+const here = (bytes: Uint8Array) => readPackage(bytes, 'test.apkg', SQL);
+const inWorker = (bytes: Uint8Array) =>
+  readPackage(bytes, 'test.apkg', SQL, LIMITS, reviewLogInWorker(WORKER)!);
+
+/** The reference package with its review log table replaced by `sql`'s. */
+function withRevlogTable(sql: string): Uint8Array {
+  const zip = readZipDirectory(FIXTURE, 'test.apkg');
+  const db = new SQL.Database(
+    readZipEntry(FIXTURE, zip.get('collection.anki21')!, 'test.apkg', 1 << 30, () => 'big'),
+  );
+  db.run(`DROP TABLE revlog; ${sql}`);
+  const bytes = db.export();
+  db.close();
+  return zipSync({ 'collection.anki21': bytes, media: new TextEncoder().encode('{}') });
+}
+
+describe('the review log read in a worker thread', () => {
+  it('is the log read here, entry for entry, from either format', async () => {
+    const want = here(FIXTURE).collection;
+    expect(want.revlog.length).toBe(10);
+    const got = inWorker(FIXTURE).collection;
+    expect(columns(got.revlog)).toEqual(columns(want.revlog));
+    // Asked again, the same log (it is taken once).
+    expect(got.revlog).toBe(got.revlog);
+    expect(got.notes).toEqual(want.notes);
+    expect(got.cards).toEqual(want.cards);
+    const pkg18 = await package18(want, []);
+    expect(columns(inWorker(pkg18).collection.revlog)).toEqual(columns(want.revlog));
+  });
+
+  it('refuses a damaged log with the sentence reading it here gives, when the log is asked for', () => {
+    const broken = withRevlogTable('CREATE TABLE revlog (id integer primary key, cid integer)');
+    let sentence = '';
+    try {
+      here(broken);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      sentence = (e as Error).message;
+    }
+    expect(sentence).toMatch(/^the collection in test\.apkg cannot be read \(.*ease.*\)/);
+    // The notes and cards are read while the worker reads the log; its error waits for it.
+    const c = inWorker(broken).collection;
+    expect(c.notes.length).toBeGreaterThan(0);
+    for (let i = 0; i < 2; i++) {
+      let err: unknown;
+      try {
+        void c.revlog;
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toBe(sentence);
+    }
+  });
+
+  it('is read here where there is no worker script (from the sources)', () => {
+    expect(reviewLogInWorker(null)).toBeNull();
+  });
+});
