@@ -132,24 +132,23 @@ export function mapNote(
 ): MapResult {
   const id = noteIdFor(note.guid);
   const md = (i: number) => htmlToMarkdown(note.fields[i] ?? '', media, usedMedia);
-  const byOrd = new Map(cards.map((c) => [c.ord, c]));
+  // A note has a card or two: a search of them is quicker than a map of them.
+  const byOrd = (ord: number) => {
+    let found: AnkiCard | undefined;
+    for (const c of cards) if (c.ord === ord) found = c;
+    return found;
+  };
   const take = (ids: [string, number][]): { map: Map<string, AnkiCard>; left: AnkiCard[] } => {
     const map = new Map<string, AnkiCard>();
-    const used = new Set<number>();
+    const used: AnkiCard[] = [];
     for (const [cid, ord] of ids) {
-      const c = byOrd.get(ord);
+      const c = byOrd(ord);
       if (c) {
         map.set(cid, c);
-        used.add(c.id);
+        used.push(c);
       }
     }
-    return { map, left: cards.filter((c) => !used.has(c.id)) };
-  };
-  const base = {
-    id,
-    source: null as string | null,
-    line: null as PlanLine | null,
-    how: mapping.how,
+    return { map, left: cards.filter((c) => !used.includes(c)) };
   };
   let kind: NoteKind;
   let front: string;
@@ -180,7 +179,7 @@ export function mapNote(
   } else if (mapping.kind === 'reversible') {
     front = md(mapping.front);
     back = md(mapping.back);
-    const hasReverse = byOrd.has(1);
+    const hasReverse = byOrd(1) !== undefined;
     kind = mapping.optional === null || hasReverse ? 'reversible' : 'basic';
     if (kind === 'basic' && mapping.optional !== null)
       back = joinFields([back, ...others(note.fields.length, [0, 1, mapping.optional]).map(md)]);
@@ -220,17 +219,31 @@ export function mapNote(
     const first = Math.min(...cards.map((c) => c.ord));
     taken = take([[id, Number.isFinite(first) ? first : 0]]);
   }
-  return {
-    note: {
-      ...base,
-      kind,
-      front,
-      back,
-      ...(type !== undefined ? { type } : {}),
-      source,
-      line,
-      cards: taken.map,
-      leftOut: taken.left,
-    },
-  };
+  // Made as one literal: spreading a base and an optional key made each note several times.
+  const mapped: MappedNote =
+    type !== undefined
+      ? {
+          id,
+          source,
+          line,
+          how: mapping.how,
+          kind,
+          front,
+          back,
+          type,
+          cards: taken.map,
+          leftOut: taken.left,
+        }
+      : {
+          id,
+          source,
+          line,
+          how: mapping.how,
+          kind,
+          front,
+          back,
+          cards: taken.map,
+          leftOut: taken.left,
+        };
+  return { note: mapped };
 }
