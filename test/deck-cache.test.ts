@@ -4,7 +4,12 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
-import { decodeDeckCache, encodeDeckCache, loadUserDeck } from '../src/store/deckcache.js';
+import {
+  deckCache,
+  decodeDeckCache,
+  encodeDeckCache,
+  loadUserDeck,
+} from '../src/store/deckcache.js';
 import { deckCards } from '../src/deck/cards.js';
 import { cleanup, cli, miniDeck, tempDir, writeDeckFolder, fileTree } from './helpers.js';
 
@@ -217,5 +222,29 @@ describe('a deck just added', () => {
     const answered = cli(['answer', 'one-basic', 'good'], env);
     expect(answered.status).toBe(0);
     expect(answered.stdout).toMatch(/What is one\?/);
+  });
+});
+
+describe('a cache made before it is written (an import makes it while replaying)', () => {
+  it('is written when the folder is as it was, and not when a file changed meanwhile', () => {
+    const dir = tempDir();
+    const folder = writeDeckFolder(join(dir, 'mydeck'));
+    const deck = miniDeck();
+    const cards = deckCards({ ...deck, name: 'mini' });
+    const cache = join(dir, 'cache');
+    const file = join(cache, 'deck-mini.bin');
+
+    const made = deckCache(cache, 'mini', folder, deck, cards);
+    expect(existsSync(file)).toBe(false);
+    const key = made.write();
+    expect(key).toMatch(/day-1\.md/);
+    const read = decodeDeckCache(readFileSync(file), 'mini', folder, null);
+    expect(read?.cards.map((c) => [c.id, c.front])).toEqual(cards.map((c) => [c.id, c.front]));
+
+    rmSync(file);
+    const stale = deckCache(cache, 'mini', folder, deck, cards);
+    writeFileSync(join(folder, 'day-2.md'), `${readFileSync(join(folder, 'day-2.md'), 'utf8')}\n`);
+    expect(stale.write()).toBeNull();
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -70,6 +70,24 @@ describe('importing the package Anki wrote', () => {
     expect(stats.cards).toMatchObject({ learning: 2, young: 3, suspended: 1 });
   });
 
+  it('leaves the deck cached: a source broken before any other command keeps its cards and text', () => {
+    const copy = tempDir();
+    const deck = join(copy, 'deck');
+    expect(
+      cli(['import', 'anki', FIXTURE, '--deck-dir', deck], env(join(copy, 'data'))).status,
+    ).toBe(0);
+    const file = join(deck, '001-sre-interview-prep--day-61-ha-vs-ft.md');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n## one-more\nQ: No answer?\n`);
+    const list = cli(['list', '--deck', 'deck', '--json'], env(join(copy, 'data')));
+    expect(list.status).toBe(0);
+    expect(list.stderr).toMatch(
+      /001-sre-interview-prep--day-61-ha-vs-ft\.md:\d+: note "one-more" has Q: but no A:/,
+    );
+    const cards = JSON.parse(list.stdout) as { front: string }[];
+    expect(cards).toHaveLength(10);
+    expect(cards.every((c) => c.front.length > 0)).toBe(true);
+  });
+
   it('importing again adds nothing, and reports notes edited here', () => {
     const file = join(deckDir, '001-sre-interview-prep--day-61-ha-vs-ft.md');
     writeFileSync(file, readFileSync(file, 'utf8').replace('43m 12s', '43 minutes'));

@@ -46,7 +46,7 @@ import { hasChanges, syncChanges, syncDeck, type SyncReport } from '../core/sync
 import { describeChange, hasTexts, recordTexts, type DeckChange } from './decktexts.js';
 import { studyDay, type DayClock } from '../core/time.js';
 import { keepBeforeMigration, takeDailyBackup } from './backup.js';
-import { cacheDeck, loadUserDeck, PARSER, userDeckKey } from './deckcache.js';
+import { deckCache, loadUserDeck, PARSER, userDeckKey } from './deckcache.js';
 import { EventLog, readAllEvents, readLog } from './log/file.js';
 import { encodeEvent } from './log/codec.js';
 import { readLogRows } from './log/scan.js';
@@ -1170,8 +1170,14 @@ export class Collection {
    * added, or written by an import): should the sources break before a writer reads them
    * again, its cards keep this text; unchanged, the next open need not read them.
    */
-  private cached(name: string, path: string, deck: Deck, cards: Card[]): void {
-    const key = cacheDeck(this.paths.cache, name, path, deck, cards);
+  private cached(
+    name: string,
+    path: string,
+    deck: Deck,
+    cards: Card[],
+    made = deckCache(this.paths.cache, name, path, deck, cards),
+  ): void {
+    const key = made.write();
     const entry = this.state.decks[name];
     if (key && entry) entry.synced = key;
   }
@@ -1233,6 +1239,9 @@ export class Collection {
       deck.name,
       cards.map((c) => c.id),
     );
+    // The deck's cache is made now, while the histories are still being replayed in the
+    // import's workers, and written once the events are in (the last stretch has one core).
+    const cache = deckCache(this.paths.cache, deck.name, deck.path, deck.deck, cards);
     const next = structuredClone(this.state);
     let seq = next.seq;
     const io = fileIo();
@@ -1337,7 +1346,7 @@ export class Collection {
     this.dueLoad = null;
     this.addDeckCards(named, cards);
     this.state.logOffset = this.log?.offset ?? this.state.logOffset;
-    this.cached(deck.name, deck.path, deck.deck, cards);
+    this.cached(deck.name, deck.path, deck.deck, cards, cache);
     if (appended > 0) this.snapshot();
     return appended;
   }

@@ -477,32 +477,58 @@ function writeCache(
   cards: Card[] = deckCards({ ...deck, name }),
 ): Card[] | null {
   try {
+    return storeCache(cacheDir, name, encodeDeckCache(folder, files, deck, cards)) ? cards : null;
+  } catch {
+    // a cache that cannot be made only costs time
+    return null;
+  }
+}
+
+/** Writes a deck's cache file; false if it could not be written. */
+function storeCache(cacheDir: string, name: string, bytes: Buffer): boolean {
+  try {
     mkdirSync(cacheDir, { recursive: true });
-    writeFileAtomic(cachePath(cacheDir, name), encodeDeckCache(folder, files, deck, cards));
+    writeFileAtomic(cachePath(cacheDir, name), bytes);
     // The JSON cache of earlier versions is not read any more.
     rmSync(join(cacheDir, `deck-${encodeURIComponent(name)}.json`), { force: true });
-    return cards;
+    return true;
   } catch {
     // a cache that cannot be written only costs time
-    return null;
+    return false;
   }
 }
 
 /**
  * Caches a deck its folder holds as of now, parsed by the caller (a deck just added, or
  * written by an import), without reading it again: should its sources break before a
- * writer next reads them, its cards keep this text. Its key, or null when not cached.
+ * writer next reads them, its cards keep this text. In two steps: the cache is made now,
+ * and written by `write` (its key, or null when not cached) provided the folder's files
+ * are still as they were; an import makes it while its histories are being replayed and
+ * writes it once the events are in.
  */
-export function cacheDeck(
+export function deckCache(
   cacheDir: string,
   name: string,
   folder: string,
   deck: Deck,
   cards: Card[],
-): string | null {
+): { write(): string | null } {
   const files = fingerprint(folder);
-  if (!files || !writeCache(cacheDir, name, folder, files, deck, cards)) return null;
-  return keyOf(files);
+  let bytes: Buffer | null = null;
+  try {
+    if (files) bytes = encodeDeckCache(folder, files, deck, cards);
+  } catch {
+    // a cache that cannot be made only costs time
+  }
+  return {
+    write() {
+      const now = fingerprint(folder);
+      if (!files || !bytes || !now || keyOf(now) !== keyOf(files)) return null;
+      const ok = storeCache(cacheDir, name, bytes);
+      bytes = null;
+      return ok ? keyOf(files) : null;
+    },
+  };
 }
 
 /**
