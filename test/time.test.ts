@@ -15,7 +15,9 @@ import {
   studyDayNumber,
   studyDayStart,
   toStudyClock,
+  weekday,
 } from '../src/core/time.js';
+import { seededRandom } from './helpers.js';
 import { localZoneName, systemTimeZone, zoneToRecord } from '../src/cli/context.js';
 
 const LA = { timeZone: 'America/Los_Angeles', rolloverHour: 4 };
@@ -200,6 +202,39 @@ describe('calendar arithmetic on study days', () => {
     } finally {
       restoreTz(saved);
     }
+  });
+
+  it("agrees with the calendar of the builtin's UTC dates, day by day over centuries", () => {
+    const random = seededRandom(7);
+    const utc = (day: string) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8));
+    const start = Date.UTC(1890, 0, 1);
+    for (let i = 0; i < 20000; i++) {
+      const day = new Date(start + Math.floor(random() * 120000) * DAY).toISOString().slice(0, 10);
+      const n = Math.floor(random() * 2000) - 1000;
+      const t = new Date(utc(day));
+      t.setUTCDate(t.getUTCDate() + n);
+      const later = t.toISOString().slice(0, 10);
+      expect(addDays(day, n), `${day} + ${n}`).toBe(later);
+      expect(daysBetween(day, later), `${day} to ${later}`).toBe(n);
+      expect(weekday(day), day).toBe(new Date(utc(day)).getUTCDay());
+    }
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2100-02-28', 1)).toBe('2100-03-01');
+    expect(addDays('1999-12-31', 1)).toBe('2000-01-01');
+    expect(weekday('2026-12-04')).toBe(5);
+    expect(daysBetween('2026-12-04', '2026-11-04')).toBe(-30);
+  });
+
+  it('reads a day past its month as the days after it, and other text as date-fns does', () => {
+    // A day past the month's end runs on into the next month, as a Date does.
+    expect(addDays('2026-02-30', 0)).toBe('2026-03-02');
+    expect(daysBetween('2026-02-28', '2026-02-31')).toBe(3);
+    // Outside the years 1000-9999, or of another shape: date-fns, as before.
+    expect(addDays('0999-12-31', 1)).toBe('1000-01-01');
+    expect(addDays('9999-12-31', 1)).toBe('10000-01-01');
+    expect(() => addDays('2026-3-1', 1)).toThrow(RangeError);
+    expect(() => addDays('not a day', 1)).toThrow(RangeError);
+    expect(Number.isNaN(daysBetween('2026-01-01', 'soon'))).toBe(true);
   });
 });
 

@@ -223,18 +223,47 @@ function dayDate(day: string): Date {
   );
 }
 
+/** The first and the last day number (days since 1970-01-01) of the years 1000–9999. */
+const FIRST_DAY = Date.UTC(1000, 0, 1) / DAY;
+const LAST_DAY = Date.UTC(9999, 11, 31) / DAY;
+
+/**
+ * A study day's day number, read as `dayDate` reads it (a day past its month's end runs
+ * on into the next), by plain calendar arithmetic: date-fns takes about 1.5 µs a call,
+ * which the queue, the load balancer and an import's million entries pay many times.
+ * Null outside the years 1000–9999 and for text of another shape, which date-fns takes.
+ */
+function dayNumber(day: string): number | null {
+  if (day.length !== 10 || day.charCodeAt(4) !== 45 || day.charCodeAt(7) !== 45) return null;
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7));
+  const d = Number(day.slice(8, 10));
+  if (!(y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
+  if (!(Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d))) return null;
+  return Date.UTC(y, m - 1, d) / DAY;
+}
+
 /** `YYYY-MM-DD` plus n days. */
 export function addDays(day: string, n: number): string {
+  const k = dayNumber(day);
+  if (k !== null && Number.isInteger(n) && k + n >= FIRST_DAY && k + n <= LAST_DAY)
+    return isoDate((k + n) * DAY);
   return format(addCalendarDays(dayDate(day), n), 'yyyy-MM-dd');
 }
 
 /** Whole days from study day a to study day b. */
 export function daysBetween(a: string, b: string): number {
+  const x = dayNumber(a);
+  const y = dayNumber(b);
+  if (x !== null && y !== null) return y - x;
   return differenceInCalendarDays(dayDate(b), dayDate(a));
 }
 
 /** 0 for Sunday … 6 for Saturday. */
 export function weekday(day: string): number {
+  const k = dayNumber(day);
+  // 1970-01-01 was a Thursday.
+  if (k !== null) return (((k + 4) % 7) + 7) % 7;
   return getDay(dayDate(day));
 }
 
