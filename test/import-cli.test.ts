@@ -12,6 +12,7 @@ import type { AnkiCollection } from '../src/import/model.js';
 import { noteIdFor } from '../src/import/notes.js';
 import { readPackage } from '../src/import/package.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
+import { readZipDirectory, readZipEntry } from '../src/import/zip.js';
 import { collection18, package18, zstdRaw } from './anki-build.js';
 import { cleanup, cli, fileTree, ROOT, tempDir, writeDeckFolder } from './helpers.js';
 
@@ -331,6 +332,31 @@ describe('bad input: exit 1, one sentence, nothing written', () => {
     ));
   it('a newer schema', () =>
     refuse(package18(reference(), [], { ver: 19 }), /schema 19, newer than this sre-cards reads/));
+  it('a damaged review log, told before what is wrong with the notes (it is read first)', async () => {
+    const encode = (t: string) => new TextEncoder().encode(t);
+    const bytes = readFileSync(FIXTURE);
+    const db = new SQL.Database(
+      readZipEntry(
+        bytes,
+        readZipDirectory(bytes, 'x').get('collection.anki21')!,
+        'x',
+        1 << 30,
+        () => 'big',
+      ),
+    );
+    db.run(`DROP TABLE revlog; CREATE TABLE revlog (id integer primary key, cid integer);
+      UPDATE notes SET guid = (SELECT min(guid) FROM notes);`);
+    const broken = db.export();
+    db.close();
+    const told =
+      /^sre-cards: the collection in bad\.apkg cannot be read \(.*ease.*\); the file is damaged or cut short$/;
+    await refuse(zipSync({ 'collection.anki21': broken, media: encode('{}') }), told);
+    // And before a media name that is refused.
+    await refuse(
+      zipSync({ 'collection.anki21': broken, media: encode('{"0": "../x"}'), 0: encode('x') }),
+      told,
+    );
+  });
   it('a corrupt zstd frame', async () => {
     const frame = zstdRaw(await collection18(reference()));
     frame[8] = 0x07;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { reviewLogInWorker } from '../src/import/revlog-reader.js';
 import { loadSqlJs } from '../src/import/sqlite.js';
 import { readZipDirectory, readZipEntry } from '../src/import/zip.js';
 import { package18 } from './anki-build.js';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 const SQL = await loadSqlJs();
 const WORKER = join(ROOT, 'dist', 'revlog-worker.js');
@@ -76,5 +76,19 @@ describe('the review log read in a worker thread', () => {
 
   it('is read here where there is no worker script (from the sources)', () => {
     expect(reviewLogInWorker(null)).toBeNull();
+  });
+
+  it('refuses the import, without waiting, when its reader stops unanswered', async () => {
+    const dir = tempDir();
+    const script = join(dir, 'stops.cjs');
+    writeFileSync(script, 'process.exit(3);\n');
+    const c = readPackage(FIXTURE, 'test.apkg', SQL, LIMITS, reviewLogInWorker(script)!).collection;
+    expect(c.notes.length).toBeGreaterThan(0);
+    // Once the worker's end has been seen (here, after a moment), asking does not block.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(() => c.revlog).toThrow(UserError);
+    expect(() => c.revlog).toThrow(
+      /^the review log of test\.apkg could not be read \(its reader stopped: exit code 3\); nothing was imported/,
+    );
   });
 });

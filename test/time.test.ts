@@ -233,6 +233,9 @@ describe('calendar arithmetic on study days', () => {
     expect(addDays('0999-12-31', 1)).toBe('1000-01-01');
     expect(addDays('9999-12-31', 1)).toBe('10000-01-01');
     expect(() => addDays('2026-3-1', 1)).toThrow(RangeError);
+    // A part of a day is dropped as Date's setDate drops it.
+    expect(addDays('2026-01-10', 1.5)).toBe('2026-01-11');
+    expect(addDays('2026-01-10', -1.5)).toBe('2026-01-08');
     expect(() => addDays('not a day', 1)).toThrow(RangeError);
     expect(Number.isNaN(daysBetween('2026-01-01', 'soon'))).toBe(true);
   });

@@ -231,7 +231,8 @@ const LAST_DAY = Date.UTC(9999, 11, 31) / DAY;
  * A study day's day number, read as `dayDate` reads it (a day past its month's end runs
  * on into the next), by plain calendar arithmetic: date-fns takes about 1.5 µs a call,
  * which the queue, the load balancer and an import's million entries pay many times.
- * Null outside the years 1000–9999 and for text of another shape, which date-fns takes.
+ * Null for text of another shape than `YYYY-MM-DD` and for days outside the years
+ * 1000–9999, which are left to date-fns.
  */
 function dayNumber(day: string): number | null {
   if (day.length !== 10 || day.charCodeAt(4) !== 45 || day.charCodeAt(7) !== 45) return null;
@@ -240,7 +241,8 @@ function dayNumber(day: string): number | null {
   const d = Number(day.slice(8, 10));
   if (!(y >= 1000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
   if (!(Number.isInteger(y) && Number.isInteger(m) && Number.isInteger(d))) return null;
-  return Date.UTC(y, m - 1, d) / DAY;
+  const k = Date.UTC(y, m - 1, d) / DAY;
+  return k >= FIRST_DAY && k <= LAST_DAY ? k : null;
 }
 
 /** `YYYY-MM-DD` plus n days. */

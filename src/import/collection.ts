@@ -75,9 +75,10 @@ const optNum = (v: unknown): number | null =>
 /**
  * Where the review log comes from when it is read elsewhere (a worker thread, reading its
  * own copy of the database with `readReviewLog`): called once the collection is open, it
- * starts the read and gives back how to wait for it. Its error is readCollection's.
+ * starts the read and gives back how to wait for it, or null to have it read here. Its
+ * error is readCollection's.
  */
-export type ReviewLogReader = () => () => Revlog;
+export type ReviewLogReader = () => (() => Revlog) | null;
 
 /**
  * Reads the collection; `what` names the package in messages. With `revlog`, the review

@@ -132,7 +132,7 @@ export function mapNote(
 ): MapResult {
   const id = noteIdFor(note.guid);
   const md = (i: number) => htmlToMarkdown(note.fields[i] ?? '', media, usedMedia);
-  // A note has a card or two: a search of them is quicker than a map of them.
+  // A note has few cards (one or two but for clozes): searching them beats making a map.
   const byOrd = (ord: number) => {
     let found: AnkiCard | undefined;
     for (const c of cards) if (c.ord === ord) found = c;

@@ -63,9 +63,9 @@ function packageVersion(zip: Map<string, ZipEntry>, bytes: Uint8Array, what: str
 /**
  * Reads a collection's review log elsewhere (`revlog-reader.ts`): given the database's
  * bytes (sql.js holds them here: not to be changed), it starts the read and gives back
- * how to wait for the log.
+ * how to wait for the log, or null when it cannot start it (the log is then read here).
  */
-export type ReviewLogElsewhere = (db: Uint8Array, what: string) => () => Revlog;
+export type ReviewLogElsewhere = (db: Uint8Array, what: string) => (() => Revlog) | null;
 
 /**
  * Reads a package. `what` names it in messages (its file name). With `elsewhere`, the
@@ -106,7 +106,14 @@ export function readPackage(
   } finally {
     db.close();
   }
-  const media = readMediaMap(zip, bytes, version, what, limits);
+  let media: AnkiMedia[];
+  try {
+    media = readMediaMap(zip, bytes, version, what, limits);
+  } catch (e) {
+    // A review log read elsewhere that cannot be read is told first, as when read here.
+    void collection.revlog;
+    throw e;
+  }
   let mediaTotal = 0;
   const readMedia = (m: AnkiMedia): Uint8Array => {
     const e = zip.get(m.member);

@@ -21,7 +21,10 @@ export type RevlogReply = { revlog: Revlog } | { error: string; user: boolean };
 /** How long to wait for the worker at most; it takes seconds for the largest packages. */
 const GIVE_UP_MS = 10 * 60 * 1000;
 
-/** Reading the review log in a worker, or null where there is none (from the sources). */
+/**
+ * Reading the review log in a worker, or null where there is none (from the sources).
+ * The reader returns null, and the log is read here, when the worker cannot be started.
+ */
 export function reviewLogInWorker(
   script: string | null = bundledScript('revlog-worker.js'),
 ): ReviewLogElsewhere | null {
@@ -29,23 +32,49 @@ export function reviewLogInWorker(
   return (bytes, what) => {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(script, { workerData: { port: port2, flag }, transferList: [port2] });
+    // A worker that stops unanswered (out of memory, say), seen while this thread runs.
+    let stopped: string | null = null;
+    let worker: Worker;
+    try {
+      worker = new Worker(script, { workerData: { port: port2, flag }, transferList: [port2] });
+      // Copied, the database's range alone (sql.js keeps the bytes it opens as the
+      // database's memory, here too; they may be a view into the whole package).
+      const copy = new Uint8Array(bytes);
+      port1.postMessage({ bytes: copy, what } satisfies RevlogRequest, [copy.buffer]);
+    } catch {
+      port1.close();
+      return null;
+    }
+    worker.on('error', (e) => {
+      stopped ??= e.message;
+    });
+    worker.on('exit', (code) => {
+      stopped ??= `exit code ${code}`;
+    });
     // It ends by itself once it replies; a command that stops before asking need not wait.
     worker.unref();
-    // Copied: sql.js keeps the bytes it opens as the database's memory, here too.
-    port1.postMessage({ bytes, what } satisfies RevlogRequest);
     let result: { revlog: Revlog } | { error: Error } | null = null;
     return () => {
       if (!result) {
-        for (let waited = 0; Atomics.load(flag, 0) === 0 && waited < GIVE_UP_MS; waited += 1000)
+        let waited = 0;
+        for (
+          ;
+          Atomics.load(flag, 0) === 0 && stopped === null && waited < GIVE_UP_MS;
+          waited += 1000
+        )
           Atomics.wait(flag, 0, 0, 1000);
         const reply = receiveMessageOnPort(port1)?.message as RevlogReply | undefined;
         port1.close();
-        result = !reply
-          ? { error: new Error(`the review log of ${what} was not read (its reader stopped)`) }
-          : 'error' in reply
+        const why = reply ? null : (stopped ?? `it did not answer in ${waited / 60000} minutes`);
+        result = why
+          ? {
+              error: new UserError(
+                `the review log of ${what} could not be read (its reader stopped: ${why}); nothing was imported, try again`,
+              ),
+            }
+          : 'error' in reply!
             ? { error: reply.user ? new UserError(reply.error) : new Error(reply.error) }
-            : { revlog: reply.revlog };
+            : { revlog: reply!.revlog };
       }
       if ('error' in result) throw result.error;
       return result.revlog;

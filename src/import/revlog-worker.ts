@@ -12,28 +12,35 @@ import { loadSqlJs, openReadOnly } from './sqlite.js';
 import type { RevlogReply, RevlogRequest } from './revlog-reader.js';
 
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
+const KEYS = ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const;
 
 port.once('message', ({ bytes, what }: RevlogRequest) => {
   void (async () => {
-    let reply: RevlogReply;
-    let transfer: ArrayBuffer[] = [];
     try {
-      const db = openReadOnly(await loadSqlJs(), bytes, what);
+      let reply: RevlogReply;
+      let transfer: ArrayBuffer[] = [];
       try {
-        const revlog: Revlog = readReviewLog(db, what);
-        reply = { revlog };
-        transfer = (['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const).map(
-          (k) => revlog[k].buffer as ArrayBuffer,
-        );
-      } finally {
-        db.close();
+        const db = openReadOnly(await loadSqlJs(), bytes, what);
+        try {
+          const revlog: Revlog = readReviewLog(db, what);
+          reply = { revlog };
+          transfer = KEYS.map((k) => revlog[k].buffer as ArrayBuffer);
+        } finally {
+          db.close();
+        }
+      } catch (e) {
+        reply = { error: (e as Error).message, user: e instanceof UserError };
       }
-    } catch (e) {
-      reply = { error: (e as Error).message, user: e instanceof UserError };
+      try {
+        port.postMessage(reply, transfer);
+      } catch (e) {
+        port.postMessage({ error: (e as Error).message, user: false } satisfies RevlogReply);
+      }
+    } finally {
+      // Raised whatever happened: the command waits for it.
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+      port.close();
     }
-    port.postMessage(reply, transfer);
-    Atomics.store(flag, 0, 1);
-    Atomics.notify(flag, 0);
-    port.close();
   })();
 });

@@ -12,6 +12,7 @@ import type { SourceFile } from '../../deck/parse.js';
 import { UserError } from '../../errors.js';
 import { harmless } from '../../import/text.js';
 import { formatBytes, LIMITS } from '../../import/limits.js';
+import type { AnkiPackage } from '../../import/model.js';
 import type { ImportPlan, ImportSummary } from '../../import/plan.js';
 import type { Replay, ReplayWork } from '../../import/replay-pool.js';
 import type { Collection } from '../../store/collection.js';
@@ -107,7 +108,23 @@ export async function run(args: string[], env: Env): Promise<number> {
   );
   bar.update('reading', 1, 1);
   trace('package read');
+  try {
+    return await importPackage(pkg, name, values, env, bar);
+  } catch (e) {
+    // The review log is read while the rest is planned: a log that cannot be read is
+    // told before any later refusal, as when it was read first (this waits for it).
+    void pkg.collection.revlog;
+    throw e;
+  }
+}
 
+async function importPackage(
+  pkg: AnkiPackage,
+  name: string,
+  values: ReturnType<typeof parse<typeof OPTIONS>>['values'],
+  env: Env,
+  bar: ReturnType<typeof progressBar>,
+): Promise<number> {
   const { defaultDeckName, plan, slug } = await import('../../import/plan.js');
   const dryRun = values['dry-run'] ?? false;
   const withSettings = values['with-settings'] ?? false;
