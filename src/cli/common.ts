@@ -281,3 +281,9 @@ export function need(value: string | undefined, what: string, usage: string): st
 }
 
 export { UserError };
+
+/** The terminal's width when stdout is one, for tables cut to fit; none when piped (kept whole). */
+export function terminalWidth(env: Env): number | undefined {
+  const out = env.stdout as NodeJS.WriteStream;
+  return out.isTTY && out.columns ? out.columns : undefined;
+}

@@ -6,23 +6,67 @@
  */
 import stringWidth from 'string-width';
 
+/** The narrowest a column is cut to: a character and the ellipsis. */
+const MIN_CUT = 2;
+
 /**
  * Rows of cells as aligned columns, two spaces apart, each as wide as its widest cell
  * (measured as the terminal does); `right` lists the columns aligned right. The last
- * column is not padded; a column empty on every row is left out.
+ * column is not padded; a column empty on every row is left out. With `width` (a
+ * terminal's), the columns listed in `cuttable` are narrowed, the widest first, until
+ * the rows fit it, and their cells cut to fit, ending in "…": a row then never wraps
+ * onto the next line. When the other columns alone leave no room for them, nothing is
+ * cut: the rows wrap, whole.
  */
-export function columns(rows: readonly string[][], right: readonly number[] = []): string[] {
+export function columns(
+  rows: readonly string[][],
+  right: readonly number[] = [],
+  width?: number,
+  cuttable: readonly number[] = [],
+): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
+  const shown = widths.filter((w) => w > 0);
+  let total = shown.reduce((a, w) => a + w, 0) + 2 * Math.max(0, shown.length - 1);
+  const least = total - cuttable.reduce((a, i) => a + Math.max(0, (widths[i] ?? 0) - MIN_CUT), 0);
+  // Rows that would wrap however far these columns are cut are left whole.
+  if (width !== undefined && least <= width) {
+    while (total > width) {
+      let k = -1;
+      for (const i of cuttable)
+        if ((widths[i] ?? 0) > MIN_CUT && (k < 0 || (widths[i] ?? 0) > (widths[k] ?? 0))) k = i;
+      if (k < 0) break;
+      widths[k] = (widths[k] ?? 0) - 1;
+      total--;
+    }
+  }
   return rows.map((r) =>
     r
       .flatMap((c, i) => (widths[i] === 0 ? [] : [{ c, i }]))
       .map(({ c, i }) => {
-        if (i === r.length - 1 && !right.includes(i)) return c;
-        const pad = ' '.repeat((widths[i] ?? 0) - stringWidth(c));
-        return right.includes(i) ? pad + c : c + pad;
+        const w = widths[i] ?? 0;
+        const text = cuttable.includes(i) ? cut(c, w) : c;
+        if (i === r.length - 1 && !right.includes(i)) return text;
+        const pad = ' '.repeat(Math.max(0, w - stringWidth(text)));
+        return right.includes(i) ? pad + text : text + pad;
       })
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** `text` cut to at most `room` columns, ending in "…" when cut (whole graphemes). */
+export function cut(text: string, room: number): string {
+  if (stringWidth(text) <= room) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(
+    text,
+  )) {
+    const w = stringWidth(segment);
+    if (used + w > room - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out.trimEnd()}…`;
 }

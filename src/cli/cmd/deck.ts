@@ -5,7 +5,7 @@ import { loadDeckFolder } from '../../deck/read.js';
 import { formatDeckError } from '../../deck/types.js';
 import { UserError } from '../../errors.js';
 import { COMMON_OPTIONS, JSON_OPTION, parse, usageError } from '../args.js';
-import { assertNoExtra, need, openCollection } from '../common.js';
+import { assertNoExtra, need, openCollection, terminalWidth } from '../common.js';
 import { columns } from '../../text/columns.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
@@ -44,6 +44,8 @@ export function run(args: string[], env: Env): number {
           [r.name, `${r.cards} cards`, r.path ?? '(built in)', r.title].map(sanitize),
         ),
         [1],
+        terminalWidth(env),
+        [2, 3],
       ))
         env.stdout.write(line + '\n');
     return 0;

@@ -7,7 +7,7 @@ import {
   filterFrom,
   parse,
 } from '../args.js';
-import { assertNoExtra, cardJson, checkFilter, openCollection } from '../common.js';
+import { assertNoExtra, cardJson, checkFilter, openCollection, terminalWidth } from '../common.js';
 import { columns } from '../../text/columns.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
@@ -46,7 +46,7 @@ export function run(args: string[], env: Env): number {
     const front = sanitize(r.front).replace(/\s+/g, ' ');
     return [r.id, r.state, due, flags, front.length > 60 ? front.slice(0, 59) + '…' : front];
   });
-  for (const line of columns(table)) env.stdout.write(line + '\n');
+  for (const line of columns(table, [], terminalWidth(env), [4])) env.stdout.write(line + '\n');
   env.stderr.write(`${rows.length} card${rows.length === 1 ? '' : 's'}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { COMMON_OPTIONS, JSON_OPTION, parse } from '../args.js';
-import { assertNoExtra, openCollection, topicCount } from '../common.js';
+import { assertNoExtra, openCollection, terminalWidth, topicCount } from '../common.js';
 import { columns } from '../../text/columns.js';
 import type { Env } from '../context.js';
 import { sanitize, toJson } from '../../text/terminal.js';
@@ -42,7 +42,7 @@ export function run(args: string[], env: Env): number {
     compactDays(r.days),
     sanitize(r.description),
   ]);
-  for (const line of columns(table, [1])) env.stdout.write(line + '\n');
+  for (const line of columns(table, [1], terminalWidth(env), [2, 3])) env.stdout.write(line + '\n');
   return 0;
 }
 
