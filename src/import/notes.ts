@@ -219,31 +219,19 @@ export function mapNote(
     const first = Math.min(...cards.map((c) => c.ord));
     taken = take([[id, Number.isFinite(first) ? first : 0]]);
   }
-  // Made as one literal: spreading a base and an optional key made each note several times.
-  const mapped: MappedNote =
-    type !== undefined
-      ? {
-          id,
-          source,
-          line,
-          how: mapping.how,
-          kind,
-          front,
-          back,
-          type,
-          cards: taken.map,
-          leftOut: taken.left,
-        }
-      : {
-          id,
-          source,
-          line,
-          how: mapping.how,
-          kind,
-          front,
-          back,
-          cards: taken.map,
-          leftOut: taken.left,
-        };
+  // Made as one literal, of one shape (`type` undefined but for type-in notes): spreading
+  // a base and an optional key gave the notes several shapes, each read slowly after.
+  const mapped: MappedNote = {
+    id,
+    source,
+    line,
+    how: mapping.how,
+    kind,
+    front,
+    back,
+    type,
+    cards: taken.map,
+    leftOut: taken.left,
+  };
   return { note: mapped };
 }
