@@ -6,6 +6,21 @@ import { summaryLines } from './summary.js';
 
 import { CLEAR, ENTER_ALT, HIDE_CURSOR, LEAVE_ALT, SHOW_CURSOR } from './terminal-codes.js';
 
+/** The size the screen assumes when the terminal reports none (as `stdout.columns || 80`). */
+const NO_SIZE = { columns: 80, rows: 24 };
+
+/**
+ * A terminal that reports no size (a pseudo-terminal opened without one, as `script`
+ * run without a terminal makes) is given the one the screen assumes. Ink looks a missing
+ * size up itself, opening /dev/tty for each frame that asks (some 7 ms, and a file
+ * descriptor it leaves open, each time), which made one answer in ten wait.
+ */
+export function withSize(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (stdout.isTTY && !stdout.columns) stdout.columns = NO_SIZE.columns;
+  if (stdout.isTTY && !stdout.rows) stdout.rows = NO_SIZE.rows;
+  return stdout;
+}
+
 /**
  * Runs the review screen in the terminal until the session ends. It draws on the
  * terminal's alternate screen, so the lines before it are left as they were, and on
@@ -19,6 +34,7 @@ export async function runReview(
   stdout: NodeJS.WriteStream = process.stdout,
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<{ summary: Summary; error: string | null }> {
+  withSize(stdout);
   // The screen gives the summary when the session ends; made here only if it ends without
   // one (at 100k cards a summary walks every card: not before the first frame).
   let result: { summary: Summary; error: string | null } | null = null;
@@ -99,6 +115,7 @@ export async function runPager(
   linesFor: (width: number) => string[],
   stdout: NodeJS.WriteStream = process.stdout,
 ): Promise<void> {
+  withSize(stdout);
   const resized = () => stdout.write(CLEAR);
   const leave = () => stdout.write(LEAVE_ALT);
   stdout.write(ENTER_ALT);
