@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import type { ReactElement } from 'react';
 
-class StubStdout extends EventEmitter {
+export class StubStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = false;
   constructor(

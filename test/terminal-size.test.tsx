@@ -3,24 +3,14 @@
  * so that Ink does not look the size up itself on each frame (it opens /dev/tty each time).
  */
 import fs from 'node:fs';
-import { EventEmitter } from 'node:events';
 import { Text, render } from 'ink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withSize } from '../src/ui/run.js';
+import { StubStdout } from './term.js';
 
-class Tty extends EventEmitter {
-  isTTY = true;
-  frames: string[] = [];
-  constructor(
-    public columns: number,
-    public rows: number,
-  ) {
-    super();
-  }
-  write = (frame: string) => {
-    this.frames.push(frame);
-    return true;
-  };
+/** A terminal of that size: `StubStdout` with isTTY set (0 by 0 is one that reports none). */
+class Tty extends StubStdout {
+  override isTTY = true;
 }
 const asStream = (t: Tty) => t as unknown as NodeJS.WriteStream;
 
