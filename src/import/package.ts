@@ -76,7 +76,7 @@ export function readPackage(
   what: string,
   SQL: SqlJs,
   limits: Limits = LIMITS,
-  elsewhere?: ReviewLogElsewhere,
+  elsewhere?: ReviewLogElsewhere | null,
 ): AnkiPackage {
   if (bytes.byteLength > limits.packageBytes)
     throw new UserError(
@@ -102,7 +102,7 @@ export function readPackage(
   const db = openReadOnly(SQL, dbBytes, what);
   let collection;
   try {
-    collection = readCollection(db, what, elsewhere && (() => elsewhere(dbBytes, what)));
+    collection = readCollection(db, what, elsewhere ? () => elsewhere(dbBytes, what) : undefined);
   } finally {
     db.close();
   }

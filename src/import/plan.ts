@@ -16,7 +16,7 @@ import {
   type Settings,
 } from '../core/settings.js';
 import type { Moved } from '../core/reschedule.js';
-import { DAY, toStudyClock, studyDay, type DayClock } from '../core/time.js';
+import { studyDay, studyDayNumber, type DayClock } from '../core/time.js';
 import { deckCards } from '../deck/cards.js';
 import { parseDeck, type SourceFile } from '../deck/parse.js';
 import { formatDeckError, type Deck, type Note } from '../deck/types.js';
@@ -678,7 +678,6 @@ export function plan(input: PlanInput): ImportPlan {
   trace('deck parsed');
   // Events: the history of each card that is new to the collection, then its state.
   const day0 = ankiDay0(col.crt, col.creationOffset ?? col.localOffset);
-  const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), clock).getTime() / DAY);
   const entriesOf = (span: { start: number; end: number } | undefined): Entry[] => {
     const entries: Entry[] = [];
     if (span)
@@ -690,7 +689,7 @@ export function plan(input: PlanInput): ImportPlan {
           factor: r.factor[i] as number,
           type: r.type[i] as number,
           time: r.time[i] as number,
-          day: dayNumber(r.id[i] as number),
+          day: studyDayNumber(r.id[i] as number, clock),
         });
     return entries;
   };

@@ -10,7 +10,7 @@
 import { applyEvent, emptyState, type CollectionEvent, type DayCounts } from '../core/model.js';
 import { NEW_STATE, type SchedState } from '../core/scheduler.js';
 import type { Settings } from '../core/settings.js';
-import { DAY, toStudyClock, type DayClock } from '../core/time.js';
+import { studyDayNumber, type DayClock } from '../core/time.js';
 import type { NewEvent } from '../core/model.js';
 import { writeText } from '../text/bytes.js';
 import { historyEvents, type Entry } from './history.js';
@@ -73,7 +73,6 @@ export function replayChunk(c: ReplayChunk, spare?: ArrayBuffer): ReplayedChunk 
   let used = 0;
   const ends: number[] = [];
   const out: NewEvent[] = [];
-  const dayNumber = (ms: number) => Math.floor(toStudyClock(new Date(ms), c.clock).getTime() / DAY);
   let seq = 0;
   // Every field of these events is ASCII but the card id and the zone: with those ASCII
   // too, a line's text is its bytes, copied as they are (far quicker than UTF-8 encoding).
@@ -89,7 +88,7 @@ export function replayChunk(c: ReplayChunk, spare?: ArrayBuffer): ReplayedChunk 
         factor: c.factor[i] as number,
         type: c.type[i] as number,
         time: c.time[i] as number,
-        day: dayNumber(c.at[i] as number),
+        day: studyDayNumber(c.at[i] as number, c.clock),
       });
     out.length = 0;
     historyEvents(c.cards[k] as string, entries, c.settings, c.clock, out);

@@ -104,7 +104,7 @@ export async function run(args: string[], env: Env): Promise<number> {
     name,
     await loadSqlJs(),
     LIMITS,
-    reviewLogInWorker() ?? undefined,
+    reviewLogInWorker(),
   );
   bar.update('reading', 1, 1);
   trace('package read');

@@ -18,6 +18,7 @@ import {
   describeFilter,
   openCollection,
   selectionLabel,
+  terminalWidth,
 } from '../common.js';
 import type { Env } from '../context.js';
 import { toJson } from '../../text/terminal.js';
@@ -88,7 +89,7 @@ export async function run(args: string[], env: Env): Promise<number> {
   }
   const label = selectionLabel(col, filter);
   const stdout = env.stdout as NodeJS.WriteStream;
-  const columns = stdout.isTTY && stdout.columns ? stdout.columns : 80;
+  const columns = terminalWidth(env) ?? 80;
   const { renderStats } = await import('../../ui/Stats.js');
   const text = (width: number) => renderStats(stats, { width, label, focusTopics: filter.topics });
   const screen = text(columns);
