@@ -38,8 +38,21 @@ describe('columns cut to a terminal', () => {
     expect(narrow[0]).toBe('networking        194  61-6…  DNS,…');
     for (const line of narrow) expect(stringWidth(line)).toBeLessThanOrEqual(35);
     expect(columns(rows, [1], 29, [2, 3])[0]).toBe('networking        194  6…  D…');
-    // No room for them at all: nothing is cut, the rows wrap whole.
-    expect(columns(rows, [1], 28, [2, 3])).toEqual(columns(rows, [1]));
+  });
+
+  it('leaves out the last cuttable columns when even cut they do not fit, else nothing', () => {
+    // No room for the description: it is left out, and the days cut to what is left.
+    expect(columns(rows, [1], 28, [2, 3])).toEqual([
+      'networking        194  61-6…',
+      '  networking/dns   23  62-63',
+    ]);
+    // Room for the fixed columns alone: both cuttable ones are left out.
+    expect(columns(rows, [1], 22, [2, 3])).toEqual([
+      'networking        194',
+      '  networking/dns   23',
+    ]);
+    // Not even that: nothing is cut or left out, the rows wrap whole.
+    expect(columns(rows, [1], 20, [2, 3])).toEqual(columns(rows, [1]));
   });
 
   it('measures wide characters as the terminal shows them, and cuts whole graphemes', () => {
@@ -72,6 +85,14 @@ describe('topics on a terminal', () => {
     expect(topics([], env)).toBe(0);
     return out.join('').trimEnd().split('\n');
   }
+
+  it('fits a 40-column terminal by leaving the descriptions out', () => {
+    const shown = output(true, 40);
+    expect(shown.length).toBe(output(false, 40).length);
+    for (const line of shown) expect(stringWidth(line), line).toBeLessThanOrEqual(40);
+    expect(shown.join('\n')).not.toContain('isolation between tenants');
+    expect(shown.some((l) => /^ {2}security\/isolation +\d+/.test(l))).toBe(true);
+  });
 
   it('fits every row to an 80-column terminal, and prints them whole when piped', () => {
     const shown = output(true, 80);

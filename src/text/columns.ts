@@ -15,8 +15,9 @@ const MIN_CUT = 2;
  * column is not padded; a column empty on every row is left out. With `width` (a
  * terminal's), the columns listed in `cuttable` are narrowed, the widest first, until
  * the rows fit it, and their cells cut to fit, ending in "…": a row then never wraps
- * onto the next line. When the other columns alone leave no room for them, nothing is
- * cut: the rows wrap, whole.
+ * onto the next line. When the other columns leave no room for them all, the cuttable
+ * columns are left out, the last listed first, until the rest fits; when even the other
+ * columns alone do not fit, nothing is cut or left out: the rows wrap, whole.
  */
 export function columns(
   rows: readonly string[][],
@@ -26,11 +27,25 @@ export function columns(
 ): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(c))));
-  const shown = widths.filter((w) => w > 0);
-  let total = shown.reduce((a, w) => a + w, 0) + 2 * Math.max(0, shown.length - 1);
-  const least = total - cuttable.reduce((a, i) => a + Math.max(0, (widths[i] ?? 0) - MIN_CUT), 0);
+  const span = () => {
+    const shown = widths.filter((w) => w > 0);
+    return shown.reduce((a, w) => a + w, 0) + 2 * Math.max(0, shown.length - 1);
+  };
+  const least = () =>
+    span() - cuttable.reduce((a, i) => a + Math.max(0, (widths[i] ?? 0) - MIN_CUT), 0);
+  if (width !== undefined && least() > width) {
+    // No room for every column, however far cut: the cuttable ones are left out, the last
+    // listed first, while that makes room; when nothing would fit, the rows are left whole.
+    const kept = [...widths];
+    for (const i of [...cuttable].reverse()) {
+      if (least() <= width) break;
+      widths[i] = 0;
+    }
+    if (least() > width) widths.splice(0, widths.length, ...kept);
+  }
+  let total = span();
   // Rows that would wrap however far these columns are cut are left whole.
-  if (width !== undefined && least <= width) {
+  if (width !== undefined && least() <= width) {
     while (total > width) {
       let k = -1;
       for (const i of cuttable)
