@@ -227,4 +227,34 @@ describe('the first card on screen', () => {
     app.unmount();
     col.close();
   });
+
+  it("draws the card's question and answer off the screen while it is read, showing neither", async () => {
+    const dir = tempDir();
+    const clock = { t: new Date('2026-03-01T09:00:00Z') };
+    const now = () => clock.t;
+    const col = openMini(dir, clock.t);
+    const session = new Session(col, NO_FILTER, now);
+    const asked: string[] = [];
+    const previews = session.previews.bind(session);
+    session.previews = (id) => {
+      asked.push(id);
+      return previews(id);
+    };
+    const app = render(<ReviewApp session={session} label="Mini Deck" now={now} />);
+    await settle(app);
+    const drawn = app.frames.length;
+    const first = app.lastFrame();
+    await new Promise((r) => setTimeout(r, 100));
+    // The answer's frame was made (its intervals asked for), and nothing reached the terminal.
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set(['one-basic']));
+    expect(app.frames.length).toBe(drawn);
+    expect(app.lastFrame()).toBe(first);
+    expect(first).not.toContain('Again');
+    // The card is still at its question: Space shows the answer.
+    await press(app, ' ');
+    expect(app.lastFrame()).toContain('Again');
+    app.unmount();
+    col.close();
+  });
 });

@@ -1,11 +1,18 @@
 import { CLEAR } from './terminal-codes.js';
-import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, renderToString, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { pacingText } from '../core/interview.js';
 import type { ReviewSession, Summary } from '../session/types.js';
 import { wrap } from './layout.js';
 import { Lines } from './Markdown.js';
-import { createReviewStore, keyAction, type LineOp, type ReviewState } from './review-state.js';
+import {
+  createReviewStore,
+  keyAction,
+  reduce,
+  type LineOp,
+  type ReviewContext,
+  type ReviewState,
+} from './review-state.js';
 import { reviewScreen, type Screen } from './review-screen.js';
 import { summaryLines } from './summary.js';
 
@@ -64,6 +71,9 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 const PICK_UP_MS = 30_000;
 /** After the first frame: the screen is drawn before anything else is counted. */
 const PREPARE_MS = 30;
+/** How often each of the first card's frames is drawn off the screen (see `prepare`). */
+const WARM_UP_FRAMES = 3;
+const REVEAL = { type: 'reveal' } as const;
 
 /** The review screen: input handling and effects at the top, rendering below. */
 export function ReviewApp({
@@ -103,14 +113,15 @@ export function ReviewApp({
           editing: s.editing,
         })
       : null;
+  const [ctx] = useState<ReviewContext>(() => ({
+    session,
+    now,
+    canEdit: edit !== undefined,
+    scrollRange: (s) => screen(s) ?? { scroll: 0, maxScroll: 0, page: 1 },
+  }));
   const [store] = useState(() =>
     createReviewStore(
-      {
-        session,
-        now,
-        canEdit: edit !== undefined,
-        scrollRange: (s) => screen(s) ?? { scroll: 0, maxScroll: 0, page: 1 },
-      },
+      ctx,
       { columns: stdout?.columns || 80, rows: stdout?.rows || 0 },
       notice ?? null,
     ),
@@ -127,12 +138,19 @@ export function ReviewApp({
     const t = setTimeout(() => {
       try {
         session.prepare?.();
+        // The frames of this card's question and answer, drawn off the screen: the code
+        // that makes a frame's output runs slowly its first few times, and would else do
+        // so in the frames of the first answers (three times as long as the later ones).
+        const s = store.getState();
+        const frames = s.phase === 'question' && !s.typing ? [s, reduce(s, REVEAL, ctx)] : [s];
+        for (let i = 0; i < WARM_UP_FRAMES; i++)
+          for (const f of frames) renderToString(frame(f), { columns: f.columns });
       } catch {
         // The answer does it again, and says what went wrong.
       }
     }, PREPARE_MS);
     return () => clearTimeout(t);
-  }, [session]);
+  }, [session, store, ctx]);
 
   // Between keys, now and then: other devices' answers in a synced folder come in, and
   // the counts on screen follow (the next second's tick draws them).
@@ -268,6 +286,13 @@ export function ReviewApp({
 
   // The lines are laid out for `columns`: the box is as wide, whatever width Ink takes
   // the terminal to have (a pseudo-terminal of unknown size reports 0).
+  function frame(s: ReviewState) {
+    return (
+      <Box flexDirection="column" width={s.columns}>
+        <Lines lines={screen(s)?.lines ?? []} />
+      </Box>
+    );
+  }
   if (ended) {
     return (
       <Box flexDirection="column" width={state.columns}>
@@ -278,9 +303,5 @@ export function ReviewApp({
       </Box>
     );
   }
-  return (
-    <Box flexDirection="column" width={state.columns}>
-      <Lines lines={screen(state)?.lines ?? []} />
-    </Box>
-  );
+  return frame(state);
 }
