@@ -16,11 +16,16 @@ export interface Seg {
 }
 export type Line = Seg[];
 
-// Printable ASCII is one column a character: most card text, measured without
-// string-width's grapheme segmentation (the screen is laid out again on every key).
-const ASCII = /^[\x20-\x7e]*$/;
+// Characters one column wide that are each a grapheme of their own: printable ASCII, most
+// card text, and the rest of Latin-1 and the spacing letters after it, punctuation
+// (dashes, "…", "·"), arrows, box drawing and blocks, which the screen's own rule and
+// progress bar are made of. Text of these alone is measured without string-width's
+// grapheme segmentation (the screen is laid out again on every key); a test checks each
+// of them against string-width.
+export const NARROW =
+  /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u259f]*$/;
 
-export const textWidth = (s: string): number => (ASCII.test(s) ? s.length : stringWidth(s));
+export const textWidth = (s: string): number => (NARROW.test(s) ? s.length : stringWidth(s));
 export const lineWidth = (l: Line): number => l.reduce((n, s) => n + textWidth(s.text), 0);
 
 type Token =
