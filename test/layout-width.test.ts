@@ -11,7 +11,8 @@ describe("the screen's text width", () => {
       if (!NARROW.test(ch)) continue;
       checked++;
       expect(stringWidth(ch), `U+${cp.toString(16)}`).toBe(1);
-      // Each is a grapheme of its own, whatever precedes it.
+      // Between letters it stays one column: it joins neither the letter before nor the one
+      // after into a grapheme.
       expect(stringWidth(`a${ch}é`), `U+${cp.toString(16)} in text`).toBe(3);
     }
     expect(checked).toBeGreaterThan(1000);

@@ -240,11 +240,20 @@ describe('the first card on screen', () => {
       asked.push(id);
       return previews(id);
     };
+    // The screen as it stands just before the frames are drawn off it (right after this).
+    let drawn = -1;
+    let first: string | undefined;
+    const prepare = session.prepare.bind(session);
+    session.prepare = () => {
+      expect(asked).toEqual([]);
+      drawn = app.frames.length;
+      first = app.lastFrame();
+      prepare();
+    };
     const app = render(<ReviewApp session={session} label="Mini Deck" now={now} />);
     await settle(app);
-    const drawn = app.frames.length;
-    const first = app.lastFrame();
     await new Promise((r) => setTimeout(r, 100));
+    expect(drawn).toBeGreaterThan(0);
     // The answer's frame was made (its intervals asked for), and nothing reached the terminal.
     expect(asked.length).toBeGreaterThan(0);
     expect(new Set(asked)).toEqual(new Set(['one-basic']));

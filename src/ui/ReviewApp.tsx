@@ -71,7 +71,7 @@ export function SummaryView({ summary, width = 80 }: { summary: Summary; width?:
 const PICK_UP_MS = 30_000;
 /** After the first frame: the screen is drawn before anything else is counted. */
 const PREPARE_MS = 30;
-/** How often each of the first card's frames is drawn off the screen (see `prepare`). */
+/** How often each of the first card's frames is drawn off the screen, once it is shown. */
 const WARM_UP_FRAMES = 3;
 const REVEAL = { type: 'reveal' } as const;
 
@@ -138,15 +138,20 @@ export function ReviewApp({
     const t = setTimeout(() => {
       try {
         session.prepare?.();
-        // The frames of this card's question and answer, drawn off the screen: the code
-        // that makes a frame's output runs slowly its first few times, and would else do
-        // so in the frames of the first answers (three times as long as the later ones).
-        const s = store.getState();
-        const frames = s.phase === 'question' && !s.typing ? [s, reduce(s, REVEAL, ctx)] : [s];
+      } catch {
+        // The answer does it again, and says what went wrong.
+      }
+      // The frames of this card's question and answer, drawn off the screen: the code
+      // that makes a frame's output runs slowly its first few times, and would else do
+      // so in the frames of the first answers (two to three times as long as the later).
+      const s = store.getState();
+      if (!s.card || s.ended) return;
+      const frames = s.phase === 'question' ? [s, reduce(s, REVEAL, ctx)] : [s];
+      try {
         for (let i = 0; i < WARM_UP_FRAMES; i++)
           for (const f of frames) renderToString(frame(f), { columns: f.columns });
       } catch {
-        // The answer does it again, and says what went wrong.
+        // Only the time is lost: the screen draws its frames itself.
       }
     }, PREPARE_MS);
     return () => clearTimeout(t);
