@@ -91,4 +91,56 @@ describe('the review log read in a worker thread', () => {
       /^the review log of test\.apkg could not be read \(its reader stopped: exit code 3\); nothing was imported/,
     );
   });
+
+  it('gives up on a reader that stops while the log is waited for, once it makes no progress', () => {
+    const dir = tempDir();
+    const script = join(dir, 'dies.cjs');
+    // It takes the request, then its thread ends without a word, while this one waits.
+    writeFileSync(
+      script,
+      "const { workerData } = require('node:worker_threads');\n" +
+        'workerData.port.once("message", () => setTimeout(() => process.exit(4), 100));\n',
+    );
+    const c = readPackage(
+      FIXTURE,
+      'test.apkg',
+      SQL,
+      LIMITS,
+      reviewLogInWorker(script, 1000)!,
+    ).collection;
+    expect(() => c.revlog).toThrow(
+      /^the review log of test\.apkg could not be read \(its reader stopped: it made no progress for 1 second\); nothing was imported, try again$/,
+    );
+  });
+
+  it('waits for a reader past that time while it makes progress', () => {
+    const dir = tempDir();
+    const script = join(dir, 'slow.cjs');
+    // Progress every 50 ms for 2.5 s (more than twice the time it may go without), then a reply.
+    writeFileSync(
+      script,
+      [
+        "const { workerData } = require('node:worker_threads');",
+        'const { port, flag } = workerData;',
+        'port.once("message", () => {',
+        '  const t = setInterval(() => Atomics.add(flag, 1, 1), 50);',
+        '  setTimeout(() => {',
+        '    clearInterval(t);',
+        '    port.postMessage({ error: "the slow reader finished", user: true });',
+        '    Atomics.store(flag, 0, 1);',
+        '    Atomics.notify(flag, 0);',
+        '    port.close();',
+        '  }, 2500);',
+        '});',
+      ].join('\n'),
+    );
+    const c = readPackage(
+      FIXTURE,
+      'test.apkg',
+      SQL,
+      LIMITS,
+      reviewLogInWorker(script, 1000)!,
+    ).collection;
+    expect(() => c.revlog).toThrow(/^the slow reader finished$/);
+  });
 });

@@ -18,8 +18,18 @@ export interface RevlogRequest {
 }
 export type RevlogReply = { revlog: Revlog } | { error: string; user: boolean };
 
-/** How long to wait for the worker at most; it takes seconds for the largest packages. */
-const GIVE_UP_MS = 10 * 60 * 1000;
+/**
+ * How long to wait for the worker once it makes no progress: it counts its progress every
+ * 16k entries it reads (some milliseconds), and after loading sql.js and opening the
+ * database (a second or two for the largest packages). A worker that stops while this
+ * thread waits (out of memory, say) cannot be seen otherwise: the thread is blocked.
+ */
+export const STALLED_MS = 60 * 1000;
+
+const seconds = (ms: number): string => {
+  const n = Math.round(ms / 1000);
+  return `${n} second${n === 1 ? '' : 's'}`;
+};
 
 /**
  * Reading the review log in a worker, or null where there is none (from the sources).
@@ -27,11 +37,13 @@ const GIVE_UP_MS = 10 * 60 * 1000;
  */
 export function reviewLogInWorker(
   script: string | null = bundledScript('revlog-worker.js'),
+  stalledMs = STALLED_MS,
 ): ReviewLogElsewhere | null {
   if (!script) return null;
   return (bytes, what) => {
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // [0]: raised once it has replied; [1]: its progress.
+    const flag = new Int32Array(new SharedArrayBuffer(8));
     // A worker that stops unanswered (out of memory, say), seen while this thread runs.
     let stopped: string | null = null;
     let worker: Worker;
@@ -56,16 +68,19 @@ export function reviewLogInWorker(
     let result: { revlog: Revlog } | { error: Error } | null = null;
     return () => {
       if (!result) {
-        let waited = 0;
-        for (
-          ;
-          Atomics.load(flag, 0) === 0 && stopped === null && waited < GIVE_UP_MS;
-          waited += 1000
-        )
-          Atomics.wait(flag, 0, 0, 1000);
+        const slice = Math.min(1000, stalledMs);
+        let seen = Atomics.load(flag, 1);
+        let still = 0;
+        while (Atomics.load(flag, 0) === 0 && stopped === null && still < stalledMs) {
+          Atomics.wait(flag, 0, 0, slice);
+          const now = Atomics.load(flag, 1);
+          if (now !== seen) [seen, still] = [now, 0];
+          else still += slice;
+        }
         const reply = receiveMessageOnPort(port1)?.message as RevlogReply | undefined;
         port1.close();
-        const why = reply ? null : (stopped ?? `it did not answer in ${waited / 60000} minutes`);
+        if (!reply) void worker.terminate();
+        const why = reply ? null : (stopped ?? `it made no progress for ${seconds(stalledMs)}`);
         result = why
           ? {
               error: new UserError(

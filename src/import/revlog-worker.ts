@@ -2,7 +2,8 @@
  * A worker thread reading an Anki collection's review log (`revlog-reader.ts`): given the
  * database's bytes once, it opens its own read-only copy, reads the log as the importer
  * does (`readReviewLog`), replies with its columns or the error it met, and raises the
- * flag the command waits on.
+ * flag the command waits on. As it goes it counts its progress in the flag's second slot,
+ * which tells a waiting command that it has not stopped.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
@@ -14,15 +15,22 @@ import type { RevlogReply, RevlogRequest } from './revlog-reader.js';
 const { port, flag } = workerData as { port: MessagePort; flag: Int32Array };
 const KEYS = ['id', 'cid', 'ease', 'ivl', 'lastIvl', 'factor', 'time', 'type'] as const;
 
+const progress = () => {
+  Atomics.add(flag, 1, 1);
+};
+
 port.once('message', ({ bytes, what }: RevlogRequest) => {
   void (async () => {
     try {
       let reply: RevlogReply;
       let transfer: ArrayBuffer[] = [];
       try {
-        const db = openReadOnly(await loadSqlJs(), bytes, what);
+        const SQL = await loadSqlJs();
+        progress();
+        const db = openReadOnly(SQL, bytes, what);
+        progress();
         try {
-          const revlog: Revlog = readReviewLog(db, what);
+          const revlog: Revlog = readReviewLog(db, what, progress);
           reply = { revlog };
           transfer = KEYS.map((k) => revlog[k].buffer as ArrayBuffer);
         } finally {
