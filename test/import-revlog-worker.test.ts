@@ -23,6 +23,10 @@ const here = (bytes: Uint8Array) => readPackage(bytes, 'test.apkg', SQL);
 const inWorker = (bytes: Uint8Array) =>
   readPackage(bytes, 'test.apkg', SQL, LIMITS, reviewLogInWorker(WORKER)!);
 
+/** The reference package's collection, its review log read by the worker `script`. */
+const withReader = (script: string, stalledMs?: number) =>
+  readPackage(FIXTURE, 'test.apkg', SQL, LIMITS, reviewLogInWorker(script, stalledMs)!).collection;
+
 /** The reference package with its review log table replaced by `sql`'s. */
 function withRevlogTable(sql: string): Uint8Array {
   const zip = readZipDirectory(FIXTURE, 'test.apkg');
@@ -82,7 +86,7 @@ describe('the review log read in a worker thread', () => {
     const dir = tempDir();
     const script = join(dir, 'stops.cjs');
     writeFileSync(script, 'process.exit(3);\n');
-    const c = readPackage(FIXTURE, 'test.apkg', SQL, LIMITS, reviewLogInWorker(script)!).collection;
+    const c = withReader(script);
     expect(c.notes.length).toBeGreaterThan(0);
     // Once the worker's end has been seen (here, after a moment), asking does not block.
     await new Promise((r) => setTimeout(r, 300));
@@ -101,13 +105,7 @@ describe('the review log read in a worker thread', () => {
       "const { workerData } = require('node:worker_threads');\n" +
         'workerData.port.once("message", () => setTimeout(() => process.exit(4), 100));\n',
     );
-    const c = readPackage(
-      FIXTURE,
-      'test.apkg',
-      SQL,
-      LIMITS,
-      reviewLogInWorker(script, 1000)!,
-    ).collection;
+    const c = withReader(script, 1000);
     expect(() => c.revlog).toThrow(
       /^the review log of test\.apkg could not be read \(its reader stopped: it made no progress for 1 second\); nothing was imported, try again$/,
     );
@@ -134,13 +132,7 @@ describe('the review log read in a worker thread', () => {
         '});',
       ].join('\n'),
     );
-    const c = readPackage(
-      FIXTURE,
-      'test.apkg',
-      SQL,
-      LIMITS,
-      reviewLogInWorker(script, 1000)!,
-    ).collection;
+    const c = withReader(script, 1000);
     expect(() => c.revlog).toThrow(/^the slow reader finished$/);
   });
 });
