@@ -9,12 +9,18 @@ import { cleanup, miniDeck, openMini, tempDir, logFile } from './helpers.js';
 afterEach(cleanup);
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
-function setup(deck = miniDeck()) {
+/** A session of the deck on a new collection, not yet on screen. */
+function sessionOf(deck = miniDeck()) {
   const dir = tempDir();
   const clock = { t: new Date('2026-03-01T09:00:00Z') };
   const now = () => clock.t;
   const col = openMini(dir, clock.t, { deck });
   const session = new Session(col, NO_FILTER, now);
+  return { dir, clock, now, col, session };
+}
+
+function setup(deck = miniDeck()) {
+  const { dir, clock, now, col, session } = sessionOf(deck);
   const exits: { error: string | null }[] = [];
   const app = render(
     <ReviewApp session={session} label="Mini Deck" now={now} onExit={(r) => exits.push(r)} />,
@@ -200,11 +206,7 @@ describe('review screen', () => {
 
 describe('the first card on screen', () => {
   it('is drawn before the session readies its answers, which it does once, while the card is read', async () => {
-    const dir = tempDir();
-    const clock = { t: new Date('2026-03-01T09:00:00Z') };
-    const now = () => clock.t;
-    const col = openMini(dir, clock.t);
-    const session = new Session(col, NO_FILTER, now);
+    const { now, col, session } = sessionOf();
     const frames: string[] = [];
     let prepared = 0;
     const prepare = session.prepare.bind(session);
@@ -229,11 +231,7 @@ describe('the first card on screen', () => {
   });
 
   it("draws the card's question and answer off the screen while it is read, showing neither", async () => {
-    const dir = tempDir();
-    const clock = { t: new Date('2026-03-01T09:00:00Z') };
-    const now = () => clock.t;
-    const col = openMini(dir, clock.t);
-    const session = new Session(col, NO_FILTER, now);
+    const { now, col, session } = sessionOf();
     const asked: string[] = [];
     const previews = session.previews.bind(session);
     session.previews = (id) => {
