@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync }
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collection } from '../src/store/collection.js';
 import {
@@ -203,6 +204,50 @@ describe("a cached deck's texts", () => {
     one.back = 'changed';
     expect(one.back).toBe('changed');
     expect(Object.keys(one)).toContain('back');
+  });
+
+  it('are refused when where they start does not fit the texts, or the file is of the earlier layout', () => {
+    const deck = miniDeck();
+    const cards = deckCards(deck);
+    const files = [] as unknown as Parameters<typeof encodeDeckCache>[1];
+    const good = encodeDeckCache('/decks/mini', files, deck, cards);
+    expect(decodeDeckCache(good, 'mini', null, null)?.cards.map((c) => c.back)).toEqual(
+      cards.map((c) => c.back),
+    );
+    // Bytes changed, then the checksum made right again: what only a wrong writer could do.
+    const resealed = (change: (b: Buffer, at: (column: string) => number) => void): Buffer => {
+      const b = Buffer.from(good);
+      const hlen = b.readUInt32LE(16);
+      const header = JSON.parse(b.toString('utf8', 24, 24 + hlen)) as {
+        layout: { name: string; bytes: number }[];
+      };
+      const at = (column: string): number => {
+        let off = (24 + hlen + 7) & ~7;
+        for (const c of header.layout) {
+          if (c.name === column) return off;
+          off = (off + c.bytes + 7) & ~7;
+        }
+        throw new Error(`no column ${column}`);
+      };
+      change(b, at);
+      b.writeUInt32LE(crc32(b.subarray(12, b.readUInt32LE(20))), 8);
+      return b;
+    };
+    const shifted = resealed((b, at) => {
+      const second = at('backStarts') + 4;
+      b.writeUInt32LE(b.readUInt32LE(second) + 1, second);
+    });
+    expect(decodeDeckCache(shifted, 'mini', null, null)).toBeNull();
+    const earlier = resealed((b) => b.writeUInt32LE(1, 12));
+    expect(decodeDeckCache(earlier, 'mini', null, null)).toBeNull();
+    expect(
+      decodeDeckCache(
+        resealed(() => {}),
+        'mini',
+        null,
+        null,
+      ),
+    ).not.toBeNull();
   });
 });
 

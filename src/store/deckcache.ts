@@ -1,7 +1,8 @@
 /**
  * A cache of parsed user decks, so that opening a large collection does not parse every
  * source again: `cache/deck-NAME.bin` holds the deck's cards in columns (texts joined
- * in one string per field, split in one go), the deck's notes as JSON read only when
+ * in one string per field, split in one go; fronts and backs with where each starts,
+ * read card by card), the deck's notes as JSON read only when
  * asked for (export, `show`), and the name, size and modification time of each source
  * file they came from, under a CRC-32. Any change to the folder's files (an edit, a new
  * file, a removed one) misses the cache, and the sources are parsed. Only writers write
@@ -33,6 +34,8 @@ export const PARSER = `sre-cards ${typeof __VERSION__ === 'string' ? __VERSION__
 export type Fingerprint = [name: string, size: number, mtimeMs: number][];
 
 const MAGIC = 'SREDECK1';
+/** The layout's version: 2 adds where each front and back starts in its column. */
+const CONTAINER = 2;
 const KINDS: readonly NoteKind[] = ['basic', 'reversible', 'cloze', 'typein'];
 
 /** The header of a cache file (JSON), before the columns. */
@@ -83,6 +86,21 @@ function textColumn(values: string[]): ['text' | 'json', Buffer] {
   return values.some((v) => v.includes('\0'))
     ? ['json', Buffer.from(JSON.stringify(values), 'utf8')]
     : ['text', Buffer.from(values.join('\0'), 'utf8')];
+}
+
+/**
+ * Where each of a NUL-joined column's texts starts (bytes), and one past its end: what
+ * reading a text needs, without searching the column for NULs at every open.
+ */
+function textStarts(values: string[]): Uint32Array {
+  const starts = new Uint32Array(values.length + 1);
+  let at = 0;
+  values.forEach((v, i) => {
+    starts[i] = at;
+    at += Buffer.byteLength(v, 'utf8') + 1;
+  });
+  starts[values.length] = at;
+  return starts;
 }
 
 /** A cache file's bytes for a deck and its cards. */
@@ -161,6 +179,10 @@ export function encodeDeckCache(
       ...textColumn(v),
     ]),
   ];
+  // The texts read card by card (see TextColumn), with where each starts.
+  for (const k of ['front', 'back'] as const)
+    if (columns.some(([name, kind]) => name === k && kind === 'text'))
+      columns.push([`${k}Starts`, 'u32', bytes(textStarts(text[k]))]);
   const notesJson = Buffer.from(JSON.stringify(notes), 'utf8');
   const header: CacheHeader = {
     parser: PARSER,
@@ -181,7 +203,7 @@ export function encodeDeckCache(
   for (const [, , b] of columns) main = align(main + b.length);
   const out = Buffer.alloc(main + notesJson.length);
   out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(1, 12);
+  out.writeUInt32LE(CONTAINER, 12);
   out.writeUInt32LE(head.length, 16);
   out.writeUInt32LE(main, 20);
   head.copy(out, HEAD);
@@ -197,7 +219,11 @@ export function encodeDeckCache(
 
 /** The length of a cache file's part before the notes, from its first HEAD bytes; null if not one. */
 function mainLength(buf: Buffer): number | null {
-  if (buf.length < HEAD || buf.toString('latin1', 0, 8) !== MAGIC || buf.readUInt32LE(12) !== 1)
+  if (
+    buf.length < HEAD ||
+    buf.toString('latin1', 0, 8) !== MAGIC ||
+    buf.readUInt32LE(12) !== CONTAINER
+  )
     return null;
   return buf.readUInt32LE(20);
 }
@@ -256,7 +282,7 @@ export function decodeDeckCache(
   )
     return null;
   const col: Record<string, Float64Array | Uint32Array | Uint8Array | unknown[]> = {};
-  const lazy: Partial<Record<'front' | 'back', TextColumn>> = {};
+  const lazyBytes: Partial<Record<'front' | 'back', Buffer>> = {};
   let at = align(HEAD + hlen);
   for (const c of h.layout) {
     if (at + c.bytes > buf.length) return null;
@@ -264,9 +290,7 @@ export function decodeDeckCache(
       col[c.name] = viewColumn(buf, c.kind, at, c.bytes);
     else if (c.kind === 'text' && (c.name === 'front' || c.name === 'back')) {
       // The cards' texts, the bulk of the file, are decoded card by card when shown.
-      const texts = TextColumn.of(buf.subarray(at, at + c.bytes), h.n);
-      if (!texts) return null;
-      lazy[c.name] = texts;
+      lazyBytes[c.name] = buf.subarray(at, at + c.bytes);
     } else {
       const t = buf.toString('utf8', at, at + c.bytes);
       const list = c.kind === 'json' ? (JSON.parse(t) as string[]) : h.n === 0 ? [] : t.split('\0');
@@ -277,13 +301,18 @@ export function decodeDeckCache(
   }
   const s = (k: string) => col[k] as string[];
   const [ids, notes, hashes, sources] = [s('id'), s('note'), s('hash'), s('source')];
-  const text = (k: 'front' | 'back'): TextColumn => {
-    const t = lazy[k];
-    if (t) return t;
-    const list = s(k);
-    return { at: (i: number) => list[i] as string } as TextColumn;
+  const text = (k: 'front' | 'back'): TextColumn | null => {
+    const bytes = lazyBytes[k];
+    if (!bytes) {
+      const list = s(k);
+      return { at: (i: number) => list[i] as string } as TextColumn;
+    }
+    const starts = col[`${k}Starts`];
+    return starts instanceof Uint32Array ? TextColumn.of(bytes, starts, h.n) : null;
   };
-  const CachedCard = cachedCardClass(text('front'), text('back'));
+  const [fronts, backs] = [text('front'), text('back')];
+  if (!fronts || !backs) return null;
+  const CachedCard = cachedCardClass(fronts, backs);
   const kind = col.kind as Uint8Array;
   const hasSource = col.hasSource as Uint8Array;
   const day = col.day as Float64Array;
@@ -327,19 +356,19 @@ class TextColumn {
     private readonly starts: Uint32Array,
   ) {}
 
-  /** The column of `n` texts, or null when it does not hold `n`. */
-  static of(bytes: Buffer, n: number): TextColumn | null {
-    const starts = new Uint32Array(n + 1);
-    let at = 0;
+  /**
+   * The column of `n` texts starting at `starts` (each text ends a byte before the next
+   * starts: `starts[n]` is one past the column's end), or null when they do not fit it.
+   * Both are copied: they may be views of a buffer that is reused.
+   */
+  static of(bytes: Buffer, starts: Uint32Array, n: number): TextColumn | null {
+    if (starts.length !== n + 1 || starts[0] !== 0) return null;
+    if (starts[n] !== (n === 0 ? 0 : bytes.length + 1)) return null;
     for (let i = 1; i < n; i++) {
-      const nul = bytes.indexOf(0, at);
-      if (nul < 0) return null;
-      starts[i] = at = nul + 1;
+      const at = starts[i] as number;
+      if (at <= (starts[i - 1] as number) || bytes[at - 1] !== 0) return null;
     }
-    if (n > 0 && bytes.indexOf(0, at) >= 0) return null;
-    // One past the end: each text ends a byte before the next one starts.
-    starts[n] = bytes.length + 1;
-    return new TextColumn(Buffer.from(bytes), starts);
+    return new TextColumn(Buffer.from(bytes), starts.slice());
   }
 
   at(i: number): string {
