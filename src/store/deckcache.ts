@@ -2,9 +2,9 @@
  * A cache of parsed user decks, so that opening a large collection does not parse every
  * source again: `cache/deck-NAME.bin` holds the deck's cards in columns (texts joined
  * in one string per field, split in one go; fronts and backs with where each starts,
- * read card by card), the deck's notes as JSON read only when
- * asked for (export, `show`), and the name, size and modification time of each source
- * file they came from, under a CRC-32. Any change to the folder's files (an edit, a new
+ * read card by card), the deck's notes as JSON read only when asked for (export,
+ * `show`), and the name, size and modification time of each source file they came
+ * from, under a CRC-32. Any change to the folder's files (an edit, a new
  * file, a removed one) misses the cache, and the sources are parsed. Only writers write
  * it; readers use it when it matches. It holds nothing that is not in the sources:
  * deleting the folder is always safe.
